@@ -1,0 +1,246 @@
+"""The domain model: profiles, institutions, foreign offices, calls with rules, teams.
+
+Every model validates on construction; a bad value raises ``pydantic.ValidationError``,
+which the loaders in :mod:`matcher.io` turn into an :class:`~matcher.errors.InputError`
+naming file, line and field. Field names follow the interchange format of DESIGN.md.
+Unknown extra fields are kept (``model_extra``) so that outside tools can round-trip them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from matcher.countries import normalize_country
+
+CountryCode = Annotated[str, AfterValidator(normalize_country)]
+"""An ISO 3166-1 alpha-2 code, upper-cased on input (``UK``/``EL`` are mapped to ``GB``/``GR``)."""
+
+Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+ProfileKind = Literal["researcher", "organization"]
+CareerStage = Literal["doctoral", "early", "mid", "senior"]
+InstitutionKind = Literal["university", "research_centre", "company", "agency", "other"]
+OfficeStatus = Literal["open", "negotiating", "closed"]
+OfficeService = Literal["expert_advice", "information_support", "logistics", "introductions"]
+Role = Literal["lead", "member"]
+
+
+class _Record(BaseModel):
+    """Shared configuration: extra fields kept, assignment validated, no coercion of str to int."""
+
+    model_config = ConfigDict(extra="allow", validate_assignment=True, strict=False)
+
+
+class Publication(_Record):
+    """One piece of evidence of expertise: a paper, or for an organisation a past project."""
+
+    title: NonEmptyText
+    abstract: str = ""
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    coauthors: list[Identifier] = Field(
+        default_factory=list,
+        description="Other profiles in the data set who share this publication or project.",
+    )
+
+    @property
+    def text(self) -> str:
+        """Title and abstract, the text that is embedded."""
+        return f"{self.title}. {self.abstract}".strip() if self.abstract else self.title
+
+
+class Contact(_Record):
+    """Private contact data: shown only to roles allowed to see it."""
+
+    email: str | None = None
+    phone: str | None = None
+
+
+class Profile(_Record):
+    """A researcher or an organisation that can join a team."""
+
+    id: Identifier
+    name: NonEmptyText
+    kind: ProfileKind = "researcher"
+    country: CountryCode | None = None
+    institution: Identifier | None = None
+    languages: list[str] = Field(default_factory=list)
+    keywords: list[NonEmptyText] = Field(default_factory=list)
+    summary: str = ""
+    publications: list[Publication] = Field(default_factory=list)
+    collaborators: list[Identifier] = Field(
+        default_factory=list,
+        description="Past collaborators, an id repeated once per joint work.",
+    )
+    career_stage: CareerStage | None = None
+    capacity: int = Field(default=1, ge=0, description="How many teams per round.")
+    contact: Contact | None = None
+
+
+class Institution(_Record):
+    """A university, research centre, company or agency that profiles belong to."""
+
+    id: Identifier
+    name: NonEmptyText
+    country: CountryCode
+    kind: InstitutionKind = "university"
+    consortia: list[NonEmptyText] = Field(default_factory=list)
+    agreements: list[Identifier] = Field(
+        default_factory=list,
+        description="Ids of institutions this one has signed a cooperation agreement with.",
+    )
+
+
+class Office(_Record):
+    """A foreign representative office: the door to partners in its host country."""
+
+    id: Identifier
+    name: NonEmptyText
+    operator: NonEmptyText = Field(description="The consortium or agency that runs the office.")
+    home_country: CountryCode = Field(description="The operator's country.")
+    country: CountryCode = Field(description="The host country.")
+    status: OfficeStatus = "open"
+    partner_institutions: list[Identifier] = Field(default_factory=list)
+    services: list[OfficeService] = Field(default_factory=list)
+    capacity: int | None = Field(default=None, ge=0, description="Introductions per round.")
+
+    @model_validator(mode="after")
+    def _hosted_abroad(self) -> Office:
+        if self.country == self.home_country:
+            raise ValueError(
+                f"an office's host country must differ from its home country ({self.country})"
+            )
+        return self
+
+
+class CallRules(_Record):
+    """A call's eligibility rules. All are hard constraints on a team."""
+
+    min_team_size: int = Field(default=2, ge=1)
+    max_team_size: int = Field(default=6, ge=1)
+    required_countries: dict[CountryCode, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict,
+        description="Minimum number of members per country, e.g. {'RU': 1, 'CN': 1}.",
+    )
+    eligible_countries: list[CountryCode] | None = Field(
+        default=None, description="Countries members may come from; null means any."
+    )
+    max_per_institution: int | None = Field(default=None, ge=1)
+    lead_countries: list[CountryCode] | None = Field(
+        default=None, description="Countries the lead may come from; null means any eligible."
+    )
+    lead_career_stages: list[CareerStage] | None = None
+    min_career_stage_counts: dict[CareerStage, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict,
+        description="Minimum number of members per career stage, e.g. {'early': 1}.",
+    )
+    member_kinds: list[ProfileKind] = Field(default_factory=lambda: ["researcher"])
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CallRules:
+        if self.min_team_size > self.max_team_size:
+            raise ValueError(
+                f"min_team_size ({self.min_team_size}) is above max_team_size "
+                f"({self.max_team_size})"
+            )
+        required = sum(self.required_countries.values())
+        if required > self.max_team_size:
+            raise ValueError(
+                f"required_countries ask for {required} members, more than max_team_size "
+                f"({self.max_team_size})"
+            )
+        staged = sum(self.min_career_stage_counts.values())
+        if staged > self.max_team_size:
+            raise ValueError(
+                f"min_career_stage_counts ask for {staged} members, more than max_team_size "
+                f"({self.max_team_size})"
+            )
+        if self.eligible_countries is not None:
+            eligible = set(self.eligible_countries)
+            outside = sorted(set(self.required_countries) - eligible)
+            if outside:
+                raise ValueError(
+                    f"required_countries {outside} are not in eligible_countries "
+                    f"{sorted(eligible)}"
+                )
+            if self.lead_countries is not None and not set(self.lead_countries) & eligible:
+                raise ValueError("no lead country is among the eligible countries")
+        if not self.member_kinds:
+            raise ValueError("member_kinds must name at least one kind")
+        return self
+
+    def country_is_eligible(self, country: str | None) -> bool:
+        """Whether a member from ``country`` may join (unknown country: only if any is allowed)."""
+        if self.eligible_countries is None:
+            return True
+        return country is not None and country in self.eligible_countries
+
+
+class Call(_Record):
+    """A grant competition."""
+
+    id: Identifier
+    title: NonEmptyText
+    description: str = ""
+    keywords: list[NonEmptyText] = Field(default_factory=list)
+    funder: str | None = None
+    deadline: dt.date | None = None
+    rules: CallRules = Field(default_factory=CallRules)
+
+    @property
+    def text(self) -> str:
+        """The text a call is embedded from."""
+        parts = [self.title, self.description]
+        if self.keywords:
+            parts.append("Keywords: " + ", ".join(self.keywords))
+        return ". ".join(part.strip().rstrip(".") for part in parts if part.strip())
+
+
+class Route(BaseModel):
+    """How a member is reached from the team's home side.
+
+    ``kind`` is ``domestic`` for members from the home country; otherwise the channel
+    (``collaboration``, ``office_partner``, ``agreement``, ``office``) and ``via`` the id
+    of the profile, institution or office it goes through. Lower ``cost`` is better.
+    """
+
+    kind: Literal["domestic", "collaboration", "office_partner", "agreement", "office", "open"]
+    via: str | None = None
+    cost: float = 0.0
+    description: str = ""
+
+
+class TeamMember(BaseModel):
+    """A profile in a suggested team, with its role, relevance and route."""
+
+    profile_id: str
+    role: Role
+    relevance: float
+    country: str | None
+    institution: str | None
+    route: Route
+
+
+class Team(BaseModel):
+    """A suggested team for a call: members, the objective and its parts, the rules it meets."""
+
+    call_id: str
+    members: list[TeamMember]
+    objective: float
+    parts: dict[str, float]
+    rules_satisfied: list[str]
+    solver: str
+
+    @property
+    def lead(self) -> TeamMember:
+        return next(member for member in self.members if member.role == "lead")
