@@ -1,0 +1,347 @@
+"""The ``grantmatch`` command.
+
+Every command reads the interchange files (JSON Lines, CSV or Parquet), fits a
+:class:`~matcher.engine.Matcher`, and prints readable output or writes the batch CSVs.
+Errors in the input or in the arguments are printed as one clear line on stderr with exit
+code 2; nothing is written when a command fails.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api import render
+from api.output import write_partner_queries, write_partners, write_rankings
+from matcher.dataset import Dataset
+from matcher.datasets import demo_paths
+from matcher.engine import Matcher
+from matcher.errors import GrantmatchError
+from matcher.io import load_dataset, read_partner_queries
+
+app = typer.Typer(
+    name="grantmatch",
+    help="Grant-call and research-team matchmaking: rank, explain, assemble teams, find partners.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ProfilesOpt = Annotated[
+    Path | None, typer.Option("--profiles", help="Profiles file (.jsonl, .csv or .parquet).")
+]
+CallsOpt = Annotated[Path | None, typer.Option("--calls", help="Calls file.")]
+InstitutionsOpt = Annotated[
+    Path | None, typer.Option("--institutions", help="Institutions file (agreements).")
+]
+OfficesOpt = Annotated[Path | None, typer.Option("--offices", help="Foreign offices file.")]
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="A folder with profiles/calls/institutions/offices.jsonl; the options above "
+        "override single files. Use 'demo' for the bundled demo data.",
+    ),
+]
+BackendOpt = Annotated[
+    str, typer.Option("--backend", help="Embedding backend (see `grantmatch backends`).")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+
+
+class UsageError(GrantmatchError):
+    """Arguments that do not fit together."""
+
+
+def _data_files(
+    data: Path | None,
+    profiles: Path | None,
+    calls: Path | None,
+    institutions: Path | None,
+    offices: Path | None,
+) -> dict[str, Path | None]:
+    files: dict[str, Path | None] = {
+        "profiles": None,
+        "calls": None,
+        "institutions": None,
+        "offices": None,
+    }
+    if data is not None:
+        if str(data) == "demo":
+            files.update(demo_paths())
+        elif not data.is_dir():
+            raise UsageError(f"--data {data}: not a folder")
+        else:
+            for name in files:
+                candidate = data / f"{name}.jsonl"
+                files[name] = candidate if candidate.exists() else None
+    given = {"profiles": profiles, "calls": calls, "institutions": institutions, "offices": offices}
+    files.update({name: path for name, path in given.items() if path is not None})
+    if files["profiles"] is None or files["calls"] is None:
+        raise UsageError("give --profiles and --calls (or --data DIR, or --data demo)")
+    return files
+
+
+def _load(
+    data: Path | None,
+    profiles: Path | None,
+    calls: Path | None,
+    institutions: Path | None,
+    offices: Path | None,
+) -> Dataset:
+    files = _data_files(data, profiles, calls, institutions, offices)
+    return load_dataset(
+        files["profiles"], files["calls"], institutions=files["institutions"], offices=files["offices"]
+    )
+
+
+def _fit(dataset: Dataset, backend: str, quiet: bool) -> Matcher:
+    console = render.make_console(stderr=True)
+    if not quiet:
+        console.print(
+            f"[dim]Embedding {len(dataset.profiles)} profiles and {len(dataset.calls)} calls "
+            f"with the '{backend}' backend…[/dim]"
+        )
+    return Matcher(backend, show_progress=not quiet and console.is_terminal).fit(dataset)
+
+
+def _ids(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+@app.command()
+def rank(
+    profiles: ProfilesOpt = None,
+    calls: CallsOpt = None,
+    out: Annotated[Path, typer.Option("--out", help="CSV to write.")] = Path("scores.csv"),
+    top_k: Annotated[int, typer.Option("--top-k", help="Profiles per call; 0 for all.")] = 10,
+    institutions: InstitutionsOpt = None,
+    offices: OfficesOpt = None,
+    data: DataOpt = None,
+    backend: BackendOpt = "minilm",
+    quiet: QuietOpt = False,
+) -> None:
+    """Rank profiles for every call: CSV call_id,profile_id,score,rank."""
+    if top_k < 0:
+        raise UsageError("--top-k must be 0 (every pair) or positive")
+    dataset = _load(data, profiles, calls, institutions, offices)
+    matcher = _fit(dataset, backend, quiet)
+    count = write_rankings(out, matcher.rank_all(top_k))
+    if not quiet:
+        render.make_console(stderr=True).print(f"Wrote {count} rows to {out}")
+
+
+@app.command()
+def partners(
+    profiles: ProfilesOpt = None,
+    calls: CallsOpt = None,
+    call: Annotated[str | None, typer.Option("--call", help="Call id.")] = None,
+    team: Annotated[str | None, typer.Option("--team", help="Comma-separated profile ids.")] = None,
+    queries: Annotated[
+        Path | None,
+        typer.Option("--queries", help='JSON Lines of {"id", "call_id", "team": [ids]}.'),
+    ] = None,
+    k: Annotated[int, typer.Option("--k", help="Suggestions per team; 0 for all.")] = 10,
+    out: Annotated[Path, typer.Option("--out", help="CSV to write.")] = Path("partners.csv"),
+    institutions: InstitutionsOpt = None,
+    offices: OfficesOpt = None,
+    data: DataOpt = None,
+    backend: BackendOpt = "minilm",
+    quiet: QuietOpt = False,
+) -> None:
+    """The best profiles to add to a partial team for a call (or a batch with --queries)."""
+    if k < 0:
+        raise UsageError("--k must be 0 (all) or positive")
+    if (queries is None) == (call is None):
+        raise UsageError("give either --call with --team, or --queries")
+    if call is not None and team is None:
+        raise UsageError("--call needs --team ID1,ID2 (the partial team)")
+    batch = read_partner_queries(queries) if queries is not None else None
+    dataset = _load(data, profiles, calls, institutions, offices)
+    _check_query_ids(dataset, batch if batch is not None else [(None, call or "", _ids(team or ""))])
+    matcher = _fit(dataset, backend, quiet)
+    if batch is None:
+        assert call is not None and team is not None
+        count = write_partners(out, call, matcher.partners(call, _ids(team), k))
+    else:
+        answers = ((qid, cid, matcher.partners(cid, members, k)) for qid, cid, members in batch)
+        count = write_partner_queries(out, answers)
+    if not quiet:
+        render.make_console(stderr=True).print(f"Wrote {count} rows to {out}")
+
+
+def _check_query_ids(dataset: Dataset, queries: list[tuple[str | None, str, list[str]]]) -> None:
+    """Reject unknown calls and profiles before the expensive embedding step."""
+    for query_id, call_id, members in queries:
+        where = f"query {query_id!r}: " if query_id is not None else ""
+        try:
+            dataset.call(call_id)
+            for member in members:
+                dataset.profile(member)
+        except GrantmatchError as error:
+            raise UsageError(f"{where}{error}") from None
+
+
+@app.command()
+def explain(
+    call: Annotated[str, typer.Option("--call", help="Call id.")],
+    profile: Annotated[str, typer.Option("--profile", help="Profile id.")],
+    profiles: ProfilesOpt = None,
+    calls: CallsOpt = None,
+    institutions: InstitutionsOpt = None,
+    offices: OfficesOpt = None,
+    data: DataOpt = None,
+    backend: BackendOpt = "minilm",
+    quiet: QuietOpt = False,
+) -> None:
+    """Why a profile scores what it scores for a call: parts, publications, keywords."""
+    dataset = _load(data, profiles, calls, institutions, offices)
+    _check_query_ids(dataset, [(None, call, [profile])])
+    matcher = _fit(dataset, backend, quiet)
+    render.make_console().print(render.explanation_panel(dataset, matcher.explain(call, profile)))
+
+
+@app.command()
+def teams(
+    call: Annotated[str, typer.Option("--call", help="Call id.")],
+    profiles: ProfilesOpt = None,
+    calls: CallsOpt = None,
+    institutions: InstitutionsOpt = None,
+    offices: OfficesOpt = None,
+    data: DataOpt = None,
+    pin: Annotated[str, typer.Option("--pin", help="Profile ids that must be in the team.")] = "",
+    ban: Annotated[str, typer.Option("--ban", help="Profile ids that must not be.")] = "",
+    open_office: Annotated[
+        str, typer.Option("--open-office", help="What-if: office ids to treat as open.")
+    ] = "",
+    solver: Annotated[str, typer.Option("--solver", help="Team solver.")] = "exact",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the team as JSON.")] = None,
+    backend: BackendOpt = "minilm",
+    quiet: QuietOpt = False,
+) -> None:
+    """Suggest a team for a call that meets its rules, with the route to each member."""
+    dataset = _load(data, profiles, calls, institutions, offices)
+    _check_query_ids(dataset, [(None, call, [*_ids(pin), *_ids(ban)])])
+    for office_id in _ids(open_office):
+        dataset.office(office_id)
+    matcher = _fit(dataset, backend, quiet or as_json)
+    if open_office:
+        matcher = matcher.what_if(_ids(open_office))
+    result = matcher.team(call, pin=_ids(pin), ban=_ids(ban), solver=solver)
+    payload = {
+        "call_id": call,
+        "feasible": result.feasible,
+        "team": result.team.model_dump(mode="json") if result.team else None,
+        "reasons": result.reasons,
+    }
+    if out is not None:
+        from matcher.io import write_text_atomic
+
+        write_text_atomic(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", out)
+    if as_json:
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    console = render.make_console()
+    console.print(render.call_header(dataset.call(call)))
+    console.print(render.team_panel(dataset, result))
+
+
+@app.command("partners-abroad")
+def partners_abroad(
+    profile: Annotated[str, typer.Option("--profile", help="Researcher id.")],
+    profiles: ProfilesOpt = None,
+    calls: CallsOpt = None,
+    institutions: InstitutionsOpt = None,
+    offices: OfficesOpt = None,
+    data: DataOpt = None,
+    k: Annotated[int, typer.Option("--k", help="How many.")] = 10,
+    backend: BackendOpt = "minilm",
+    quiet: QuietOpt = False,
+) -> None:
+    """The best partners in other countries for one researcher, and how to reach them."""
+    dataset = _load(data, profiles, calls, institutions, offices)
+    _check_query_ids(dataset, [(None, dataset.calls[0].id, [profile])])
+    matcher = _fit(dataset, backend, quiet)
+    suggestions = matcher.partners_abroad(profile, k)
+    name = dataset.profile(profile).name
+    render.make_console().print(
+        render.partners_table(dataset, f"Partners abroad for {name}", suggestions)
+    )
+
+
+@app.command()
+def demo(
+    calls: Annotated[int, typer.Option("--calls", help="How many calls to show.")] = 3,
+    backend: BackendOpt = "minilm",
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="Write the bundled demo data files to this folder and stop."),
+    ] = None,
+) -> None:
+    """Run the whole pipeline on the bundled demo data and print what it finds."""
+    from api.demo import export_demo, run_demo
+
+    if export is not None:
+        export_demo(export)
+        render.make_console().print(f"Wrote the demo data files to {export}")
+        return
+    run_demo(render.make_console(), backend=backend, n_calls=calls)
+
+
+@app.command()
+def validate(
+    profiles: ProfilesOpt = None,
+    calls: CallsOpt = None,
+    institutions: InstitutionsOpt = None,
+    offices: OfficesOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Check input files (fields, types, references) without embedding anything."""
+    dataset = _load(data, profiles, calls, institutions, offices)
+    render.make_console().print("OK: " + render.dataset_summary(dataset))
+
+
+@app.command()
+def backends() -> None:
+    """List the embedding backends."""
+    from embeddings import DEFAULT_BACKEND, available_backends
+
+    for name in available_backends():
+        typer.echo(f"{name}{'  (default)' if name == DEFAULT_BACKEND else ''}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``grantmatch`` command; returns the exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except GrantmatchError as error:
+        render.make_console(stderr=True).print(f"[bold red]error:[/bold red] {error}", highlight=False)
+        return 2
+    except (ValueError, OSError) as error:
+        # Library errors about arguments (unknown backend or solver, unreadable output path).
+        render.make_console(stderr=True).print(f"[bold red]error:[/bold red] {error}", highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        render.make_console(stderr=True).print("interrupted")
+        return 130
+    except typer.Exit as exit_:
+        return int(exit_.exit_code)
+    except Exception as error:  # click's usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            return error.exit_code
+        if isinstance(error, click.exceptions.Abort):
+            return 130
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

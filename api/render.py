@@ -1,0 +1,187 @@
+"""Readable terminal output of rankings, explanations, teams and partner lists (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from matcher.countries import country_name
+from matcher.dataset import Dataset
+from matcher.engine import RankedProfile
+from matcher.model import Call, Route
+from matcher.partners import PartnerSuggestion
+from matcher.relevance import Explanation
+from matcher.teams import TeamResult
+
+ROUTE_LABELS = {
+    "domestic": "home",
+    "collaboration": "past collaboration",
+    "office_partner": "office partner",
+    "agreement": "agreement",
+    "office": "office",
+    "open": "open",
+}
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _who(dataset: Dataset, profile_id: str) -> str:
+    profile = dataset.profile(profile_id)
+    return f"{profile.name} [dim]({profile_id})[/dim]"
+
+
+def _where(dataset: Dataset, profile_id: str) -> str:
+    profile = dataset.profile(profile_id)
+    institution = _clip(dataset.institution_name(profile.institution), 38)
+    return f"{profile.country or '??'} · {institution}"
+
+
+def route_text(route: Route) -> str:
+    return f"{ROUTE_LABELS[route.kind]}: {route.description}"
+
+
+def call_header(call: Call) -> Text:
+    rules = call.rules
+    countries = ", ".join(f"{c}≥{n}" for c, n in rules.required_countries.items()) or "any"
+    funder = f" — {call.funder}" if call.funder else ""
+    text = Text()
+    text.append(f"{call.title}", style="bold")
+    text.append(f" [{call.id}]{funder}\n", style="dim")
+    text.append(
+        f"team {rules.min_team_size}-{rules.max_team_size}, required countries: {countries}"
+        + (f", max {rules.max_per_institution} per institution" if rules.max_per_institution else "")
+        + (f", lead from {', '.join(rules.lead_countries)}" if rules.lead_countries else ""),
+        style="dim",
+    )
+    return text
+
+
+def candidates_table(
+    dataset: Dataset, ranking: list[RankedProfile], explanations: dict[str, Explanation]
+) -> Table:
+    table = Table(title="Best candidates", title_justify="left", expand=True)
+    table.add_column("#", justify="right", width=3)
+    table.add_column("score", justify="right", width=6)
+    table.add_column("candidate", ratio=2)
+    table.add_column("where", ratio=2)
+    table.add_column("strongest evidence", ratio=4)
+    for row in ranking:
+        explanation = explanations.get(row.profile_id)
+        evidence = ""
+        if explanation and explanation.publications:
+            best = explanation.publications[0]
+            year = f" ({best.year})" if best.year else ""
+            evidence = f"{_clip(best.title, 70)}{year} [dim]sim {best.similarity:.2f}[/dim]"
+        table.add_row(
+            str(row.rank),
+            f"{row.score:.3f}",
+            _who(dataset, row.profile_id),
+            _where(dataset, row.profile_id),
+            evidence,
+        )
+    return table
+
+
+def team_panel(dataset: Dataset, result: TeamResult) -> Panel:
+    if result.team is None:
+        body = Text("No team satisfies the call's rules:\n", style="bold red")
+        for reason in result.reasons:
+            body.append(f" • {reason}\n")
+        return Panel(body, title="Suggested team", title_align="left")
+    team = result.team
+    table = Table(expand=True, show_edge=False)
+    table.add_column("role", width=6)
+    table.add_column("member", ratio=2)
+    table.add_column("where", ratio=2)
+    table.add_column("rel.", justify="right", width=5)
+    table.add_column("how they are reached", ratio=4)
+    for member in team.members:
+        table.add_row(
+            member.role,
+            _who(dataset, member.profile_id),
+            _where(dataset, member.profile_id),
+            f"{member.relevance:.2f}",
+            route_text(member.route),
+        )
+    rules = Text("Rules met: " + "; ".join(team.rules_satisfied), style="dim")
+    return Panel(
+        Group(table, rules),
+        title=f"Suggested team (objective {team.objective:.3f}, solver {team.solver})",
+        title_align="left",
+    )
+
+
+def explanation_panel(dataset: Dataset, explanation: Explanation) -> Panel:
+    profile = dataset.profile(explanation.profile_id)
+    call = dataset.call(explanation.call_id)
+    text = Text()
+    text.append(f"{profile.name} ({profile.id}) for {call.title} ({call.id})\n", style="bold")
+    text.append(f"score {explanation.score:.3f} = weighted mean of ")
+    text.append(", ".join(f"{name} {value:.3f}" for name, value in explanation.parts.items()))
+    text.append("\n")
+    if explanation.publications:
+        counted = explanation.counted_publications
+        text.append(f"Publications (best {counted} counted):\n", style="bold")
+        for rank, publication in enumerate(explanation.publications, start=1):
+            marker = "*" if rank <= counted else " "
+            year = f" ({publication.year})" if publication.year else ""
+            text.append(f" {marker} {publication.similarity:.3f}  {publication.title}{year}\n")
+    if explanation.matched_keywords:
+        text.append("Keywords shared with the call: ", style="bold")
+        text.append(", ".join(explanation.matched_keywords) + "\n")
+    return Panel(text, title="Why this score", title_align="left")
+
+
+def partners_table(dataset: Dataset, title: str, suggestions: list[PartnerSuggestion]) -> Table:
+    table = Table(title=title, title_justify="left", expand=True)
+    table.add_column("#", justify="right", width=3)
+    table.add_column("score", justify="right", width=6)
+    table.add_column("partner", ratio=2)
+    table.add_column("where", ratio=2)
+    table.add_column("why", ratio=4)
+    for rank, suggestion in enumerate(suggestions, start=1):
+        why = [f"similarity {suggestion.relevance:.2f}"]
+        if suggestion.joint_works:
+            why.append(f"{suggestion.joint_works} joint work(s)")
+        if suggestion.fills_country:
+            profile = dataset.profile(suggestion.profile_id)
+            why.append(f"fills the {profile.country} requirement")
+        why.append(route_text(suggestion.route))
+        table.add_row(
+            str(rank),
+            f"{suggestion.score:.3f}",
+            _who(dataset, suggestion.profile_id),
+            _where(dataset, suggestion.profile_id),
+            "; ".join(why),
+        )
+    return table
+
+
+def dataset_summary(dataset: Dataset) -> str:
+    countries = sorted({p.country for p in dataset.profiles if p.country})
+    open_offices = [o for o in dataset.offices if o.status == "open"]
+    other = [o for o in dataset.offices if o.status != "open"]
+    lines = [
+        f"{len(dataset.profiles)} profiles in {len(countries)} countries "
+        f"({', '.join(countries)}), {len(dataset.institutions)} institutions, "
+        f"{len(dataset.calls)} calls",
+        f"{len(open_offices)} open offices: "
+        + ", ".join(f"{o.name} ({country_name(o.country)})" for o in open_offices),
+    ]
+    if other:
+        lines.append(
+            "not open: " + ", ".join(f"{o.name} ({o.status})" for o in other),
+        )
+    return "\n".join(lines)
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console that stays readable when piped (wide enough for the tables)."""
+    console = Console(stderr=stderr)
+    if not console.is_terminal:
+        console = Console(stderr=stderr, width=140)
+    return console

@@ -1,0 +1,205 @@
+"""The Python API in one object: fit a dataset once, then ask for rankings, teams, partners."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from embeddings import Encoder, get_encoder
+from matcher.dataset import Dataset
+from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique
+from matcher.partners import PartnerFinder, PartnerSuggestion, PartnerWeights
+from matcher.relevance import (
+    Explanation,
+    RelevanceScorer,
+    RelevanceWeights,
+    profile_vectors,
+    top_k_indices,
+)
+from matcher.routes import RouteCosts, RouteFinder
+from matcher.teams import TeamAssembler, TeamObjective, TeamResult
+
+
+@dataclass(frozen=True)
+class RankedProfile:
+    """One row of a ranking: ``rank`` 1 is the best; higher ``score`` is more relevant."""
+
+    call_id: str
+    profile_id: str
+    score: float
+    rank: int
+
+
+class Matcher:
+    """Scores profiles against calls, assembles teams and suggests partners.
+
+    ``__init__`` only stores the configuration; :meth:`fit` embeds the dataset (each
+    distinct text once) and computes every profile's relevance to every call.
+
+    Parameters
+    ----------
+    encoder : str or Encoder
+        An embedding backend name (see :func:`embeddings.available_backends`) or an
+        encoder instance.
+    relevance : RelevanceWeights, optional
+        How the parts of relevance are blended.
+    team_objective : TeamObjective, optional
+        Weights of the team objective.
+    partner_weights : PartnerWeights, optional
+        Weights of the partner score.
+    route_costs : RouteCosts, optional
+        Cost of each kind of route.
+    home_country : str, optional
+        The country teams are built from; inferred from the offices when omitted.
+    show_progress : bool
+        Show a progress bar while embedding.
+
+    Examples
+    --------
+    >>> from matcher import Matcher, load_demo
+    >>> matcher = Matcher().fit(load_demo())          # doctest: +SKIP
+    >>> matcher.rank("call-ru-cn-methane", k=5)       # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        encoder: str | Encoder = "minilm",
+        *,
+        relevance: RelevanceWeights | None = None,
+        team_objective: TeamObjective | None = None,
+        partner_weights: PartnerWeights | None = None,
+        route_costs: RouteCosts | None = None,
+        home_country: str | None = None,
+        show_progress: bool = False,
+    ) -> None:
+        self.encoder = encoder
+        self.relevance = relevance
+        self.team_objective = team_objective
+        self.partner_weights = partner_weights
+        self.route_costs = route_costs
+        self.home_country = home_country
+        self.show_progress = show_progress
+
+    # -- fitting -------------------------------------------------------------------------
+
+    def _encode(self, texts: Sequence[str]) -> FloatMatrix:
+        return self.encoder_.encode(texts, show_progress=self.show_progress)
+
+    def fit(self, dataset: Dataset) -> Matcher:
+        """Embed ``dataset`` and score every profile against every call; returns ``self``."""
+        self.encoder_ = (
+            get_encoder(self.encoder) if isinstance(self.encoder, str) else self.encoder
+        )
+        calibration = getattr(self.encoder_, "calibrate", None)
+        self.scorer_ = RelevanceScorer(self.relevance, calibration=calibration)
+        self.dataset_ = dataset
+        self.index_ = EvidenceIndex.build(dataset.profiles, self._encode)
+        self.call_vectors_ = embed_unique([call.text for call in dataset.calls], self._encode)
+        self.scores_ = self.scorer_.score_matrix(self.call_vectors_, self.index_)
+        self._call_position = {call.id: i for i, call in enumerate(dataset.calls)}
+        self._profile_position = {p.id: i for i, p in enumerate(dataset.profiles)}
+        self._profile_vectors: FloatMatrix | None = None
+        self._set_routes(RouteFinder(dataset, self.home_country, self.route_costs))
+        return self
+
+    def _set_routes(self, routes: RouteFinder) -> None:
+        self.routes_ = routes
+        self.teams_ = TeamAssembler(self.dataset_, routes, self.team_objective)
+        self.partners_ = PartnerFinder(self.dataset_, routes, self.partner_weights)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "scores_"):
+            raise RuntimeError("call fit(dataset) before asking the Matcher for answers")
+
+    def relevance_of(self, call_id: str) -> FloatMatrix:
+        """Every profile's relevance to one call, aligned with ``dataset_.profiles``."""
+        self._check_fitted()
+        self.dataset_.call(call_id)  # UnknownIdError for an unknown call
+        return self.scores_[self._call_position[call_id]]
+
+    # -- answers -------------------------------------------------------------------------
+
+    def rank(self, call_id: str, k: int = 10) -> list[RankedProfile]:
+        """The ``k`` most relevant profiles for one call (``k <= 0``: every profile)."""
+        scores = self.relevance_of(call_id)
+        positions = top_k_indices(scores, k)
+        return [
+            RankedProfile(call_id, self.dataset_.profiles[p].id, float(scores[p]), rank)
+            for rank, p in enumerate(positions, start=1)
+        ]
+
+    def rank_all(self, k: int = 10) -> Iterator[RankedProfile]:
+        """:meth:`rank` for every call, in the dataset's call order."""
+        for call in self.dataset_.calls:
+            yield from self.rank(call.id, k)
+
+    def explain(self, call_id: str, profile_id: str) -> Explanation:
+        """The parts of one score, and the publications and keywords behind it."""
+        self._check_fitted()
+        call = self.dataset_.call(call_id)
+        profile = self.dataset_.profile(profile_id)
+        return self.scorer_.explain(
+            call,
+            self.call_vectors_[self._call_position[call_id]],
+            profile,
+            self._profile_position[profile_id],
+            self.index_,
+        )
+
+    def team(
+        self,
+        call_id: str,
+        *,
+        pin: Sequence[str] = (),
+        ban: Collection[str] = (),
+        solver: str = "exact",
+    ) -> TeamResult:
+        """The best team for a call under its rules, or the reasons there is none."""
+        relevance = self.relevance_of(call_id)
+        for profile_id in [*pin, *ban]:
+            self.dataset_.profile(profile_id)
+        return self.teams_.assemble(
+            self.dataset_.call(call_id), relevance, pin=pin, ban=ban, solver=solver
+        )
+
+    def partners(self, call_id: str, team: Sequence[str], k: int = 10) -> list[PartnerSuggestion]:
+        """The ``k`` best profiles to add to a partial ``team`` for a call."""
+        relevance = self.relevance_of(call_id)
+        return self.partners_.for_team(self.dataset_.call(call_id), relevance, team, k)
+
+    def partners_abroad(self, profile_id: str, k: int = 10) -> list[PartnerSuggestion]:
+        """The ``k`` best partners in other countries for one researcher."""
+        self._check_fitted()
+        self.dataset_.profile(profile_id)
+        if self._profile_vectors is None:
+            self._profile_vectors = profile_vectors(self.index_)
+        vectors = self._profile_vectors
+        similarity = vectors @ vectors[self._profile_position[profile_id]]
+        calibration = self.scorer_.calibration
+        if calibration is not None:
+            similarity = calibration(similarity)
+        return self.partners_.abroad(profile_id, np.asarray(similarity, np.float32), k)
+
+    def what_if(self, open_offices: Collection[str]) -> Matcher:
+        """A copy of this fitted matcher in which the given offices are open."""
+        self._check_fitted()
+        copy = Matcher.__new__(Matcher)
+        copy.__dict__.update(self.__dict__)
+        copy._set_routes(
+            RouteFinder(self.dataset_, self.routes_.home_country, self.route_costs, open_offices)
+        )
+        return copy
+
+    def describe(self) -> dict[str, Any]:
+        """Sizes of what was fitted, for logs and progress output."""
+        self._check_fitted()
+        return {
+            "profiles": len(self.dataset_.profiles),
+            "calls": len(self.dataset_.calls),
+            "evidence_rows": int(len(self.index_.owner)),
+            "encoder": self.encoder_.model_id,
+            "home_country": self.routes_.home_country,
+        }

@@ -1,0 +1,179 @@
+"""Partner suggestions: who should join a partial team, and who abroad suits a researcher.
+
+A candidate's partner score adds to its relevance what the engine knows beyond text:
+
+    relevance
+    + collaboration_weight * collaboration strength with the team (past joint works,
+      log-scaled, 1 at ``saturation`` joint works)
+    - route_weight * route cost (how hard the candidate is to reach)
+    + need_weight if the candidate's country is one the call requires and the team lacks
+
+Ineligible and unreachable candidates, and the team's own members, are never suggested.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.dataset import Dataset
+from matcher.model import Call, Profile, Route
+from matcher.routes import RouteFinder
+from matcher.teams import eligibility_problem
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class PartnerWeights:
+    """Weights of the partner score (see the module docstring)."""
+
+    collaboration_weight: float = 0.15
+    route_weight: float = 0.2
+    need_weight: float = 0.1
+    saturation: int = 4
+
+
+@dataclass(frozen=True)
+class PartnerSuggestion:
+    """A suggested partner with the parts of its score."""
+
+    profile_id: str
+    score: float
+    relevance: float
+    joint_works: int
+    route: Route
+    fills_country: bool
+    joint_titles: tuple[str, ...] = ()
+
+
+def joint_titles(candidate: Profile, team_ids: set[str]) -> tuple[str, ...]:
+    """Titles of the candidate's publications shared with the team: what they worked on."""
+    return tuple(p.title for p in candidate.publications if team_ids & set(p.coauthors))
+
+
+class PartnerFinder:
+    """Ranks profiles to add to a team, or to partner with a researcher.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The profiles and calls; ``relevance`` arrays passed to the methods are aligned
+        with ``dataset.profiles``.
+    routes : RouteFinder
+        Routes and joint-work counts.
+    weights : PartnerWeights
+        Weights of the score.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        routes: RouteFinder,
+        weights: PartnerWeights | None = None,
+    ) -> None:
+        self.dataset = dataset
+        self.routes = routes
+        self.weights = weights or PartnerWeights()
+        self._pool_routes: list[Route | None] | None = None
+        self._position = {p.id: i for i, p in enumerate(dataset.profiles)}
+
+    def pool_routes(self) -> list[Route | None]:
+        """Each profile's best route from the home side at large (computed once)."""
+        if self._pool_routes is None:
+            self._pool_routes = [self.routes.route(p) for p in self.dataset.profiles]
+        return self._pool_routes
+
+    def _strength(self, joint: int) -> float:
+        return min(1.0, math.log1p(joint) / math.log1p(self.weights.saturation))
+
+    def _rank(
+        self,
+        base: FloatArray,
+        allowed: npt.NDArray[np.bool_],
+        team: Sequence[Profile],
+        need_countries: set[str],
+        k: int,
+    ) -> list[PartnerSuggestion]:
+        """Shared scoring: base similarity plus collaboration, route and need terms."""
+        routes = self.pool_routes()
+        joint = np.zeros(len(base), dtype=np.int64)
+        for member in team:
+            for other, count in self.routes.joint_works(member.id).items():
+                position = self._position.get(other)
+                if position is not None:
+                    joint[position] += count
+        cost = np.asarray([r.cost if r else np.inf for r in routes], dtype=np.float32)
+        reachable = np.isfinite(cost)
+        countries = [p.country for p in self.dataset.profiles]
+        need = np.asarray([c in need_countries for c in countries], dtype=np.float32)
+        strength = np.asarray([self._strength(int(j)) for j in joint], dtype=np.float32)
+        w = self.weights
+        score = (
+            base
+            + w.collaboration_weight * strength
+            - w.route_weight * np.where(reachable, cost, 0.0)
+            + w.need_weight * need
+        )
+        score = np.where(allowed & reachable, score, -np.inf)
+        order = np.argsort(-score, kind="stable")
+        team_ids = {m.id for m in team}
+        suggestions = []
+        for position in order[: k if k > 0 else len(order)]:
+            if not np.isfinite(score[position]):
+                break
+            profile = self.dataset.profiles[position]
+            route = routes[position]
+            assert route is not None  # reachable was required above
+            if team and joint[position] > 0:
+                route = self.routes.route(profile, team) or route
+            suggestions.append(
+                PartnerSuggestion(
+                    profile_id=profile.id,
+                    score=float(score[position]),
+                    relevance=float(base[position]),
+                    joint_works=int(joint[position]),
+                    route=route,
+                    fills_country=bool(need[position]),
+                    joint_titles=joint_titles(profile, team_ids),
+                )
+            )
+        return suggestions
+
+    def for_team(
+        self, call: Call, relevance: FloatArray, team_ids: Sequence[str], k: int = 10
+    ) -> list[PartnerSuggestion]:
+        """The ``k`` best profiles to add to ``team_ids`` for ``call`` (``k <= 0``: all)."""
+        team = [self.dataset.profile(profile_id) for profile_id in team_ids]
+        members = {p.id for p in team}
+        allowed = np.asarray(
+            [
+                p.id not in members and eligibility_problem(call, p) is None
+                for p in self.dataset.profiles
+            ]
+        )
+        present = {p.country for p in team}
+        counts = {c: sum(1 for p in team if p.country == c) for c in present}
+        need = {
+            country
+            for country, minimum in call.rules.required_countries.items()
+            if counts.get(country, 0) < minimum
+        }
+        return self._rank(relevance, allowed, team, need, k)
+
+    def abroad(
+        self, researcher_id: str, similarity: FloatArray, k: int = 10
+    ) -> list[PartnerSuggestion]:
+        """The ``k`` best partners abroad for one researcher, by similarity of their work."""
+        researcher = self.dataset.profile(researcher_id)
+        allowed = np.asarray(
+            [
+                p.id != researcher.id and p.country is not None and p.country != researcher.country
+                for p in self.dataset.profiles
+            ]
+        )
+        return self._rank(similarity, allowed, [researcher], set(), k)

@@ -1,0 +1,210 @@
+"""Routes to foreign partners: how a profile abroad is reached from the home side.
+
+A profile in the home country needs no route (``domestic``). A profile abroad is reached,
+from the best route to the worst, through
+
+1. ``collaboration``: past joint work with someone on the home side (a team member when a
+   team is given);
+2. ``office_partner``: its institution is a partner institution of an open office;
+3. ``agreement``: its institution signed a cooperation agreement with a home institution;
+4. ``office``: an open office in its country, with no closer tie.
+
+Offices in negotiation are not routes, unless a what-if opens them (``assume_open``).
+When the data has no offices there is no home side, every profile counts as reachable and
+the route is ``open``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from matcher.countries import country_name
+from matcher.dataset import Dataset
+from matcher.model import Office, Profile, Route
+
+
+@dataclass(frozen=True)
+class RouteCosts:
+    """Cost of each kind of route (0 best); used in team objectives and partner scores."""
+
+    domestic: float = 0.0
+    collaboration: float = 0.1
+    office_partner: float = 0.2
+    agreement: float = 0.3
+    office: float = 0.5
+    open: float = 0.0
+
+
+def joint_work_counts(profiles: Iterable[Profile]) -> dict[str, Counter[str]]:
+    """Per profile id, how many joint works it has with each other profile id.
+
+    Both optional sources count: ``collaborators`` (an id once per joint work) and the
+    ``coauthors`` of publications. Data may record a tie on one side only, so each pair
+    takes the larger of its two sides' counts.
+    """
+    one_sided: dict[str, Counter[str]] = defaultdict(Counter)
+    for profile in profiles:
+        counts = Counter(profile.collaborators)
+        coauthored = Counter(c for pub in profile.publications for c in set(pub.coauthors))
+        for other in set(counts) | set(coauthored):
+            if other != profile.id:
+                one_sided[profile.id][other] = max(counts[other], coauthored[other])
+    symmetric: dict[str, Counter[str]] = defaultdict(Counter)
+    for source, counter in one_sided.items():
+        for target, count in counter.items():
+            pair_count = max(count, one_sided.get(target, Counter())[source])
+            symmetric[source][target] = pair_count
+            symmetric[target][source] = pair_count
+    return symmetric
+
+
+def infer_home_country(offices: Sequence[Office]) -> str | None:
+    """The country most offices are operated from (``None`` when there are no offices)."""
+    if not offices:
+        return None
+    return Counter(office.home_country for office in offices).most_common(1)[0][0]
+
+
+class RouteFinder:
+    """Finds the best route to each profile.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Profiles, institutions (with agreements) and offices.
+    home_country : str, optional
+        The country teams are built from; inferred from the offices when omitted.
+    costs : RouteCosts
+        Cost per kind of route.
+    assume_open : collection of str
+        Ids of offices to treat as open (what-if), whatever their status.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        home_country: str | None = None,
+        costs: RouteCosts | None = None,
+        assume_open: Collection[str] = (),
+    ) -> None:
+        self.dataset = dataset
+        self.home_country = home_country or infer_home_country(dataset.offices)
+        self.costs = costs or RouteCosts()
+        self.assume_open = frozenset(assume_open)
+        for office_id in self.assume_open:
+            dataset.office(office_id)  # raises UnknownIdError for a typo
+        self._joint_works = joint_work_counts(dataset.profiles)
+        self._offices_by_country: dict[str, list[Office]] = defaultdict(list)
+        for office in dataset.offices:
+            if self.office_is_open(office) and office.home_country == self.home_country:
+                self._offices_by_country[office.country].append(office)
+        self._home_institutions = {
+            inst.id for inst in dataset.institutions if inst.country == self.home_country
+        }
+
+    def office_is_open(self, office: Office) -> bool:
+        """Open, or opened by the what-if."""
+        return office.status == "open" or office.id in self.assume_open
+
+    def joint_works(self, profile_id: str) -> Counter[str]:
+        """Joint-work counts of a profile with every other profile."""
+        return self._joint_works.get(profile_id, Counter())
+
+    def route(self, profile: Profile, team: Sequence[Profile] = ()) -> Route | None:
+        """The best route to ``profile`` (``None`` when it cannot be reached).
+
+        With a ``team``, collaboration and agreements count only with its home-side
+        members; without one, with anyone on the home side.
+        """
+        if self.home_country is None:
+            return Route(kind="open", cost=self.costs.open, description="no office network")
+        if profile.country == self.home_country:
+            return Route(kind="domestic", cost=self.costs.domestic, description="home country")
+        if profile.country is None:
+            return None
+        for find in (self._by_collaboration, self._by_office_partner, self._by_agreement):
+            found = find(profile, team)
+            if found is not None:
+                return found
+        return self._by_office(profile)
+
+    def _home_side(self, team: Sequence[Profile]) -> list[Profile]:
+        return [member for member in team if member.country == self.home_country]
+
+    def _by_collaboration(self, profile: Profile, team: Sequence[Profile]) -> Route | None:
+        joint = self.joint_works(profile.id)
+        if team:
+            partners = [(joint[m.id], m) for m in self._home_side(team) if joint[m.id] > 0]
+        else:
+            partners = [
+                (count, self.dataset.profile(other))
+                for other, count in joint.items()
+                if self.dataset.has_profile(other)
+                and self.dataset.profile(other).country == self.home_country
+            ]
+        if not partners:
+            return None
+        count, partner = max(partners, key=lambda pair: (pair[0], pair[1].id))
+        works = "joint work" if count == 1 else "joint works"
+        return Route(
+            kind="collaboration",
+            via=partner.id,
+            cost=self.costs.collaboration,
+            description=f"{count} {works} with {partner.name}",
+        )
+
+    def _by_office_partner(self, profile: Profile, _team: Sequence[Profile]) -> Route | None:
+        if profile.institution is None:
+            return None
+        for office in self._offices_by_country.get(profile.country or "", []):
+            if profile.institution in office.partner_institutions:
+                institution = self.dataset.institution_name(profile.institution)
+                return Route(
+                    kind="office_partner",
+                    via=office.id,
+                    cost=self.costs.office_partner,
+                    description=f"{office.name} (partner institution: {institution})",
+                )
+        return None
+
+    def _by_agreement(self, profile: Profile, team: Sequence[Profile]) -> Route | None:
+        if profile.institution is None:
+            return None
+        institution = self.dataset.institution(profile.institution)
+        if institution is None:
+            return None
+        if team:
+            home = {m.institution for m in self._home_side(team) if m.institution}
+        else:
+            home = self._home_institutions
+        signed = sorted(set(institution.agreements) & home)
+        if not signed:
+            return None
+        partner = signed[0]
+        return Route(
+            kind="agreement",
+            via=partner,
+            cost=self.costs.agreement,
+            description=(
+                f"agreement between {institution.name} and "
+                f"{self.dataset.institution_name(partner)}"
+            ),
+        )
+
+    def _by_office(self, profile: Profile) -> Route | None:
+        offices = self._offices_by_country.get(profile.country or "", [])
+        if not offices:
+            return None
+        office = min(offices, key=lambda o: o.id)
+        return Route(
+            kind="office",
+            via=office.id,
+            cost=self.costs.office,
+            description=f"{office.name} ({office.operator}, {country_name(office.country)})",
+        )
+
+    def uses_office(self, route: Route) -> str | None:
+        """The office an introduction along this route goes through, if any."""
+        return route.via if route.kind in ("office", "office_partner") else None

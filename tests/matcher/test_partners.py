@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import numpy as np
+
+from matcher.dataset import Dataset
+from matcher.model import Call, CallRules, Institution, Office, Profile, Publication
+from matcher.partners import PartnerFinder
+from matcher.routes import RouteFinder
+
+
+def _dataset() -> Dataset:
+    institutions = [
+        Institution(id="ru-a", name="KemSU", country="RU"),
+        Institution(id="cn-a", name="CUMT", country="CN"),
+    ]
+    offices = [Office(id="o-cn", name="Office CN", operator="REC", home_country="RU",
+                      country="CN", partner_institutions=["cn-a"])]
+    profiles = [
+        Profile(id="lead", name="Lead", country="RU", institution="ru-a",
+                publications=[Publication(title="Methane sensors", coauthors=["cn-old"])]),
+        Profile(id="ru-peer", name="Peer", country="RU", institution="ru-a"),
+        Profile(id="cn-old", name="Old friend", country="CN", institution="cn-a",
+                publications=[Publication(title="Methane sensors", coauthors=["lead"])]),
+        Profile(id="cn-new", name="Stranger", country="CN", institution="cn-a"),
+        Profile(id="de", name="Unreachable", country="DE"),
+        Profile(id="kz", name="Ineligible", country="KZ"),
+    ]
+    call = Call(id="c", title="RU-CN", rules=CallRules(
+        required_countries={"RU": 1, "CN": 1}, eligible_countries=["RU", "CN", "DE"]))
+    return Dataset(profiles=profiles, calls=[call], institutions=institutions, offices=offices)
+
+
+def _finder(dataset: Dataset) -> PartnerFinder:
+    return PartnerFinder(dataset, RouteFinder(dataset))
+
+
+def test_team_members_unreachable_and_ineligible_profiles_are_never_suggested() -> None:
+    dataset = _dataset()
+    relevance = np.full(len(dataset.profiles), 0.5, dtype=np.float32)
+    ids = [s.profile_id for s in _finder(dataset).for_team(dataset.call("c"), relevance, ["lead"], k=0)]
+    assert "lead" not in ids and "de" not in ids and "kz" not in ids
+    assert set(ids) == {"ru-peer", "cn-old", "cn-new"}
+
+
+def test_past_collaboration_lifts_an_equally_relevant_candidate_and_says_on_what() -> None:
+    dataset = _dataset()
+    relevance = np.full(len(dataset.profiles), 0.5, dtype=np.float32)
+    suggestions = _finder(dataset).for_team(dataset.call("c"), relevance, ["lead"], k=2)
+    assert suggestions[0].profile_id == "cn-old"
+    assert suggestions[0].joint_works == 1
+    assert suggestions[0].joint_titles == ("Methane sensors",)
+    assert suggestions[0].route.kind == "collaboration"
+
+
+def test_a_missing_required_country_is_preferred() -> None:
+    dataset = _dataset()
+    relevance = np.asarray([0.5, 0.55, 0.5, 0.5, 0.5, 0.5], dtype=np.float32)
+    suggestions = _finder(dataset).for_team(dataset.call("c"), relevance, ["lead"], k=0)
+    order = [s.profile_id for s in suggestions]
+    assert order.index("cn-new") < order.index("ru-peer")
+    assert next(s for s in suggestions if s.profile_id == "cn-new").fills_country
+
+
+def test_relevance_dominates_when_the_gap_is_large() -> None:
+    dataset = _dataset()
+    relevance = np.asarray([0.5, 0.95, 0.1, 0.1, 0.1, 0.1], dtype=np.float32)
+    suggestions = _finder(dataset).for_team(dataset.call("c"), relevance, ["lead"], k=1)
+    assert suggestions[0].profile_id == "ru-peer"
+
+
+def test_partners_abroad_excludes_the_researchers_own_country() -> None:
+    dataset = _dataset()
+    similarity = np.full(len(dataset.profiles), 0.5, dtype=np.float32)
+    ids = [s.profile_id for s in _finder(dataset).abroad("lead", similarity, k=0)]
+    assert ids and all(dataset.profile(i).country != "RU" for i in ids)
+    assert ids[0] == "cn-old"

@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matcher.dataset import Dataset
+from matcher.model import Call, CallRules, Institution, Office, Profile
+from matcher.routes import RouteFinder
+from matcher.teams import TeamAssembler, TeamObjective, TeamRulesError
+
+COUNTRIES = ["RU", "CN", "KZ"]
+STAGES = ["doctoral", "early", "mid", "senior"]
+
+
+def rule_violations(call: Call, members: list[Profile], lead: Profile) -> list[str]:
+    """An independent check of every rule (written apart from the solver's encoding)."""
+    rules = call.rules
+    problems = []
+    if not rules.min_team_size <= len(members) <= rules.max_team_size:
+        problems.append("size")
+    if len({m.id for m in members}) != len(members):
+        problems.append("duplicate member")
+    countries = Counter(m.country for m in members)
+    for country, needed in rules.required_countries.items():
+        if countries[country] < needed:
+            problems.append(f"country {country}")
+    if rules.eligible_countries is not None:
+        if any(m.country not in rules.eligible_countries for m in members):
+            problems.append("eligible countries")
+    if rules.max_per_institution is not None:
+        if max(Counter(m.institution for m in members).values()) > rules.max_per_institution:
+            problems.append("per institution")
+    stages = Counter(m.career_stage for m in members)
+    for stage, needed in rules.min_career_stage_counts.items():
+        if stages[stage] < needed:
+            problems.append(f"stage {stage}")
+    if lead not in members:
+        problems.append("lead not a member")
+    if rules.lead_countries is not None and lead.country not in rules.lead_countries:
+        problems.append("lead country")
+    if rules.lead_career_stages is not None and lead.career_stage not in rules.lead_career_stages:
+        problems.append("lead stage")
+    return problems
+
+
+@st.composite
+def pools_and_rules(draw: st.DrawFn) -> tuple[list[Profile], CallRules, np.ndarray]:
+    n = draw(st.integers(min_value=1, max_value=9))
+    profiles = [
+        Profile(
+            id=f"p{i}",
+            name=f"P{i}",
+            country=draw(st.sampled_from(COUNTRIES)),
+            institution=f"inst{draw(st.integers(0, 3))}",
+            career_stage=draw(st.sampled_from(STAGES)),
+        )
+        for i in range(n)
+    ]
+    min_size = draw(st.integers(1, 4))
+    max_size = draw(st.integers(min_size, 6))
+    required = draw(
+        st.dictionaries(st.sampled_from(COUNTRIES), st.integers(1, 2), max_size=2)
+    )
+    if sum(required.values()) > max_size:
+        required = {}
+    eligible = draw(st.one_of(st.none(), st.just(COUNTRIES), st.just(["RU", "CN"])))
+    if eligible is not None:
+        required = {c: k for c, k in required.items() if c in eligible}
+    rules = CallRules(
+        min_team_size=min_size,
+        max_team_size=max_size,
+        required_countries=required,
+        eligible_countries=eligible,
+        max_per_institution=draw(st.one_of(st.none(), st.integers(1, 3))),
+        lead_countries=draw(st.one_of(st.none(), st.just(["RU"]))),
+        lead_career_stages=draw(st.one_of(st.none(), st.just(["senior", "mid"]))),
+        min_career_stage_counts=draw(
+            st.dictionaries(st.sampled_from(STAGES), st.integers(1, 1), max_size=1)
+        ),
+    )
+    relevance = np.asarray(
+        draw(st.lists(st.floats(0, 1, width=32), min_size=n, max_size=n)), dtype=np.float32
+    )
+    return profiles, rules, relevance
+
+
+def brute_force_best(
+    call: Call, profiles: list[Profile], relevance: np.ndarray, threshold: float, lead_weight: float
+) -> float | None:
+    """The optimum by enumerating every team and lead (tiny pools only)."""
+    best = None
+    for size in range(call.rules.min_team_size, call.rules.max_team_size + 1):
+        for team in itertools.combinations(range(len(profiles)), size):
+            members = [profiles[i] for i in team]
+            for lead in team:
+                if rule_violations(call, members, profiles[lead]):
+                    continue
+                value = sum(float(relevance[i]) - threshold for i in team)
+                value += lead_weight * float(relevance[lead])
+                best = value if best is None or value > best else best
+    return best
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools_and_rules())
+def test_exact_solver_never_violates_a_rule_and_is_optimal(case: tuple) -> None:
+    profiles, rules, relevance = case
+    call = Call(id="c", title="call", rules=rules)
+    dataset = Dataset(profiles=profiles, calls=[call])
+    objective = TeamObjective(member_threshold=0.3)
+    assembler = TeamAssembler(dataset, RouteFinder(dataset), objective)
+    result = assembler.assemble(call, relevance)
+    eligible = [i for i, p in enumerate(profiles) if rules.country_is_eligible(p.country)]
+    optimum = brute_force_best(
+        call, [profiles[i] for i in eligible], relevance[eligible], 0.3, objective.lead_weight
+    )
+    if result.team is None:
+        assert optimum is None, "infeasible reported although a valid team exists"
+        assert result.reasons
+        return
+    members = [dataset.profile(m.profile_id) for m in result.team.members]
+    lead = dataset.profile(result.team.lead.profile_id)
+    assert rule_violations(call, members, lead) == []
+    assert optimum is not None
+    assert result.team.objective == pytest.approx(optimum, abs=1e-4)
+
+
+def _world() -> Dataset:
+    institutions = [
+        Institution(id="ru-a", name="Kemerovo State University", country="RU", agreements=["kz-a"]),
+        Institution(id="kz-a", name="Al-Farabi KazNU", country="KZ", agreements=["ru-a"]),
+        Institution(id="cn-a", name="CUMT", country="CN"),
+        Institution(id="cn-b", name="Tsinghua University", country="CN"),
+        Institution(id="by-a", name="Belarusian State University", country="BY"),
+        Institution(id="de-a", name="TU Berlin", country="DE"),
+    ]
+    offices = [
+        Office(id="o-cn", name="Office in China", operator="REC", home_country="RU",
+               country="CN", partner_institutions=["cn-a"], capacity=1),
+        Office(id="o-by", name="Office in Belarus", operator="REC", home_country="RU",
+               country="BY", status="negotiating"),
+    ]
+    profiles = [
+        Profile(id="ru1", name="Ivanov", country="RU", institution="ru-a", career_stage="senior"),
+        Profile(id="ru2", name="Petrova", country="RU", institution="ru-a", career_stage="early"),
+        Profile(id="cn1", name="Li", country="CN", institution="cn-a"),
+        Profile(id="cn2", name="Wang", country="CN", institution="cn-b"),
+        Profile(id="kz1", name="Abenov", country="KZ", institution="kz-a"),
+        Profile(id="by1", name="Kovalenko", country="BY", institution="by-a"),
+        Profile(id="de1", name="Schmidt", country="DE", institution="de-a"),
+    ]
+    calls = [
+        Call(id="ru-cn", title="RU-CN", rules=CallRules(
+            min_team_size=2, max_team_size=4, required_countries={"RU": 1, "CN": 2},
+            eligible_countries=["RU", "CN"], lead_countries=["RU"])),
+        Call(id="ru-by", title="RU-BY", rules=CallRules(
+            min_team_size=2, max_team_size=3, required_countries={"RU": 1, "BY": 1})),
+        Call(id="ru-de", title="RU-DE", rules=CallRules(
+            min_team_size=2, max_team_size=3, required_countries={"RU": 1, "DE": 1})),
+    ]
+    return Dataset(profiles=profiles, calls=calls, institutions=institutions, offices=offices)
+
+
+def _assembler(dataset: Dataset, assume_open: tuple[str, ...] = ()) -> TeamAssembler:
+    routes = RouteFinder(dataset, assume_open=assume_open)
+    return TeamAssembler(dataset, routes, TeamObjective(member_threshold=0.0))
+
+
+def test_office_capacity_limits_members_reached_through_it() -> None:
+    dataset = _world()
+    relevance = np.full(len(dataset.profiles), 0.8, dtype=np.float32)
+    # Two CN members are required but the China office introduces only one per round, and
+    # Wang (not a partner institution) is reachable only through that office.
+    result = _assembler(dataset).assemble(dataset.call("ru-cn"), relevance)
+    assert result.team is None
+    assert result.reasons
+
+
+def test_unreachable_country_explains_the_negotiating_office_and_what_if_opens_it() -> None:
+    dataset = _world()
+    relevance = np.full(len(dataset.profiles), 0.8, dtype=np.float32)
+    closed = _assembler(dataset).assemble(dataset.call("ru-by"), relevance)
+    assert closed.team is None
+    assert any("o-by" in reason and "negotiating" in reason for reason in closed.reasons)
+    opened = _assembler(dataset, ("o-by",)).assemble(dataset.call("ru-by"), relevance)
+    assert opened.team is not None
+    by_member = next(m for m in opened.team.members if m.country == "BY")
+    assert by_member.route.kind == "office" and by_member.route.via == "o-by"
+
+
+def test_country_without_any_route_is_reported_as_such() -> None:
+    dataset = _world()
+    relevance = np.full(len(dataset.profiles), 0.8, dtype=np.float32)
+    result = _assembler(dataset).assemble(dataset.call("ru-de"), relevance)
+    assert result.team is None
+    assert any("no route" in reason for reason in result.reasons)
+
+
+def test_pins_and_bans_are_respected() -> None:
+    dataset = _world()
+    relevance = np.asarray([0.9, 0.1, 0.8, 0.7, 0.5, 0.5, 0.5], dtype=np.float32)
+    call = Call(id="ru-any", title="x", rules=CallRules(min_team_size=2, max_team_size=2))
+    assembler = _assembler(Dataset(
+        profiles=dataset.profiles, calls=[call], institutions=dataset.institutions,
+        offices=dataset.offices))
+    team = assembler.assemble(call, relevance, pin=["ru2"], ban=["cn1"]).team
+    assert team is not None
+    ids = {m.profile_id for m in team.members}
+    assert "ru2" in ids and "cn1" not in ids
+
+
+def test_pinning_an_unreachable_profile_is_an_error_that_says_why() -> None:
+    dataset = _world()
+    relevance = np.full(len(dataset.profiles), 0.5, dtype=np.float32)
+    with pytest.raises(TeamRulesError, match="by1.*cannot be reached"):
+        _assembler(dataset).assemble(dataset.call("ru-by"), relevance, pin=["by1"])
+    with pytest.raises(TeamRulesError, match="both pinned and banned"):
+        _assembler(dataset).assemble(dataset.call("ru-by"), relevance, pin=["ru1"], ban=["ru1"])
+
+
+def test_team_shows_each_foreign_members_route() -> None:
+    dataset = _world()
+    call = Call(id="ru-kz-cn", title="x", rules=CallRules(
+        min_team_size=3, max_team_size=3, required_countries={"RU": 1, "KZ": 1, "CN": 1}))
+    data = Dataset(profiles=dataset.profiles, calls=[call], institutions=dataset.institutions,
+                   offices=dataset.offices)
+    relevance = np.asarray([0.9, 0.2, 0.8, 0.1, 0.7, 0.1, 0.1], dtype=np.float32)
+    team = _assembler(data).assemble(call, relevance).team
+    assert team is not None
+    routes = {m.profile_id: m.route for m in team.members}
+    assert routes["ru1"].kind == "domestic"
+    assert routes["cn1"].kind == "office_partner" and routes["cn1"].via == "o-cn"
+    assert routes["kz1"].kind == "agreement" and routes["kz1"].via == "ru-a"
+    assert team.lead.profile_id == "ru1"
