@@ -10,7 +10,14 @@ from matcher.dataset import Dataset
 from matcher.datasets import demo_paths, load_demo
 from matcher.engine import Matcher, RankedProfile
 from matcher.errors import GrantmatchError, InputError, UnknownIdError
-from matcher.io import load_dataset, read_calls, read_profiles, write_jsonl
+from matcher.io import (
+    load_dataset,
+    read_calls,
+    read_institutions,
+    read_offices,
+    read_profiles,
+    write_jsonl,
+)
 from matcher.model import (
     Call,
     CallRules,
@@ -56,6 +63,8 @@ __all__ = [
     "load_dataset",
     "load_demo",
     "read_calls",
+    "read_institutions",
+    "read_offices",
     "read_profiles",
     "write_jsonl",
 ]

@@ -17,6 +17,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -37,7 +39,8 @@ Role = Literal["lead", "member"]
 
 
 class _Record(BaseModel):
-    """Shared configuration: extra fields kept, assignment validated, no coercion of str to int."""
+    """Shared configuration: extra fields kept, assignment validated; numeric strings are
+    accepted as numbers (CSV cells need it)."""
 
     model_config = ConfigDict(extra="allow", validate_assignment=True, strict=False)
 
@@ -114,13 +117,18 @@ class Office(_Record):
     services: list[OfficeService] = Field(default_factory=list)
     capacity: int | None = Field(default=None, ge=0, description="Introductions per round.")
 
-    @model_validator(mode="after")
-    def _hosted_abroad(self) -> Office:
-        if self.country == self.home_country:
+    @field_validator("country")
+    @classmethod
+    def _hosted_abroad(cls, country: str, info: ValidationInfo) -> str:
+        if country == info.data.get("home_country"):
             raise ValueError(
-                f"an office's host country must differ from its home country ({self.country})"
+                f"an office's host country must differ from its home country ({country})"
             )
-        return self
+        return country
+
+
+def _researchers_only() -> list[ProfileKind]:
+    return ["researcher"]
 
 
 class CallRules(_Record):
@@ -144,7 +152,7 @@ class CallRules(_Record):
         default_factory=dict,
         description="Minimum number of members per career stage, e.g. {'early': 1}.",
     )
-    member_kinds: list[ProfileKind] = Field(default_factory=lambda: ["researcher"])
+    member_kinds: list[ProfileKind] = Field(default_factory=_researchers_only)
 
     @model_validator(mode="after")
     def _consistent(self) -> CallRules:
@@ -204,6 +212,14 @@ class Call(_Record):
         if self.keywords:
             parts.append("Keywords: " + ", ".join(self.keywords))
         return ". ".join(part.strip().rstrip(".") for part in parts if part.strip())
+
+
+class PartnerQuery(_Record):
+    """One line of a ``grantmatch partners --queries`` file: a partial team for a call."""
+
+    id: Identifier
+    call_id: Identifier
+    team: list[Identifier] = Field(default_factory=list)
 
 
 class Route(BaseModel):
