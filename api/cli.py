@@ -94,8 +94,12 @@ def _load(
     offices: Path | None,
 ) -> Dataset:
     files = _data_files(data, profiles, calls, institutions, offices)
+    assert files["profiles"] is not None  # _data_files insists on it
     return load_dataset(
-        files["profiles"], files["calls"], institutions=files["institutions"], offices=files["offices"]
+        files["profiles"],
+        files["calls"],
+        institutions=files["institutions"],
+        offices=files["offices"],
     )
 
 
@@ -162,7 +166,10 @@ def partners(
         raise UsageError("--call needs --team ID1,ID2 (the partial team)")
     batch = read_partner_queries(queries) if queries is not None else None
     dataset = _load(data, profiles, calls, institutions, offices)
-    _check_query_ids(dataset, batch if batch is not None else [(None, call or "", _ids(team or ""))])
+    checks: list[tuple[str | None, str, list[str]]] = [(None, call or "", _ids(team or ""))]
+    if batch is not None:
+        checks = [(query_id, call_id, members) for query_id, call_id, members in batch]
+    _check_query_ids(dataset, checks)
     matcher = _fit(dataset, backend, quiet)
     if batch is None:
         assert call is not None and team is not None
@@ -320,11 +327,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except GrantmatchError as error:
-        render.make_console(stderr=True).print(f"[bold red]error:[/bold red] {error}", highlight=False)
+        render.make_console(stderr=True).print(
+            f"[bold red]error:[/bold red] {error}", highlight=False
+        )
         return 2
     except (ValueError, OSError) as error:
         # Library errors about arguments (unknown backend or solver, unreadable output path).
-        render.make_console(stderr=True).print(f"[bold red]error:[/bold red] {error}", highlight=False)
+        render.make_console(stderr=True).print(
+            f"[bold red]error:[/bold red] {error}", highlight=False
+        )
         return 2
     except KeyboardInterrupt:
         render.make_console(stderr=True).print("interrupted")

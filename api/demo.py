@@ -38,7 +38,10 @@ def run_demo(console: Console, backend: str = "minilm", n_calls: int = 3) -> Non
     started = time.perf_counter()
     files = demo_paths()
     dataset = load_dataset(
-        files["profiles"], files["calls"], institutions=files["institutions"], offices=files["offices"]
+        files["profiles"],
+        files["calls"],
+        institutions=files["institutions"],
+        offices=files["offices"],
     )
     console.print(Rule("grantmatch demo"))
     console.print(render.dataset_summary(dataset))
@@ -66,9 +69,7 @@ def run_demo(console: Console, backend: str = "minilm", n_calls: int = 3) -> Non
         f"[bold]Partners abroad[/bold] for {profile.name} ({profile.id}, "
         f"{dataset.institution_name(profile.institution)}):"
     )
-    console.print(
-        render.partners_table(dataset, "", matcher.partners_abroad(researcher, k=5))
-    )
+    console.print(render.partners_table(dataset, "", matcher.partners_abroad(researcher, k=5)))
 
     _what_if(console, matcher)
     console.print(Rule(style="dim"))

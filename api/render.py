@@ -53,7 +53,11 @@ def call_header(call: Call) -> Text:
     text.append(f" [{call.id}]{funder}\n", style="dim")
     text.append(
         f"team {rules.min_team_size}-{rules.max_team_size}, required countries: {countries}"
-        + (f", max {rules.max_per_institution} per institution" if rules.max_per_institution else "")
+        + (
+            f", max {rules.max_per_institution} per institution"
+            if rules.max_per_institution
+            else ""
+        )
         + (f", lead from {', '.join(rules.lead_countries)}" if rules.lead_countries else ""),
         style="dim",
     )

@@ -39,7 +39,8 @@ def l2_normalize(matrix: npt.ArrayLike) -> Matrix:
     array = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(array, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (array / norms).astype(np.float32, copy=False)
+    normalized: Matrix = (array / norms).astype(np.float32, copy=False)
+    return normalized
 
 
 class MissingBackendError(RuntimeError):

@@ -90,9 +90,7 @@ class Matcher:
 
     def fit(self, dataset: Dataset) -> Matcher:
         """Embed ``dataset`` and score every profile against every call; returns ``self``."""
-        self.encoder_ = (
-            get_encoder(self.encoder) if isinstance(self.encoder, str) else self.encoder
-        )
+        self.encoder_ = get_encoder(self.encoder) if isinstance(self.encoder, str) else self.encoder
         calibration = getattr(self.encoder_, "calibrate", None)
         self.scorer_ = RelevanceScorer(self.relevance, calibration=calibration)
         self.dataset_ = dataset
@@ -118,7 +116,8 @@ class Matcher:
         """Every profile's relevance to one call, aligned with ``dataset_.profiles``."""
         self._check_fitted()
         self.dataset_.call(call_id)  # UnknownIdError for an unknown call
-        return self.scores_[self._call_position[call_id]]
+        row: FloatMatrix = self.scores_[self._call_position[call_id]]
+        return row
 
     # -- answers -------------------------------------------------------------------------
 
@@ -199,7 +198,7 @@ class Matcher:
         return {
             "profiles": len(self.dataset_.profiles),
             "calls": len(self.dataset_.calls),
-            "evidence_rows": int(len(self.index_.owner)),
+            "evidence_rows": len(self.index_.owner),
             "encoder": self.encoder_.model_id,
             "home_country": self.routes_.home_country,
         }

@@ -178,8 +178,7 @@ class CallRules(_Record):
             outside = sorted(set(self.required_countries) - eligible)
             if outside:
                 raise ValueError(
-                    f"required_countries {outside} are not in eligible_countries "
-                    f"{sorted(eligible)}"
+                    f"required_countries {outside} are not in eligible_countries {sorted(eligible)}"
                 )
             if self.lead_countries is not None and not set(self.lead_countries) & eligible:
                 raise ValueError("no lead country is among the eligible countries")

@@ -120,7 +120,8 @@ def _top_k_mean(block: FloatMatrix, k: int) -> FloatMatrix:
         # Negate so that NaN padding (sorted last by partition) never displaces a real value.
         block = -np.partition(-block, k - 1, axis=-1)[..., :k]
     with np.errstate(invalid="ignore"):
-        return np.nanmean(block, axis=-1).astype(np.float32)
+        mean: FloatMatrix = np.nanmean(block, axis=-1).astype(np.float32)
+    return mean
 
 
 class RelevanceScorer:
@@ -278,7 +279,8 @@ def profile_vectors(index: EvidenceIndex) -> FloatMatrix:
     np.add.at(sums, index.owner, index.vectors)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (sums / norms).astype(np.float32)
+    vectors: FloatMatrix = (sums / norms).astype(np.float32)
+    return vectors
 
 
 __all__: Sequence[str] = [

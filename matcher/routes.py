@@ -188,8 +188,7 @@ class RouteFinder:
             via=partner,
             cost=self.costs.agreement,
             description=(
-                f"agreement between {institution.name} and "
-                f"{self.dataset.institution_name(partner)}"
+                f"agreement between {institution.name} and {self.dataset.institution_name(partner)}"
             ),
         )
 

@@ -306,8 +306,7 @@ class TeamAssembler:
         if rules.max_per_institution is not None:
             institutions = Counter(c.profile.institution for c in pool)
             capped = sum(
-                min(n, rules.max_per_institution) if inst else n
-                for inst, n in institutions.items()
+                min(n, rules.max_per_institution) if inst else n for inst, n in institutions.items()
             )
             if capped < rules.min_team_size:
                 reasons.append(
@@ -351,7 +350,9 @@ class TeamAssembler:
         )
 
 
-def describe_rules(call: Call, profiles: Sequence[Profile], members: Sequence[TeamMember]) -> list[str]:
+def describe_rules(
+    call: Call, profiles: Sequence[Profile], members: Sequence[TeamMember]
+) -> list[str]:
     """One line per rule of ``call`` that the team meets, with the team's actual figures."""
     rules = call.rules
     lines = [f"team size {len(profiles)} within {rules.min_team_size}-{rules.max_team_size}"]

@@ -9,7 +9,10 @@ DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
 def demo_paths() -> dict[str, Path]:
     """The four demo files, keyed ``profiles``, ``calls``, ``institutions``, ``offices``."""
-    return {name: DEMO_DIR / f"{name}.jsonl" for name in ("profiles", "calls", "institutions", "offices")}
+    return {
+        name: DEMO_DIR / f"{name}.jsonl"
+        for name in ("profiles", "calls", "institutions", "offices")
+    }
 
 
 def load_demo():  # type: ignore[no-untyped-def]
@@ -18,5 +21,8 @@ def load_demo():  # type: ignore[no-untyped-def]
 
     paths = demo_paths()
     return load_dataset(
-        paths["profiles"], paths["calls"], institutions=paths["institutions"], offices=paths["offices"]
+        paths["profiles"],
+        paths["calls"],
+        institutions=paths["institutions"],
+        offices=paths["offices"],
     )

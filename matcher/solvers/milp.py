@@ -26,7 +26,8 @@ class MilpSolver(TeamSolver):
         ones = csr_array(np.ones((1, n)))
         zeros = csr_array((1, n))
         rows = [hstack([ones, zeros])]
-        lower, upper = [problem.min_size], [problem.max_size]
+        lower: list[float] = [problem.min_size]
+        upper: list[float] = [problem.max_size]
         for group in problem.groups:
             rows.append(hstack([csr_array(group.members.astype(float)[None, :]), zeros]))
             lower.append(group.minimum)

@@ -31,8 +31,18 @@ def test_bad_input_is_one_clear_line_with_exit_code_2_and_no_output(
     bad = tmp_path / "profiles.jsonl"
     bad.write_text('{"id": "p1", "name": "A"}\n{"id": "p2", "name": "B", "country": "XX"}\n')
     out = tmp_path / "scores.csv"
-    code = main(["rank", "--profiles", str(bad), "--calls", str(IO / "calls.jsonl"),
-                 "--out", str(out), "-q"])
+    code = main(
+        [
+            "rank",
+            "--profiles",
+            str(bad),
+            "--calls",
+            str(IO / "calls.jsonl"),
+            "--out",
+            str(out),
+            "-q",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "profiles.jsonl:2" in err and "country" in err and "XX" in err
@@ -41,8 +51,9 @@ def test_bad_input_is_one_clear_line_with_exit_code_2_and_no_output(
 
 
 def test_missing_file_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["validate", "--profiles", str(tmp_path / "nope.jsonl"),
-                 "--calls", str(IO / "calls.jsonl")])
+    code = main(
+        ["validate", "--profiles", str(tmp_path / "nope.jsonl"), "--calls", str(IO / "calls.jsonl")]
+    )
     assert code == 2
     assert "nope.jsonl" in capsys.readouterr().err
 
@@ -61,8 +72,19 @@ def test_negative_top_k_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_unknown_call_is_rejected_before_embedding(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["partners", "--data", str(IO), "--call", "nope", "--team", "p1",
-                 "--out", str(tmp_path / "p.csv")])
+    code = main(
+        [
+            "partners",
+            "--data",
+            str(IO),
+            "--call",
+            "nope",
+            "--team",
+            "p1",
+            "--out",
+            str(tmp_path / "p.csv"),
+        ]
+    )
     assert code == 2
     assert "no call with id 'nope'" in capsys.readouterr().err
 
@@ -74,9 +96,19 @@ def test_validate_summarises_good_input(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_the_installed_command_runs_and_exits_2_without_traceback(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "api.cli", "validate", "--profiles", str(tmp_path / "x.jsonl"),
-         "--calls", str(IO / "calls.jsonl")],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "validate",
+            "--profiles",
+            str(tmp_path / "x.jsonl"),
+            "--calls",
+            str(IO / "calls.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "x.jsonl" in result.stderr
@@ -113,12 +145,28 @@ def test_rank_top_k_zero_writes_every_pair_with_comparable_scores(tmp_path: Path
     single = tmp_path / "calls-one.jsonl"
     single.write_text((SMALL / "calls.jsonl").read_text().splitlines()[0] + "\n")
     one = tmp_path / "one.csv"
-    assert main(["rank", "--data", str(SMALL), "--calls", str(single), "--top-k", "0",
-                 "--out", str(one), "-q"]) == 0
+    assert (
+        main(
+            [
+                "rank",
+                "--data",
+                str(SMALL),
+                "--calls",
+                str(single),
+                "--top-k",
+                "0",
+                "--out",
+                str(one),
+                "-q",
+            ]
+        )
+        == 0
+    )
     together = {(r["call_id"], r["profile_id"]): float(r["score"]) for r in rows}
     for row in _rows(one):
-        assert float(row["score"]) == pytest.approx(together[row["call_id"], row["profile_id"]],
-                                                    abs=1e-5)
+        assert float(row["score"]) == pytest.approx(
+            together[row["call_id"], row["profile_id"]], abs=1e-5
+        )
 
 
 @pytest.mark.model
@@ -128,20 +176,54 @@ def test_partners_single_and_batch(tmp_path: Path) -> None:
     call = calls[0]
     member = next(p["id"] for p in profiles if p.get("country") == "RU")
     out = tmp_path / "partners.csv"
-    assert main(["partners", "--data", str(SMALL), "--call", call["id"], "--team", member,
-                 "--k", "4", "--out", str(out), "-q"]) == 0
+    assert (
+        main(
+            [
+                "partners",
+                "--data",
+                str(SMALL),
+                "--call",
+                call["id"],
+                "--team",
+                member,
+                "--k",
+                "4",
+                "--out",
+                str(out),
+                "-q",
+            ]
+        )
+        == 0
+    )
     rows = _rows(out)
     assert list(rows[0]) == ["call_id", "profile_id", "score", "rank"]
     assert 0 < len(rows) <= 4 and member not in {r["profile_id"] for r in rows}
 
     queries = tmp_path / "queries.jsonl"
     queries.write_text(
-        json.dumps({"id": "q1", "call_id": call["id"], "team": [member]}) + "\n"
-        + json.dumps({"id": "q2", "call_id": calls[1]["id"], "team": []}) + "\n"
+        json.dumps({"id": "q1", "call_id": call["id"], "team": [member]})
+        + "\n"
+        + json.dumps({"id": "q2", "call_id": calls[1]["id"], "team": []})
+        + "\n"
     )
     batch = tmp_path / "batch.csv"
-    assert main(["partners", "--data", str(SMALL), "--queries", str(queries), "--k", "2",
-                 "--out", str(batch), "-q"]) == 0
+    assert (
+        main(
+            [
+                "partners",
+                "--data",
+                str(SMALL),
+                "--queries",
+                str(queries),
+                "--k",
+                "2",
+                "--out",
+                str(batch),
+                "-q",
+            ]
+        )
+        == 0
+    )
     rows = _rows(batch)
     assert list(rows[0]) == ["query_id", "call_id", "profile_id", "score", "rank"]
     assert {r["query_id"] for r in rows} == {"q1", "q2"}
@@ -159,6 +241,7 @@ def test_teams_json_and_explain(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert rules.get("min_team_size", 2) <= len(members) <= rules.get("max_team_size", 6)
     assert all(m["route"]["kind"] for m in members)
     lead = payload["team"]["members"][0]["profile_id"]
-    assert main(["explain", "--data", str(SMALL), "--call", call["id"], "--profile", lead,
-                 "-q"]) == 0
+    assert (
+        main(["explain", "--data", str(SMALL), "--call", call["id"], "--profile", lead, "-q"]) == 0
+    )
     assert "Why this score" in capsys.readouterr().out

@@ -13,20 +13,43 @@ def _dataset() -> Dataset:
         Institution(id="ru-a", name="KemSU", country="RU"),
         Institution(id="cn-a", name="CUMT", country="CN"),
     ]
-    offices = [Office(id="o-cn", name="Office CN", operator="REC", home_country="RU",
-                      country="CN", partner_institutions=["cn-a"])]
+    offices = [
+        Office(
+            id="o-cn",
+            name="Office CN",
+            operator="REC",
+            home_country="RU",
+            country="CN",
+            partner_institutions=["cn-a"],
+        )
+    ]
     profiles = [
-        Profile(id="lead", name="Lead", country="RU", institution="ru-a",
-                publications=[Publication(title="Methane sensors", coauthors=["cn-old"])]),
+        Profile(
+            id="lead",
+            name="Lead",
+            country="RU",
+            institution="ru-a",
+            publications=[Publication(title="Methane sensors", coauthors=["cn-old"])],
+        ),
         Profile(id="ru-peer", name="Peer", country="RU", institution="ru-a"),
-        Profile(id="cn-old", name="Old friend", country="CN", institution="cn-a",
-                publications=[Publication(title="Methane sensors", coauthors=["lead"])]),
+        Profile(
+            id="cn-old",
+            name="Old friend",
+            country="CN",
+            institution="cn-a",
+            publications=[Publication(title="Methane sensors", coauthors=["lead"])],
+        ),
         Profile(id="cn-new", name="Stranger", country="CN", institution="cn-a"),
         Profile(id="de", name="Unreachable", country="DE"),
         Profile(id="kz", name="Ineligible", country="KZ"),
     ]
-    call = Call(id="c", title="RU-CN", rules=CallRules(
-        required_countries={"RU": 1, "CN": 1}, eligible_countries=["RU", "CN", "DE"]))
+    call = Call(
+        id="c",
+        title="RU-CN",
+        rules=CallRules(
+            required_countries={"RU": 1, "CN": 1}, eligible_countries=["RU", "CN", "DE"]
+        ),
+    )
     return Dataset(profiles=profiles, calls=[call], institutions=institutions, offices=offices)
 
 
@@ -37,7 +60,9 @@ def _finder(dataset: Dataset) -> PartnerFinder:
 def test_team_members_unreachable_and_ineligible_profiles_are_never_suggested() -> None:
     dataset = _dataset()
     relevance = np.full(len(dataset.profiles), 0.5, dtype=np.float32)
-    ids = [s.profile_id for s in _finder(dataset).for_team(dataset.call("c"), relevance, ["lead"], k=0)]
+    ids = [
+        s.profile_id for s in _finder(dataset).for_team(dataset.call("c"), relevance, ["lead"], k=0)
+    ]
     assert "lead" not in ids and "de" not in ids and "kz" not in ids
     assert set(ids) == {"ru-peer", "cn-old", "cn-new"}
 

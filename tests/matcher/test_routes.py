@@ -17,17 +17,34 @@ def _dataset(**overrides: object) -> Dataset:
         Institution(id="mn-a", name="NUM", country="MN"),
     ]
     offices = [
-        Office(id="o-cn", name="Office CN", operator="REC", home_country="RU", country="CN",
-               partner_institutions=["cn-a"]),
-        Office(id="o-mn", name="Office MN", operator="REC", home_country="RU", country="MN",
-               status="negotiating"),
+        Office(
+            id="o-cn",
+            name="Office CN",
+            operator="REC",
+            home_country="RU",
+            country="CN",
+            partner_institutions=["cn-a"],
+        ),
+        Office(
+            id="o-mn",
+            name="Office MN",
+            operator="REC",
+            home_country="RU",
+            country="MN",
+            status="negotiating",
+        ),
     ]
     profiles = [
         Profile(id="ru1", name="Ivanov", country="RU", institution="ru-a"),
         Profile(id="cn-partner", name="Li", country="CN", institution="cn-a"),
         Profile(id="cn-office", name="Wang", country="CN", institution="cn-b"),
-        Profile(id="cn-collab", name="Zhang", country="CN", institution="cn-b",
-                collaborators=["ru1", "ru1"]),
+        Profile(
+            id="cn-collab",
+            name="Zhang",
+            country="CN",
+            institution="cn-b",
+            collaborators=["ru1", "ru1"],
+        ),
         Profile(id="kz1", name="Abenov", country="KZ", institution="kz-a"),
         Profile(id="mn1", name="Bat", country="MN", institution="mn-a"),
         Profile(id="nowhere", name="X", country=None),

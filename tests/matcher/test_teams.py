@@ -29,12 +29,12 @@ def rule_violations(call: Call, members: list[Profile], lead: Profile) -> list[s
     for country, needed in rules.required_countries.items():
         if countries[country] < needed:
             problems.append(f"country {country}")
-    if rules.eligible_countries is not None:
-        if any(m.country not in rules.eligible_countries for m in members):
-            problems.append("eligible countries")
-    if rules.max_per_institution is not None:
-        if max(Counter(m.institution for m in members).values()) > rules.max_per_institution:
-            problems.append("per institution")
+    eligible = rules.eligible_countries
+    if eligible is not None and any(m.country not in eligible for m in members):
+        problems.append("eligible countries")
+    cap = rules.max_per_institution
+    if cap is not None and max(Counter(m.institution for m in members).values()) > cap:
+        problems.append("per institution")
     stages = Counter(m.career_stage for m in members)
     for stage, needed in rules.min_career_stage_counts.items():
         if stages[stage] < needed:
@@ -63,9 +63,7 @@ def pools_and_rules(draw: st.DrawFn) -> tuple[list[Profile], CallRules, np.ndarr
     ]
     min_size = draw(st.integers(1, 4))
     max_size = draw(st.integers(min_size, 6))
-    required = draw(
-        st.dictionaries(st.sampled_from(COUNTRIES), st.integers(1, 2), max_size=2)
-    )
+    required = draw(st.dictionaries(st.sampled_from(COUNTRIES), st.integers(1, 2), max_size=2))
     if sum(required.values()) > max_size:
         required = {}
     eligible = draw(st.one_of(st.none(), st.just(COUNTRIES), st.just(["RU", "CN"])))
@@ -140,10 +138,23 @@ def _world() -> Dataset:
         Institution(id="de-a", name="TU Berlin", country="DE"),
     ]
     offices = [
-        Office(id="o-cn", name="Office in China", operator="REC", home_country="RU",
-               country="CN", partner_institutions=["cn-a"], capacity=1),
-        Office(id="o-by", name="Office in Belarus", operator="REC", home_country="RU",
-               country="BY", status="negotiating"),
+        Office(
+            id="o-cn",
+            name="Office in China",
+            operator="REC",
+            home_country="RU",
+            country="CN",
+            partner_institutions=["cn-a"],
+            capacity=1,
+        ),
+        Office(
+            id="o-by",
+            name="Office in Belarus",
+            operator="REC",
+            home_country="RU",
+            country="BY",
+            status="negotiating",
+        ),
     ]
     profiles = [
         Profile(id="ru1", name="Ivanov", country="RU", institution="ru-a", career_stage="senior"),
@@ -155,13 +166,31 @@ def _world() -> Dataset:
         Profile(id="de1", name="Schmidt", country="DE", institution="de-a"),
     ]
     calls = [
-        Call(id="ru-cn", title="RU-CN", rules=CallRules(
-            min_team_size=2, max_team_size=4, required_countries={"RU": 1, "CN": 2},
-            eligible_countries=["RU", "CN"], lead_countries=["RU"])),
-        Call(id="ru-by", title="RU-BY", rules=CallRules(
-            min_team_size=2, max_team_size=3, required_countries={"RU": 1, "BY": 1})),
-        Call(id="ru-de", title="RU-DE", rules=CallRules(
-            min_team_size=2, max_team_size=3, required_countries={"RU": 1, "DE": 1})),
+        Call(
+            id="ru-cn",
+            title="RU-CN",
+            rules=CallRules(
+                min_team_size=2,
+                max_team_size=4,
+                required_countries={"RU": 1, "CN": 2},
+                eligible_countries=["RU", "CN"],
+                lead_countries=["RU"],
+            ),
+        ),
+        Call(
+            id="ru-by",
+            title="RU-BY",
+            rules=CallRules(
+                min_team_size=2, max_team_size=3, required_countries={"RU": 1, "BY": 1}
+            ),
+        ),
+        Call(
+            id="ru-de",
+            title="RU-DE",
+            rules=CallRules(
+                min_team_size=2, max_team_size=3, required_countries={"RU": 1, "DE": 1}
+            ),
+        ),
     ]
     return Dataset(profiles=profiles, calls=calls, institutions=institutions, offices=offices)
 
@@ -205,9 +234,14 @@ def test_pins_and_bans_are_respected() -> None:
     dataset = _world()
     relevance = np.asarray([0.9, 0.1, 0.8, 0.7, 0.5, 0.5, 0.5], dtype=np.float32)
     call = Call(id="ru-any", title="x", rules=CallRules(min_team_size=2, max_team_size=2))
-    assembler = _assembler(Dataset(
-        profiles=dataset.profiles, calls=[call], institutions=dataset.institutions,
-        offices=dataset.offices))
+    assembler = _assembler(
+        Dataset(
+            profiles=dataset.profiles,
+            calls=[call],
+            institutions=dataset.institutions,
+            offices=dataset.offices,
+        )
+    )
     team = assembler.assemble(call, relevance, pin=["ru2"], ban=["cn1"]).team
     assert team is not None
     ids = {m.profile_id for m in team.members}
@@ -217,7 +251,7 @@ def test_pins_and_bans_are_respected() -> None:
 def test_pinning_an_unreachable_profile_is_an_error_that_says_why() -> None:
     dataset = _world()
     relevance = np.full(len(dataset.profiles), 0.5, dtype=np.float32)
-    with pytest.raises(TeamRulesError, match="by1.*cannot be reached"):
+    with pytest.raises(TeamRulesError, match=r"by1.*cannot be reached"):
         _assembler(dataset).assemble(dataset.call("ru-by"), relevance, pin=["by1"])
     with pytest.raises(TeamRulesError, match="both pinned and banned"):
         _assembler(dataset).assemble(dataset.call("ru-by"), relevance, pin=["ru1"], ban=["ru1"])
@@ -225,10 +259,19 @@ def test_pinning_an_unreachable_profile_is_an_error_that_says_why() -> None:
 
 def test_team_shows_each_foreign_members_route() -> None:
     dataset = _world()
-    call = Call(id="ru-kz-cn", title="x", rules=CallRules(
-        min_team_size=3, max_team_size=3, required_countries={"RU": 1, "KZ": 1, "CN": 1}))
-    data = Dataset(profiles=dataset.profiles, calls=[call], institutions=dataset.institutions,
-                   offices=dataset.offices)
+    call = Call(
+        id="ru-kz-cn",
+        title="x",
+        rules=CallRules(
+            min_team_size=3, max_team_size=3, required_countries={"RU": 1, "KZ": 1, "CN": 1}
+        ),
+    )
+    data = Dataset(
+        profiles=dataset.profiles,
+        calls=[call],
+        institutions=dataset.institutions,
+        offices=dataset.offices,
+    )
     relevance = np.asarray([0.9, 0.2, 0.8, 0.1, 0.7, 0.1, 0.1], dtype=np.float32)
     team = _assembler(data).assemble(call, relevance).team
     assert team is not None
