@@ -1,0 +1,98 @@
+"""The Python API end to end on the small fixture, with the real default model."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher import Matcher, load_dataset
+from matcher.errors import UnknownIdError
+from tests.conftest import FIXTURES
+
+SMALL = FIXTURES / "small"
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    dataset = load_dataset(
+        SMALL / "profiles.jsonl",
+        SMALL / "calls.jsonl",
+        institutions=SMALL / "institutions.jsonl",
+        offices=SMALL / "offices.jsonl",
+    )
+    return Matcher("minilm").fit(dataset)
+
+
+def test_the_methane_expert_ranks_first_and_leads_the_team(matcher: Matcher) -> None:
+    ranking = matcher.rank("c-methane", k=5)
+    assert ranking[0].profile_id == "s-ru-methane"
+    top3 = {row.profile_id for row in ranking[:3]}
+    assert {"s-ru-methane", "s-ru-ventilation"} <= top3
+    result = matcher.team("c-methane")
+    assert result.team is not None
+    assert result.team.lead.profile_id == "s-ru-methane"
+    chinese = [m for m in result.team.members if m.country == "CN"]
+    assert chinese and all(m.route.kind in ("agreement", "office_partner") for m in chinese)
+    assert "s-de-none" not in {m.profile_id for m in result.team.members}
+
+
+def test_explanation_rests_on_the_methane_publications(matcher: Matcher) -> None:
+    explanation = matcher.explain("c-methane", "s-ru-methane")
+    assert explanation.score == pytest.approx(matcher.rank("c-methane", k=1)[0].score, abs=1e-5)
+    assert "methane" in explanation.publications[0].title.lower()
+    assert explanation.parts["publications"] > 0
+
+
+def test_belarus_call_is_infeasible_until_the_negotiating_office_opens(matcher: Matcher) -> None:
+    closed = matcher.team("c-by-materials")
+    assert closed.team is None
+    assert any("off-kuzbass-by" in reason for reason in closed.reasons)
+    opened = matcher.what_if(["off-kuzbass-by"]).team("c-by-materials")
+    assert opened.team is not None
+    belarusians = [m for m in opened.team.members if m.country == "BY"]
+    assert belarusians and all(m.route.via == "off-kuzbass-by" for m in belarusians)
+    # The what-if is a copy: the original matcher is unchanged.
+    assert matcher.team("c-by-materials").team is None
+
+
+def test_partners_prefer_the_past_coauthor_on_the_joint_topic(matcher: Matcher) -> None:
+    suggestions = matcher.partners("c-remediation", ["s-ru-reclaim"], k=30)
+    by_id = {s.profile_id: s for s in suggestions}
+    assert "s-ru-reclaim" not in by_id
+    assert "s-de-collab" not in by_id  # Germany is not eligible for this RU-KZ call
+    kazakh = [s for s in suggestions if s.fills_country]
+    assert kazakh and kazakh[0].profile_id in {"s-kz-reclaim", "s-kz-soil"}
+
+
+def test_partners_abroad_show_routes_and_joint_work(matcher: Matcher) -> None:
+    suggestions = matcher.partners_abroad("s-ru-reclaim", k=30)
+    by_id = {s.profile_id: s for s in suggestions}
+    assert all(matcher.dataset_.profile(s).country != "RU" for s in by_id)
+    assert by_id["s-de-collab"].route.kind == "collaboration"
+    assert by_id["s-de-collab"].joint_works >= 1
+    assert "s-de-none" not in by_id  # unreachable
+
+
+def test_unknown_ids_are_clear_errors(matcher: Matcher) -> None:
+    with pytest.raises(UnknownIdError, match="no call with id 'nope'"):
+        matcher.rank("nope")
+    with pytest.raises(UnknownIdError, match="no profile with id 'ghost'"):
+        matcher.team("c-methane", pin=["ghost"])
+
+
+def test_fit_embeds_each_distinct_text_once(matcher: Matcher) -> None:
+    seen: list[str] = []
+    inner = matcher.encoder_
+
+    class Counting(type(inner)):  # type: ignore[misc]
+        def encode(self, texts, *, show_progress=False):  # type: ignore[no-untyped-def]
+            seen.extend(texts)
+            return inner.encode(texts, show_progress=show_progress)
+
+    counting = Counting.__new__(Counting)
+    counting.__dict__.update(inner.__dict__)
+    Matcher(counting).fit(matcher.dataset_)
+    publications = [p.text for profile in matcher.dataset_.profiles for p in profile.publications]
+    assert len(set(publications)) < len(publications)  # the fixture shares joint papers
+    assert len(seen) == len(set(seen))
+    assert set(publications) <= set(seen)
