@@ -9,6 +9,7 @@ code 2; nothing is written when a command fails.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -324,6 +325,9 @@ def backends() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``grantmatch`` command; returns the exit code."""
+    # The model's weights load from the installed package; transformers' own loading bar
+    # would only add noise to our output.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
         app(args=argv, standalone_mode=False)
     except GrantmatchError as error:

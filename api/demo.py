@@ -57,8 +57,8 @@ def run_demo(console: Console, backend: str = "minilm", n_calls: int = 3) -> Non
     for call in shown:
         console.print(Rule(style="dim"))
         console.print(render.call_header(call))
-        ranking = matcher.rank(call.id, k=5)
-        explanations = {row.profile_id: matcher.explain(call.id, row.profile_id) for row in ranking}
+        ranking = matcher.candidates(call.id, k=5)
+        explanations = {c.profile.id: matcher.explain(call.id, c.profile.id) for c in ranking}
         console.print(render.candidates_table(dataset, ranking, explanations))
         console.print(render.team_panel(dataset, matcher.team(call.id)))
 

@@ -9,11 +9,10 @@ from rich.text import Text
 
 from matcher.countries import country_name
 from matcher.dataset import Dataset
-from matcher.engine import RankedProfile
 from matcher.model import Call, Route
 from matcher.partners import PartnerSuggestion
 from matcher.relevance import Explanation
-from matcher.teams import TeamResult
+from matcher.teams import Candidate, TeamResult
 
 ROUTE_LABELS = {
     "domestic": "home",
@@ -65,27 +64,31 @@ def call_header(call: Call) -> Text:
 
 
 def candidates_table(
-    dataset: Dataset, ranking: list[RankedProfile], explanations: dict[str, Explanation]
+    dataset: Dataset, ranking: list[Candidate], explanations: dict[str, Explanation]
 ) -> Table:
-    table = Table(title="Best candidates", title_justify="left", expand=True)
+    table = Table(
+        title="Best eligible, reachable candidates", title_justify="left", expand=True
+    )
     table.add_column("#", justify="right", width=3)
     table.add_column("score", justify="right", width=6)
     table.add_column("candidate", ratio=2)
     table.add_column("where", ratio=2)
     table.add_column("strongest evidence", ratio=4)
-    for row in ranking:
-        explanation = explanations.get(row.profile_id)
+    table.add_column("route", ratio=1)
+    for rank, candidate in enumerate(ranking, start=1):
+        explanation = explanations.get(candidate.profile.id)
         evidence = ""
         if explanation and explanation.publications:
             best = explanation.publications[0]
             year = f" ({best.year})" if best.year else ""
             evidence = f"{_clip(best.title, 70)}{year} [dim]sim {best.similarity:.2f}[/dim]"
         table.add_row(
-            str(row.rank),
-            f"{row.score:.3f}",
-            _who(dataset, row.profile_id),
-            _where(dataset, row.profile_id),
+            str(rank),
+            f"{candidate.relevance:.3f}",
+            _who(dataset, candidate.profile.id),
+            _where(dataset, candidate.profile.id),
             evidence,
+            ROUTE_LABELS[candidate.route.kind],
         )
     return table
 

@@ -20,7 +20,7 @@ from matcher.relevance import (
     top_k_indices,
 )
 from matcher.routes import RouteCosts, RouteFinder
-from matcher.teams import TeamAssembler, TeamObjective, TeamResult
+from matcher.teams import Candidate, TeamAssembler, TeamObjective, TeamResult
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,14 @@ class Matcher:
             RankedProfile(call_id, self.dataset_.profiles[p].id, float(scores[p]), rank)
             for rank, p in enumerate(positions, start=1)
         ]
+
+    def candidates(self, call_id: str, k: int = 10) -> list[Candidate]:
+        """The ``k`` most relevant profiles that may join a team for the call: eligible
+        under its rules and reachable by a route, best first (``k <= 0``: all of them)."""
+        relevance = self.relevance_of(call_id)
+        pool = self.teams_.candidates(self.dataset_.call(call_id), relevance)
+        pool.sort(key=lambda c: (-c.relevance, c.profile.id))
+        return pool if k <= 0 else pool[:k]
 
     def rank_all(self, k: int = 10) -> Iterator[RankedProfile]:
         """:meth:`rank` for every call, in the dataset's call order."""

@@ -96,3 +96,13 @@ def test_fit_embeds_each_distinct_text_once(matcher: Matcher) -> None:
     assert len(set(publications)) < len(publications)  # the fixture shares joint papers
     assert len(seen) == len(set(seen))
     assert set(publications) <= set(seen)
+
+
+def test_candidates_are_eligible_and_reachable_best_first(matcher: Matcher) -> None:
+    candidates = matcher.candidates("c-methane", k=0)
+    countries = {c.profile.country for c in candidates}
+    assert countries <= {"RU", "CN"}  # the call's eligible countries
+    scores = [c.relevance for c in candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert candidates[0].profile.id == "s-ru-methane"
+    assert len(matcher.candidates("c-methane", k=3)) == 3
