@@ -18,6 +18,8 @@ import typer
 
 from api import render
 from api.output import write_partner_queries, write_partners, write_rankings
+from api.settings import vector_cache_path
+from embeddings import DEFAULT_BACKEND
 from matcher.dataset import Dataset
 from matcher.datasets import demo_paths
 from matcher.engine import Matcher
@@ -111,7 +113,14 @@ def _fit(dataset: Dataset, backend: str, quiet: bool) -> Matcher:
             f"[dim]Embedding {len(dataset.profiles)} profiles and {len(dataset.calls)} calls "
             f"with the '{backend}' backend…[/dim]"
         )
-    return Matcher(backend, show_progress=not quiet and console.is_terminal).fit(dataset)
+    matcher = Matcher(
+        backend,
+        cache_path=vector_cache_path(),
+        show_progress=not quiet and console.is_terminal,
+    ).fit(dataset)
+    if not quiet:
+        console.print(f"[dim]Embedded with {matcher.encoder_.model_id}[/dim]")
+    return matcher
 
 
 def _ids(value: str) -> list[str]:
@@ -127,7 +136,7 @@ def rank(
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
     data: DataOpt = None,
-    backend: BackendOpt = "minilm",
+    backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
 ) -> None:
     """Rank profiles for every call: CSV call_id,profile_id,score,rank."""
@@ -155,7 +164,7 @@ def partners(
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
     data: DataOpt = None,
-    backend: BackendOpt = "minilm",
+    backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
 ) -> None:
     """The best profiles to add to a partial team for a call (or a batch with --queries)."""
@@ -203,7 +212,7 @@ def explain(
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
     data: DataOpt = None,
-    backend: BackendOpt = "minilm",
+    backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
 ) -> None:
     """Why a profile scores what it scores for a call: parts, publications, keywords."""
@@ -229,7 +238,7 @@ def teams(
     solver: Annotated[str, typer.Option("--solver", help="Team solver.")] = "exact",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the team as JSON.")] = None,
-    backend: BackendOpt = "minilm",
+    backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
 ) -> None:
     """Suggest a team for a call that meets its rules, with the route to each member."""
@@ -268,7 +277,7 @@ def partners_abroad(
     offices: OfficesOpt = None,
     data: DataOpt = None,
     k: Annotated[int, typer.Option("--k", help="How many.")] = 10,
-    backend: BackendOpt = "minilm",
+    backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
 ) -> None:
     """The best partners in other countries for one researcher, and how to reach them."""
@@ -285,7 +294,7 @@ def partners_abroad(
 @app.command()
 def demo(
     calls: Annotated[int, typer.Option("--calls", help="How many calls to show.")] = 3,
-    backend: BackendOpt = "minilm",
+    backend: BackendOpt = DEFAULT_BACKEND,
     export: Annotated[
         Path | None,
         typer.Option("--export", help="Write the bundled demo data files to this folder and stop."),

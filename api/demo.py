@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.rule import Rule
 
 from api import render
+from api.settings import vector_cache_path
+from embeddings import DEFAULT_BACKEND
 from matcher.countries import country_name
 from matcher.datasets import demo_paths
 from matcher.engine import Matcher
@@ -33,7 +35,7 @@ def _pick_researcher(matcher: Matcher, call_id: str) -> str:
     return matcher.rank(call_id, k=1)[0].profile_id
 
 
-def run_demo(console: Console, backend: str = "minilm", n_calls: int = 3) -> None:
+def run_demo(console: Console, backend: str = DEFAULT_BACKEND, n_calls: int = 3) -> None:
     """Embed the demo data, then show candidates, teams, partners and an office what-if."""
     started = time.perf_counter()
     files = demo_paths()
@@ -46,7 +48,7 @@ def run_demo(console: Console, backend: str = "minilm", n_calls: int = 3) -> Non
     console.print(Rule("grantmatch demo"))
     console.print(render.dataset_summary(dataset))
     with console.status(f"Embedding profiles and calls with '{backend}'…"):
-        matcher = Matcher(backend).fit(dataset)
+        matcher = Matcher(backend, cache_path=vector_cache_path()).fit(dataset)
     info = matcher.describe()
     console.print(
         f"Embedded {info['evidence_rows']} pieces of evidence with {info['encoder']} "

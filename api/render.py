@@ -66,9 +66,7 @@ def call_header(call: Call) -> Text:
 def candidates_table(
     dataset: Dataset, ranking: list[Candidate], explanations: dict[str, Explanation]
 ) -> Table:
-    table = Table(
-        title="Best eligible, reachable candidates", title_justify="left", expand=True
-    )
+    table = Table(title="Best eligible, reachable candidates", title_justify="left", expand=True)
     table.add_column("#", justify="right", width=3)
     table.add_column("score", justify="right", width=6)
     table.add_column("candidate", ratio=2)

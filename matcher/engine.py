@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from embeddings import Encoder, get_encoder
+from embeddings import DEFAULT_BACKEND, CachedEncoder, Encoder, get_encoder
 from matcher.dataset import Dataset
 from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique
 from matcher.partners import PartnerFinder, PartnerSuggestion, PartnerWeights
@@ -42,8 +43,12 @@ class Matcher:
     Parameters
     ----------
     encoder : str or Encoder
-        An embedding backend name (see :func:`embeddings.available_backends`) or an
-        encoder instance.
+        An embedding backend name (see :func:`embeddings.available_backends`; ``"auto"``,
+        the default, takes the English model for an all-English dataset and a multilingual
+        one otherwise) or an encoder instance.
+    cache_path : path, optional
+        SQLite file of the persistent vector cache: re-fitting after a small change
+        embeds only the texts that changed. No cache when ``None``.
     relevance : RelevanceWeights, optional
         How the parts of relevance are blended.
     team_objective : TeamObjective, optional
@@ -66,8 +71,9 @@ class Matcher:
 
     def __init__(
         self,
-        encoder: str | Encoder = "minilm",
+        encoder: str | Encoder = DEFAULT_BACKEND,
         *,
+        cache_path: str | Path | None = None,
         relevance: RelevanceWeights | None = None,
         team_objective: TeamObjective | None = None,
         partner_weights: PartnerWeights | None = None,
@@ -76,6 +82,7 @@ class Matcher:
         show_progress: bool = False,
     ) -> None:
         self.encoder = encoder
+        self.cache_path = cache_path
         self.relevance = relevance
         self.team_objective = team_objective
         self.partner_weights = partner_weights
@@ -88,14 +95,35 @@ class Matcher:
     def _encode(self, texts: Sequence[str]) -> FloatMatrix:
         return self.encoder_.encode(texts, show_progress=self.show_progress)
 
+    def _encode_queries(self, texts: Sequence[str]) -> FloatMatrix:
+        return self.encoder_.encode(texts, show_progress=False, kind="query")
+
+    def _make_encoder(self, dataset: Dataset) -> Encoder:
+        if not isinstance(self.encoder, str):
+            encoder = self.encoder
+        elif self.encoder == "auto":
+            corpus = [call.text for call in dataset.calls]
+            for profile in dataset.profiles:
+                corpus.extend(p.text for p in profile.publications)
+                corpus.extend([profile.summary, *profile.keywords])
+            encoder = get_encoder("auto", corpus=corpus)
+        else:
+            encoder = get_encoder(self.encoder)
+        if self.cache_path is not None:
+            Path(self.cache_path).parent.mkdir(parents=True, exist_ok=True)
+            encoder = CachedEncoder(encoder, self.cache_path)
+        return encoder
+
     def fit(self, dataset: Dataset) -> Matcher:
         """Embed ``dataset`` and score every profile against every call; returns ``self``."""
-        self.encoder_ = get_encoder(self.encoder) if isinstance(self.encoder, str) else self.encoder
-        calibration = getattr(self.encoder_, "calibrate", None)
+        self.encoder_ = self._make_encoder(dataset)
+        calibration = self.encoder_.calibrate
         self.scorer_ = RelevanceScorer(self.relevance, calibration=calibration)
         self.dataset_ = dataset
         self.index_ = EvidenceIndex.build(dataset.profiles, self._encode)
-        self.call_vectors_ = embed_unique([call.text for call in dataset.calls], self._encode)
+        self.call_vectors_ = embed_unique(
+            [call.text for call in dataset.calls], self._encode_queries
+        )
         self.scores_ = self.scorer_.score_matrix(self.call_vectors_, self.index_)
         self._call_position = {call.id: i for i, call in enumerate(dataset.calls)}
         self._profile_position = {p.id: i for i, p in enumerate(dataset.profiles)}

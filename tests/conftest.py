@@ -43,3 +43,11 @@ class KeywordEncoder(Encoder):
 @pytest.fixture
 def keyword_encoder() -> KeywordEncoder:
     return KeywordEncoder()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the tests' vector cache out of the user's home (one cache for the session)."""
+    monkeypatch.setenv("GRANTMATCH_HOME", str(tmp_path_factory.getbasetemp() / "grantmatch-home"))

@@ -85,9 +85,9 @@ def test_fit_embeds_each_distinct_text_once(matcher: Matcher) -> None:
     inner = matcher.encoder_
 
     class Counting(type(inner)):  # type: ignore[misc]
-        def encode(self, texts, *, show_progress=False):  # type: ignore[no-untyped-def]
+        def encode(self, texts, **options):  # type: ignore[no-untyped-def]
             seen.extend(texts)
-            return inner.encode(texts, show_progress=show_progress)
+            return inner.encode(texts, **options)
 
     counting = Counting.__new__(Counting)
     counting.__dict__.update(inner.__dict__)
