@@ -106,3 +106,18 @@ def test_candidates_are_eligible_and_reachable_best_first(matcher: Matcher) -> N
     assert scores == sorted(scores, reverse=True)
     assert candidates[0].profile.id == "s-ru-methane"
     assert len(matcher.candidates("c-methane", k=3)) == 3
+
+
+def test_default_backend_sees_a_russian_only_researcher_on_the_calls_topic() -> None:
+    dataset = load_dataset(
+        SMALL / "profiles.jsonl",
+        SMALL / "calls.jsonl",
+        institutions=SMALL / "institutions.jsonl",
+        offices=SMALL / "offices.jsonl",
+    )
+    matcher = Matcher().fit(dataset)  # "auto": the corpus is mixed-language
+    assert matcher.encoder_.name != "minilm"
+    top = [row.profile_id for row in matcher.rank("c-remediation", k=3)]
+    assert "s-ru-ruonly" in top
+    english_only = Matcher("minilm").fit(dataset)
+    assert "s-ru-ruonly" not in [row.profile_id for row in english_only.rank("c-remediation", 3)]
