@@ -9,7 +9,7 @@ corpus (every profile text and every call text of a scoring run), before anythin
 * otherwise, and when no corpus is given: the multilingual model (``"use"`` by default: on
   our measurements it ranks a Russian-only researcher first for an English call where
   multilingual-e5 does not, and embeds abstracts 30-40x faster; see
-  ``benchmarks/RESULTS-embeddings.md``).
+  ``benchmarks/RESULTS.md``).
 
 A corpus in a language the chosen multilingual model was not trained on (USE: Kazakh,
 Mongolian) gets a warning that names a model that was (``"e5"``). When a package is missing

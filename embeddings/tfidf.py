@@ -24,7 +24,7 @@ result is L2-normalised, so the cosine is the mean of the word and character cos
 Measured trade-offs while designing it (1,000 CORDIS projects, title -> own abstract, top-1
 among 1,000; one sample): hashed into 2 x 512 columns 0.84; 2 x 1024: 0.86; unprojected
 (2 x 2^18): 0.90; a TF-IDF vectoriser *fitted* on the same abstracts 0.92; all-MiniLM-L6-v2
-0.95 (current figures: ``benchmarks/RESULTS-embeddings.md``). The default ``dim`` of
+0.95 (current figures: ``benchmarks/RESULTS.md``). The default ``dim`` of
 1024 keeps the cache at 4 KB per text. There is no IDF (it would need a fit or a shipped
 table), which the stop-word lists partly stand in for.
 
