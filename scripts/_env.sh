@@ -13,9 +13,9 @@ stamp=".venv/.grantmatch-installed${EXTRAS:+-$EXTRAS}"
 want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing grantmatch${EXTRAS:+[$EXTRAS]} into .venv (first run takes a few minutes)…" >&2
-    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet --quiet --upgrade pip
     # torch is pinned in pyproject.toml (torch==2.13.0) so pip takes the CPU build.
-    .venv/bin/python -m pip install --quiet -e ".${EXTRAS:+[$EXTRAS]}"
+    .venv/bin/python -m pip install --quiet --quiet -e ".${EXTRAS:+[$EXTRAS]}"
     echo "$want" > "$stamp"
 fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
