@@ -153,6 +153,10 @@ class CallRules(_Record):
         description="Minimum number of members per career stage, e.g. {'early': 1}.",
     )
     member_kinds: list[ProfileKind] = Field(default_factory=_researchers_only)
+    eligible_consortia: list[NonEmptyText] | None = Field(
+        default=None,
+        description="Members must belong to an institution of one of these consortia; null: any.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> CallRules:

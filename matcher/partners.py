@@ -152,7 +152,7 @@ class PartnerFinder:
         members = {p.id for p in team}
         allowed = np.asarray(
             [
-                p.id not in members and eligibility_problem(call, p) is None
+                p.id not in members and eligibility_problem(call, p, self.dataset) is None
                 for p in self.dataset.profiles
             ]
         )

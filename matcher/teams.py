@@ -66,9 +66,14 @@ class TeamRulesError(GrantmatchError):
     """The user's pins or bans contradict the data (a pinned profile that is ineligible)."""
 
 
-def eligibility_problem(call: Call, profile: Profile) -> str | None:
+def eligibility_problem(call: Call, profile: Profile, dataset: Dataset) -> str | None:
     """Why ``profile`` may not join a team for ``call`` (``None`` when it may)."""
     rules = call.rules
+    if rules.eligible_consortia is not None:
+        institution = dataset.institution(profile.institution) if profile.institution else None
+        consortia = set(institution.consortia) if institution else set()
+        if not consortia & set(rules.eligible_consortia):
+            return f"is not at an institution of {', '.join(rules.eligible_consortia)}"
     if profile.kind not in rules.member_kinds:
         return f"is an {profile.kind}, the call takes {', '.join(rules.member_kinds)} members"
     if not rules.country_is_eligible(profile.country):
@@ -117,7 +122,9 @@ class TeamAssembler:
         """Eligible, reachable profiles for ``call`` (``relevance`` aligned with profiles)."""
         pool: list[Candidate] = []
         for position, profile in enumerate(self.dataset.profiles):
-            if profile.id in exclude or eligibility_problem(call, profile) is not None:
+            if profile.id in exclude:
+                continue
+            if eligibility_problem(call, profile, self.dataset) is not None:
                 continue
             route = self.routes.route(profile)
             if route is not None:
@@ -153,7 +160,8 @@ class TeamAssembler:
         in_pool = {candidate.profile.id for candidate in pool}
         for profile_id in sorted(pinned - in_pool):
             profile = self.dataset.profile(profile_id)
-            reason = eligibility_problem(call, profile) or "cannot be reached by any route"
+            problem = eligibility_problem(call, profile, self.dataset)
+            reason = problem or "cannot be reached by any route"
             raise TeamRulesError(f"pinned profile {profile_id} ({profile.name}) {reason}")
 
     def _shortlist(self, call: Call, pool: list[Candidate], pinned: set[str]) -> list[Candidate]:
@@ -332,7 +340,7 @@ class TeamAssembler:
             p
             for p in self.dataset.profiles
             if p.country == country
-            and eligibility_problem(call, p) is None
+            and eligibility_problem(call, p, self.dataset) is None
             and self.routes.route(p) is None
         ]
         if not unreached:

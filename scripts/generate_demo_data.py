@@ -2532,8 +2532,9 @@ CALLS: tuple[dict[str, Any], ...] = (
             "min_team_size": 3, "max_team_size": 5, "required_countries": {"RU": 3},
             "eligible_countries": ["RU"], "max_per_institution": 2,
             "member_kinds": ["researcher", "organization"],
+            "eligible_consortia": [CONSORTIUM],
         },
-        "topics": ["hydrogen"], "consortium": "REC Kuzbass",
+        "topics": ["hydrogen"],
     },
     {
         "id": "c-rec-food",
@@ -2556,8 +2557,9 @@ CALLS: tuple[dict[str, Any], ...] = (
             "min_team_size": 2, "max_team_size": 4, "required_countries": {"RU": 2},
             "eligible_countries": ["RU"], "max_per_institution": 3,
             "min_career_stage_counts": {"doctoral": 1},
+            "eligible_consortia": [CONSORTIUM],
         },
-        "topics": ["food"], "consortium": "REC Kuzbass",
+        "topics": ["food"],
     },
 )
 # fmt: on
@@ -3301,15 +3303,15 @@ def call_candidates(
     """Profiles on the call's topic that its rules admit and that a route reaches."""
     rules = call.rules
     topics = set((call.model_extra or {}).get("topics", []))
-    consortium = (call.model_extra or {}).get("consortium")
-    members = {i.id for i in world.institutions if consortium in i.consortia}
+    consortia = set(rules.eligible_consortia or ())
+    members = {i.id for i in world.institutions if consortia & set(i.consortia)}
     return [
         p
         for p in world.profiles
         if p.kind in rules.member_kinds
         and rules.country_is_eligible(p.country)
         and topics & set((p.model_extra or {}).get("topics", []))
-        and (consortium is None or p.institution in members)
+        and (not consortia or p.institution in members)
         and route_to(p, world, open_offices) in routes
     ]
 
@@ -3519,7 +3521,7 @@ def describe_calls(world: World) -> str:
             extra.append(f"≤ {rules.max_per_institution} per institution")
         if "organization" in rules.member_kinds:
             extra.append("organisations may join")
-        if (call.model_extra or {}).get("consortium"):
+        if rules.eligible_consortia:
             extra.append("REC Kuzbass members")
         foreign = [c for c in rules.required_countries if c != HOME_COUNTRY]
         routes = "; ".join(f"{c}: {route_counts(call, world, c, opened)}" for c in foreign)

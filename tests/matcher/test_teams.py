@@ -280,3 +280,27 @@ def test_team_shows_each_foreign_members_route() -> None:
     assert routes["cn1"].kind == "office_partner" and routes["cn1"].via == "o-cn"
     assert routes["kz1"].kind == "agreement" and routes["kz1"].via == "ru-a"
     assert team.lead.profile_id == "ru1"
+
+
+def test_consortium_only_call_takes_members_of_its_consortium_only() -> None:
+    institutions = [
+        Institution(id="ru-a", name="KemSU", country="RU", consortia=["REC Kuzbass"]),
+        Institution(id="ru-b", name="Tomsk State University", country="RU"),
+    ]
+    profiles = [
+        Profile(id="in1", name="In", country="RU", institution="ru-a"),
+        Profile(id="in2", name="In2", country="RU", institution="ru-a"),
+        Profile(id="out", name="Out", country="RU", institution="ru-b"),
+    ]
+    call = Call(
+        id="rec",
+        title="REC only",
+        rules=CallRules(min_team_size=2, max_team_size=3, eligible_consortia=["REC Kuzbass"]),
+    )
+    dataset = Dataset(profiles=profiles, calls=[call], institutions=institutions)
+    relevance = np.asarray([0.5, 0.5, 0.99], dtype=np.float32)
+    team = _assembler(dataset).assemble(call, relevance).team
+    assert team is not None
+    assert {m.profile_id for m in team.members} == {"in1", "in2"}
+    with pytest.raises(TeamRulesError, match="not at an institution of REC Kuzbass"):
+        _assembler(dataset).assemble(call, relevance, pin=["out"])
