@@ -206,16 +206,18 @@ class Matcher:
         return self.partners_.for_team(self.dataset_.call(call_id), relevance, team, k)
 
     def partners_abroad(self, profile_id: str, k: int = 10) -> list[PartnerSuggestion]:
-        """The ``k`` best partners in other countries for one researcher."""
+        """The ``k`` best partners in other countries for one researcher.
+
+        Similarity is the cosine of the two profiles' mean evidence vectors (-1 to 1).
+        """
         self._check_fitted()
         self.dataset_.profile(profile_id)
         if self._profile_vectors is None:
             self._profile_vectors = profile_vectors(self.index_)
         vectors = self._profile_vectors
+        # Raw cosine of the profiles' mean vectors: the backend calibration is fitted on a
+        # short text against an abstract and does not describe two averaged profiles.
         similarity = vectors @ vectors[self._profile_position[profile_id]]
-        calibration = self.scorer_.calibration
-        if calibration is not None:
-            similarity = calibration(similarity)
         return self.partners_.abroad(profile_id, np.asarray(similarity, np.float32), k)
 
     def what_if(self, open_offices: Collection[str]) -> Matcher:
