@@ -24,7 +24,7 @@ from matcher.dataset import Dataset
 from matcher.datasets import demo_paths
 from matcher.engine import Matcher
 from matcher.errors import GrantmatchError
-from matcher.io import load_dataset, read_partner_queries
+from matcher.io import load_dataset, read_partner_queries, write_text_atomic
 
 app = typer.Typer(
     name="grantmatch",
@@ -257,8 +257,6 @@ def teams(
         "reasons": result.reasons,
     }
     if out is not None:
-        from matcher.io import write_text_atomic
-
         write_text_atomic(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", out)
     if as_json:
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -282,7 +280,7 @@ def partners_abroad(
 ) -> None:
     """The best partners in other countries for one researcher, and how to reach them."""
     dataset = _load(data, profiles, calls, institutions, offices)
-    _check_query_ids(dataset, [(None, dataset.calls[0].id, [profile])])
+    dataset.profile(profile)  # an unknown id fails here, before the expensive embedding
     matcher = _fit(dataset, backend, quiet)
     suggestions = matcher.partners_abroad(profile, k)
     name = dataset.profile(profile).name

@@ -245,3 +245,10 @@ def test_teams_json_and_explain(tmp_path: Path, capsys: pytest.CaptureFixture[st
         main(["explain", "--data", str(SMALL), "--call", call["id"], "--profile", lead, "-q"]) == 0
     )
     assert "Why this score" in capsys.readouterr().out
+
+
+def test_unknown_researcher_for_partners_abroad_is_rejected_before_embedding(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["partners-abroad", "--data", str(IO), "--profile", "ghost", "-q"]) == 2
+    assert "no profile with id 'ghost'" in capsys.readouterr().err
