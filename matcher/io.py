@@ -789,6 +789,10 @@ def _check_collaborations(profiles: _Loaded[Profile]) -> None:
             _check_partner_profile(
                 profile, other, "collaborator", profiles, place, f"collaborators.{position}"
             )
+        for position, other in enumerate(profile.conflicts):
+            _check_partner_profile(
+                profile, other, "conflict", profiles, place, f"conflicts.{position}"
+            )
         for number, publication in enumerate(profile.publications):
             for position, other in enumerate(publication.coauthors):
                 _check_partner_profile(

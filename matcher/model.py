@@ -85,6 +85,10 @@ class Profile(_Record):
         default_factory=list,
         description="Past collaborators, an id repeated once per joint work.",
     )
+    conflicts: list[Identifier] = Field(
+        default_factory=list,
+        description="Profiles this one declares a conflict of interest with: never in one team.",
+    )
     career_stage: CareerStage | None = None
     capacity: int = Field(default=1, ge=0, description="How many teams per round.")
     contact: Contact | None = None
@@ -248,6 +252,9 @@ class TeamMember(BaseModel):
     country: str | None
     institution: str | None
     route: Route
+    covers: list[str] = Field(
+        default_factory=list, description="Parts of the call this member covers best."
+    )
 
 
 class Team(BaseModel):
@@ -259,6 +266,9 @@ class Team(BaseModel):
     parts: dict[str, float]
     rules_satisfied: list[str]
     solver: str
+    notes: list[str] = Field(
+        default_factory=list, description="How this team differs from the other suggestions."
+    )
 
     @property
     def lead(self) -> TeamMember:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from matcher.solvers.base import GroupBound, Selection, TeamProblem, TeamSolver, is_feasible
+from matcher.solvers.base import (
+    GroupBound,
+    SaturatingTerm,
+    Selection,
+    TeamProblem,
+    TeamSolver,
+    is_feasible,
+    violations,
+)
+from matcher.solvers.local_search import LocalSearchSolver
 from matcher.solvers.milp import MilpSolver
 
 SOLVERS: dict[str, type[TeamSolver]] = {
     MilpSolver.name: MilpSolver,
+    LocalSearchSolver.name: LocalSearchSolver,
 }
 DEFAULT_SOLVER = MilpSolver.name
 
@@ -25,10 +35,13 @@ __all__ = [
     "DEFAULT_SOLVER",
     "SOLVERS",
     "GroupBound",
+    "LocalSearchSolver",
     "MilpSolver",
+    "SaturatingTerm",
     "Selection",
     "TeamProblem",
     "TeamSolver",
     "get_solver",
     "is_feasible",
+    "violations",
 ]

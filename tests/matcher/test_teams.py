@@ -110,9 +110,9 @@ def test_exact_solver_never_violates_a_rule_and_is_optimal(case: tuple) -> None:
     profiles, rules, relevance = case
     call = Call(id="c", title="call", rules=rules)
     dataset = Dataset(profiles=profiles, calls=[call])
-    objective = TeamObjective(member_threshold=0.3)
+    objective = TeamObjective(member_threshold=0.3, diversity_weight=0.0)
     assembler = TeamAssembler(dataset, RouteFinder(dataset), objective)
-    result = assembler.assemble(call, relevance)
+    result = assembler.assemble(call, relevance, relax=False)
     eligible = [i for i, p in enumerate(profiles) if rules.country_is_eligible(p.country)]
     optimum = brute_force_best(
         call, [profiles[i] for i in eligible], relevance[eligible], 0.3, objective.lead_weight
@@ -197,7 +197,7 @@ def _world() -> Dataset:
 
 def _assembler(dataset: Dataset, assume_open: tuple[str, ...] = ()) -> TeamAssembler:
     routes = RouteFinder(dataset, assume_open=assume_open)
-    return TeamAssembler(dataset, routes, TeamObjective(member_threshold=0.0))
+    return TeamAssembler(dataset, routes, TeamObjective(member_threshold=0.0, diversity_weight=0))
 
 
 def test_office_capacity_limits_members_reached_through_it() -> None:
@@ -304,3 +304,257 @@ def test_consortium_only_call_takes_members_of_its_consortium_only() -> None:
     assert {m.profile_id for m in team.members} == {"in1", "in2"}
     with pytest.raises(TeamRulesError, match="not at an institution of REC Kuzbass"):
         _assembler(dataset).assemble(call, relevance, pin=["out"])
+
+
+# -- the full objective (coverage, diversity, conflicts) and both solvers -------------------
+
+
+def full_objective(
+    call: Call,
+    members: list[int],
+    lead: int,
+    profiles: list[Profile],
+    relevance: np.ndarray,
+    coverage: np.ndarray,
+    objective: TeamObjective,
+) -> float:
+    """The documented objective, computed independently of the solver's encoding."""
+    value = sum(float(relevance[i]) - objective.member_threshold for i in members)  # type: ignore[operator]
+    value += objective.lead_weight * float(relevance[lead])
+    totals = coverage[members].sum(axis=0)
+    gain = np.minimum(totals, 1.0) + 0.25 * np.clip(totals - 1.0, 0.0, 1.0)
+    value += objective.coverage_weight * float(gain.mean())
+    distinct = {profiles[i].country for i in members} | {profiles[i].institution for i in members}
+    value += objective.diversity_weight * len(distinct)
+    return value
+
+
+@st.composite
+def pools_with_conflicts(
+    draw: st.DrawFn,
+) -> tuple[list[Profile], CallRules, np.ndarray, np.ndarray]:
+    profiles, rules, relevance = draw(pools_and_rules())
+    n = len(profiles)
+    if n >= 2:
+        pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3))
+        conflicts: dict[int, list[str]] = {}
+        for a, b in pairs:
+            if a != b:
+                conflicts.setdefault(a, []).append(f"p{b}")
+        profiles = [
+            p.model_copy(update={"conflicts": sorted(set(conflicts.get(i, [])))})
+            for i, p in enumerate(profiles)
+        ]
+    parts = draw(st.integers(1, 4))
+    coverage = np.asarray(
+        draw(st.lists(st.floats(0, 1), min_size=n * parts, max_size=n * parts))
+    ).reshape(n, parts)
+    return profiles, rules, relevance, coverage
+
+
+def conflict_violations(members: list[Profile]) -> list[str]:
+    ids = {m.id for m in members}
+    return [f"{m.id}/{other}" for m in members for other in m.conflicts if other in ids]
+
+
+@pytest.mark.parametrize("solver", ["exact", "fast"])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=pools_with_conflicts())
+def test_every_solver_keeps_every_rule_with_the_full_objective(solver: str, case: tuple) -> None:
+    profiles, rules, relevance, coverage = case
+    call = Call(id="c", title="call", rules=rules)
+    dataset = Dataset(profiles=profiles, calls=[call])
+    objective = TeamObjective(member_threshold=0.3, diversity_weight=0.05, coverage_weight=1.0)
+    position = {p.id: i for i, p in enumerate(profiles)}
+
+    def coverage_of(_call: Call, ids: list[str]) -> tuple[list[str], np.ndarray]:
+        return [f"part {j}" for j in range(coverage.shape[1])], coverage[[position[i] for i in ids]]
+
+    assembler = TeamAssembler(dataset, RouteFinder(dataset), objective, coverage_of)
+    result = assembler.assemble(call, relevance, solver=solver, relax=False)
+    best = None
+    eligible = [i for i, p in enumerate(profiles) if rules.country_is_eligible(p.country)]
+    for size in range(rules.min_team_size, rules.max_team_size + 1):
+        for team in itertools.combinations(eligible, size):
+            members = [profiles[i] for i in team]
+            if conflict_violations(members):
+                continue
+            for lead in team:
+                if rule_violations(call, members, profiles[lead]):
+                    continue
+                value = full_objective(
+                    call, list(team), lead, profiles, relevance, coverage, objective
+                )
+                best = value if best is None or value > best else best
+    if result.team is None:
+        assert best is None, "infeasible reported although a valid team exists"
+        return
+    members = [dataset.profile(m.profile_id) for m in result.team.members]
+    lead_profile = dataset.profile(result.team.lead.profile_id)
+    assert rule_violations(call, members, lead_profile) == []
+    assert conflict_violations(members) == []
+    chosen = [position[m.profile_id] for m in result.team.members]
+    independent = full_objective(
+        call, chosen, position[lead_profile.id], profiles, relevance, coverage, objective
+    )
+    assert result.team.objective == pytest.approx(independent, abs=1e-6)
+    assert best is not None
+    if solver == "exact":
+        assert result.team.objective == pytest.approx(best, abs=1e-4)
+    else:
+        assert result.team.objective <= best + 1e-6
+
+
+def test_coverage_prefers_complementary_experts_to_copies() -> None:
+    profiles = [
+        Profile(id=f"ru{i}", name=f"R{i}", country="RU", institution=f"i{i}") for i in range(4)
+    ]
+    call = Call(id="c", title="two topics", rules=CallRules(min_team_size=2, max_team_size=2))
+    dataset = Dataset(profiles=profiles, calls=[call])
+    # ru0 and ru1 are equally strong copies on part A; ru2 is a little weaker but covers B.
+    relevance = np.asarray([0.80, 0.80, 0.75, 0.10], dtype=np.float32)
+    coverage = np.asarray([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+
+    def coverage_of(_call: Call, ids: list[str]) -> tuple[list[str], np.ndarray]:
+        return ["part A", "part B"], coverage[[int(i[2:]) for i in ids]]
+
+    objective = TeamObjective(member_threshold=0.0, diversity_weight=0.0)
+    without = TeamAssembler(dataset, RouteFinder(dataset), replace_weight(objective, 0.0))
+    team = without.assemble(call, relevance).team
+    assert team is not None and {m.profile_id for m in team.members} == {"ru0", "ru1"}
+    with_coverage = TeamAssembler(dataset, RouteFinder(dataset), objective, coverage_of)
+    team = with_coverage.assemble(call, relevance).team
+    assert team is not None
+    ids = {m.profile_id for m in team.members}
+    assert "ru2" in ids and len(ids & {"ru0", "ru1"}) == 1
+    covered = {part for m in team.members for part in m.covers}
+    assert covered == {"part A", "part B"}
+    assert team.parts["coverage"] == pytest.approx(1.0)
+
+
+def replace_weight(objective: TeamObjective, coverage_weight: float) -> TeamObjective:
+    from dataclasses import replace
+
+    return replace(objective, coverage_weight=coverage_weight)
+
+
+def test_declared_conflicts_never_share_a_team() -> None:
+    profiles = [
+        Profile(id="a", name="A", country="RU", institution="x", conflicts=["b"]),
+        Profile(id="b", name="B", country="RU", institution="y"),
+        Profile(id="c", name="C", country="RU", institution="z"),
+    ]
+    call = Call(id="c1", title="x", rules=CallRules(min_team_size=2, max_team_size=3))
+    dataset = Dataset(profiles=profiles, calls=[call])
+    relevance = np.asarray([0.9, 0.9, 0.2], dtype=np.float32)
+    for solver in ("exact", "fast"):
+        team = _assembler(dataset).assemble(call, relevance, solver=solver).team
+        assert team is not None
+        ids = {m.profile_id for m in team.members}
+        assert not {"a", "b"} <= ids
+        assert "c" in ids
+
+
+def _big_world(n_per_country: int = 12) -> tuple[Dataset, np.ndarray]:
+    rng = np.random.default_rng(7)
+    profiles = []
+    for country in ("RU", "KZ"):
+        for i in range(n_per_country):
+            profiles.append(
+                Profile(
+                    id=f"{country.lower()}{i}",
+                    name=f"{country} {i}",
+                    country=country,
+                    institution=f"{country.lower()}-inst{i % 4}",
+                    career_stage="senior" if i % 3 == 0 else "early",
+                )
+            )
+    call = Call(
+        id="ru-kz",
+        title="x",
+        rules=CallRules(
+            min_team_size=4,
+            max_team_size=6,
+            required_countries={"RU": 2, "KZ": 2},
+            max_per_institution=2,
+            lead_countries=["RU"],
+        ),
+    )
+    relevance = rng.random(len(profiles)).astype(np.float32)
+    return Dataset(profiles=profiles, calls=[call]), relevance
+
+
+@pytest.mark.parametrize("solver", ["exact", "fast"])
+def test_alternatives_are_diverse_valid_and_explained(solver: str) -> None:
+    dataset, relevance = _big_world()
+    call = dataset.call("ru-kz")
+    result = _assembler(dataset).assemble(call, relevance, solver=solver, alternatives=3)
+    assert result.team is not None
+    assert len(result.alternatives) == 3
+    teams = result.teams
+    for team in teams:
+        members = [dataset.profile(m.profile_id) for m in team.members]
+        assert rule_violations(call, members, dataset.profile(team.lead.profile_id)) == []
+    for later in range(1, len(teams)):
+        ids = {m.profile_id for m in teams[later].members}
+        for earlier in range(later):
+            before = {m.profile_id for m in teams[earlier].members}
+            assert len(ids & before) <= len(before) // 2
+        assert teams[later].objective <= teams[0].objective + 1e-9
+        assert any("shares" in note for note in teams[later].notes)
+
+
+def test_alternatives_keep_the_pins() -> None:
+    dataset, relevance = _big_world()
+    result = _assembler(dataset).assemble(
+        dataset.call("ru-kz"), relevance, pin=["kz5"], alternatives=2
+    )
+    for team in result.teams:
+        assert "kz5" in {m.profile_id for m in team.members}
+
+
+def test_smallest_relaxation_names_the_rule_to_relax() -> None:
+    dataset, relevance = _big_world(n_per_country=3)
+    # Three KZ researchers at three institutions, but four are required: the smallest
+    # relaxation is to require three.
+    rules = dataset.call("ru-kz").rules.model_copy(
+        update={"required_countries": {"RU": 1, "KZ": 4}}
+    )
+    call = dataset.call("ru-kz").model_copy(update={"rules": rules})
+    result = _assembler(dataset).assemble(call, relevance)
+    assert result.team is None
+    assert result.relaxations
+    smallest = result.relaxations[0]
+    assert smallest.steps == 1
+    assert smallest.description == "require 3 instead of 4 member(s) from KZ"
+    assert any(reason.startswith("smallest relaxation: require 3") for reason in result.reasons)
+
+
+def test_relaxation_raises_the_institution_cap_when_that_is_what_blocks() -> None:
+    profiles = [
+        Profile(id=f"ru{i}", name=f"R{i}", country="RU", institution="same") for i in range(3)
+    ]
+    call = Call(
+        id="c",
+        title="x",
+        rules=CallRules(min_team_size=3, max_team_size=3, max_per_institution=1),
+    )
+    dataset = Dataset(profiles=profiles, calls=[call])
+    result = _assembler(dataset).assemble(call, np.full(3, 0.5, dtype=np.float32))
+    assert result.team is None
+    # All three share one institution: a cap of 2 alone is not enough, 3 is (two steps).
+    descriptions = [r.description for r in result.relaxations]
+    assert descriptions[0] == "raise the per-institution cap from 1 to 3"
+    assert "raise the per-institution cap from 1 to 2" not in descriptions
+    assert result.relaxations[0].steps == 2
+    assert len(result.relaxations[0].team.members) == 3
+
+
+def test_relaxation_proposes_opening_the_negotiating_office() -> None:
+    dataset = _world()
+    relevance = np.full(len(dataset.profiles), 0.8, dtype=np.float32)
+    result = _assembler(dataset).assemble(dataset.call("ru-by"), relevance)
+    assert result.team is None
+    assert result.relaxations[0].description.startswith("open office o-by")
+    by = [m for m in result.relaxations[0].team.members if m.country == "BY"]
+    assert by and by[0].route.via == "o-by"
