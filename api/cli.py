@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,6 +25,9 @@ from matcher.datasets import demo_paths
 from matcher.engine import Matcher
 from matcher.errors import GrantmatchError
 from matcher.io import load_dataset, read_partner_queries, write_text_atomic
+from matcher.solvers import get_solver
+from matcher.teams import TeamResult
+from matcher.whatif import WhatIfReport, compare
 
 app = typer.Typer(
     name="grantmatch",
@@ -230,18 +233,26 @@ def teams(
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
     data: DataOpt = None,
+    alternatives: Annotated[
+        int, typer.Option("--alternatives", help="How many diverse alternative teams to add.")
+    ] = 0,
     pin: Annotated[str, typer.Option("--pin", help="Profile ids that must be in the team.")] = "",
     ban: Annotated[str, typer.Option("--ban", help="Profile ids that must not be.")] = "",
     open_office: Annotated[
         str, typer.Option("--open-office", help="What-if: office ids to treat as open.")
     ] = "",
-    solver: Annotated[str, typer.Option("--solver", help="Team solver.")] = "exact",
+    solver: Annotated[
+        str, typer.Option("--solver", help="exact (MILP, optimal) or fast (greedy + local search).")
+    ] = "exact",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Also write the team as JSON.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the teams as JSON.")] = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
 ) -> None:
-    """Suggest a team for a call that meets its rules, with the route to each member."""
+    """Suggest teams for a call that meet its rules, with the route to each member."""
+    if alternatives < 0:
+        raise UsageError("--alternatives must be 0 or more")
+    get_solver(solver)  # an unknown solver fails before the expensive embedding
     dataset = _load(data, profiles, calls, institutions, offices)
     _check_query_ids(dataset, [(None, call, [*_ids(pin), *_ids(ban)])])
     for office_id in _ids(open_office):
@@ -249,13 +260,10 @@ def teams(
     matcher = _fit(dataset, backend, quiet or as_json)
     if open_office:
         matcher = matcher.what_if(_ids(open_office))
-    result = matcher.team(call, pin=_ids(pin), ban=_ids(ban), solver=solver)
-    payload = {
-        "call_id": call,
-        "feasible": result.feasible,
-        "team": result.team.model_dump(mode="json") if result.team else None,
-        "reasons": result.reasons,
-    }
+    result = matcher.team(
+        call, pin=_ids(pin), ban=_ids(ban), solver=solver, alternatives=alternatives
+    )
+    payload = team_result_payload(result)
     if out is not None:
         write_text_atomic(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", out)
     if as_json:
@@ -264,6 +272,110 @@ def teams(
     console = render.make_console()
     console.print(render.call_header(dataset.call(call)))
     console.print(render.team_panel(dataset, result))
+
+
+def team_result_payload(result: TeamResult) -> dict[str, Any]:
+    """The JSON form of a :class:`TeamResult` (``teams --json`` and ``--out``)."""
+    return {
+        "call_id": result.call_id,
+        "feasible": result.feasible,
+        "team": result.team.model_dump(mode="json") if result.team else None,
+        "alternatives": [team.model_dump(mode="json") for team in result.alternatives],
+        "reasons": result.reasons,
+        "relaxations": [
+            {
+                "description": r.description,
+                "steps": r.steps,
+                "objective": r.objective,
+                "team": r.team.model_dump(mode="json"),
+            }
+            for r in result.relaxations
+        ],
+    }
+
+
+@app.command()
+def whatif(
+    profiles: ProfilesOpt = None,
+    calls: CallsOpt = None,
+    institutions: InstitutionsOpt = None,
+    offices: OfficesOpt = None,
+    data: DataOpt = None,
+    open_office: Annotated[
+        str, typer.Option("--open-office", help="Office ids to open (comma-separated).")
+    ] = "",
+    close_office: Annotated[
+        str, typer.Option("--close-office", help="Office ids to close (comma-separated).")
+    ] = "",
+    add_agreement: Annotated[
+        list[str] | None,
+        typer.Option("--add-agreement", help="INST1:INST2, an agreement to add (repeatable)."),
+    ] = None,
+    solver: Annotated[str, typer.Option("--solver", help="exact or fast.")] = "exact",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    backend: BackendOpt = DEFAULT_BACKEND,
+    quiet: QuietOpt = False,
+) -> None:
+    """How many more calls get a viable team, and how much better, after a change."""
+    agreements = [_agreement(value) for value in add_agreement or []]
+    if not (open_office or close_office or agreements):
+        raise UsageError("give --open-office, --close-office or --add-agreement")
+    get_solver(solver)
+    dataset = _load(data, profiles, calls, institutions, offices)
+    for office_id in [*_ids(open_office), *_ids(close_office)]:
+        dataset.office(office_id)
+    for pair in agreements:
+        for institution_id in pair:
+            if dataset.institution(institution_id) is None:
+                raise UsageError(f"--add-agreement: unknown institution {institution_id!r}")
+    matcher = _fit(dataset, backend, quiet or as_json)
+    changed = matcher.what_if(_ids(open_office), agreements, close_offices=_ids(close_office))
+    change = "; ".join(
+        [f"open {o}" for o in _ids(open_office)]
+        + [f"close {o}" for o in _ids(close_office)]
+        + [f"agreement {a}–{b}" for a, b in agreements]
+    )
+    report = compare(matcher, changed, change, solver=solver)
+    if as_json:
+        typer.echo(json.dumps(whatif_payload(report), ensure_ascii=False, indent=2))
+        return
+    console = render.make_console()
+    console.print(render.whatif_table(report))
+    console.print(
+        f"{len(report.gained)} more call(s) get a viable team"
+        + (f" ({', '.join(report.gained)})" if report.gained else "")
+        + f"; {len(report.improved)} get a better one"
+        + (f"; {len(report.lost)} lose theirs" if report.lost else "")
+        + f"; total objective change {report.total_improvement:+.3f}"
+    )
+
+
+def _agreement(value: str) -> tuple[str, str]:
+    first, sep, second = value.partition(":")
+    if not sep or not first.strip() or not second.strip():
+        raise UsageError(f"--add-agreement {value!r}: write it as INSTITUTION1:INSTITUTION2")
+    return first.strip(), second.strip()
+
+
+def whatif_payload(report: WhatIfReport) -> dict[str, Any]:
+    """The JSON form of a what-if report."""
+    return {
+        "change": report.change,
+        "viable_before": report.viable_before,
+        "viable_after": report.viable_after,
+        "gained": report.gained,
+        "lost": report.lost,
+        "improved": report.improved,
+        "total_improvement": report.total_improvement,
+        "calls": [
+            {
+                "call_id": row.call_id,
+                "before": {"feasible": row.before.feasible, "objective": row.before.objective},
+                "after": {"feasible": row.after.feasible, "objective": row.after.objective},
+            }
+            for row in report.rows
+        ],
+    }
 
 
 @app.command("partners-abroad")

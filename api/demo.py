@@ -16,6 +16,7 @@ from matcher.countries import country_name
 from matcher.datasets import demo_paths
 from matcher.engine import Matcher
 from matcher.io import load_dataset
+from matcher.whatif import compare
 
 
 def export_demo(folder: Path) -> None:
@@ -56,13 +57,15 @@ def run_demo(console: Console, backend: str = DEFAULT_BACKEND, n_calls: int = 3)
     )
 
     shown = dataset.calls[:n_calls]
-    for call in shown:
+    for number, call in enumerate(shown):
         console.print(Rule(style="dim"))
         console.print(render.call_header(call))
         ranking = matcher.candidates(call.id, k=5)
         explanations = {c.profile.id: matcher.explain(call.id, c.profile.id) for c in ranking}
         console.print(render.candidates_table(dataset, ranking, explanations))
-        console.print(render.team_panel(dataset, matcher.team(call.id)))
+        # The first call also shows a diverse alternative team.
+        result = matcher.team(call.id, alternatives=1 if number == 0 else 0)
+        console.print(render.team_panel(dataset, result))
 
     console.print(Rule(style="dim"))
     researcher = _pick_researcher(matcher, shown[0].id)
@@ -85,17 +88,15 @@ def _what_if(console: Console, matcher: Matcher) -> None:
         if office.status == "open":
             continue
         opened = matcher.what_if([office.id])
-        gained = [
-            call
-            for call in dataset.calls
-            if not matcher.team(call.id).feasible and opened.team(call.id).feasible
-        ]
+        report = compare(matcher, opened, f"open {office.id}")
         console.print(Rule(style="dim"))
         console.print(
             f"[bold]What if[/bold] {office.name} ({country_name(office.country)}, now "
-            f"{office.status}) opened? {len(gained)} more call(s) would get a viable team."
+            f"{office.status}) opened? {len(report.gained)} more call(s) would get a viable "
+            f"team, {len(report.improved)} a better one."
         )
-        for call in gained:
+        for call_id in report.gained:
+            call = dataset.call(call_id)
             console.print(render.call_header(call))
             console.print(render.team_panel(dataset, matcher.team(call.id)))
             console.print(render.team_panel(dataset, opened.team(call.id)))

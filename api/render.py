@@ -9,10 +9,11 @@ from rich.text import Text
 
 from matcher.countries import country_name
 from matcher.dataset import Dataset
-from matcher.model import Call, Route
+from matcher.model import Call, Route, Team
 from matcher.partners import PartnerSuggestion
 from matcher.relevance import Explanation
 from matcher.teams import Candidate, TeamResult
+from matcher.whatif import WhatIfReport
 
 ROUTE_LABELS = {
     "domestic": "home",
@@ -91,19 +92,34 @@ def candidates_table(
     return table
 
 
-def team_panel(dataset: Dataset, result: TeamResult) -> Panel:
+def team_panel(dataset: Dataset, result: TeamResult) -> Panel | Group:
+    """The suggested teams of a call (best first), or why none exists and what to relax."""
     if result.team is None:
         body = Text("No team satisfies the call's rules:\n", style="bold red")
         for reason in result.reasons:
             body.append(f" • {reason}\n")
+        if result.relaxations:
+            body.append("Smallest relaxations under which a team exists:\n", style="bold")
+            for relaxation in result.relaxations:
+                body.append(
+                    f" • {relaxation.description} → team of {len(relaxation.team.members)}, "
+                    f"objective {relaxation.objective:.3f}\n"
+                )
         return Panel(body, title="Suggested team", title_align="left")
-    team = result.team
+    panels = [
+        _one_team_panel(dataset, team, number) for number, team in enumerate(result.teams, start=1)
+    ]
+    return panels[0] if len(panels) == 1 else Group(*panels)
+
+
+def _one_team_panel(dataset: Dataset, team: Team, number: int) -> Panel:
     table = Table(expand=True, show_edge=False)
     table.add_column("role", width=6)
     table.add_column("member", ratio=2)
     table.add_column("where", ratio=2)
     table.add_column("rel.", justify="right", width=5)
-    table.add_column("how they are reached", ratio=4)
+    table.add_column("how they are reached", ratio=3)
+    table.add_column("covers", ratio=2)
     for member in team.members:
         table.add_row(
             member.role,
@@ -111,13 +127,47 @@ def team_panel(dataset: Dataset, result: TeamResult) -> Panel:
             _where(dataset, member.profile_id),
             f"{member.relevance:.2f}",
             route_text(member.route),
+            _clip("; ".join(member.covers), 60),
         )
-    rules = Text("Rules met: " + "; ".join(team.rules_satisfied), style="dim")
+    parts = ", ".join(f"{name} {value:+.3f}" for name, value in team.parts.items())
+    footer = Text()
+    footer.append(f"Objective parts: {parts}\n", style="dim")
+    footer.append("Rules met: " + "; ".join(team.rules_satisfied), style="dim")
+    for note in team.notes:
+        footer.append(f"\n{note}", style="italic")
+    title = "Suggested team" if number == 1 else f"Alternative {number - 1}"
     return Panel(
-        Group(table, rules),
-        title=f"Suggested team (objective {team.objective:.3f}, solver {team.solver})",
+        Group(table, footer),
+        title=f"{title} (objective {team.objective:.3f}, solver {team.solver})",
         title_align="left",
     )
+
+
+def whatif_table(report: WhatIfReport) -> Table:
+    """Every call before and after a what-if change."""
+    table = Table(
+        title=f"What if: {report.change} — viable calls {report.viable_before} → "
+        f"{report.viable_after}",
+        title_justify="left",
+        expand=True,
+    )
+    table.add_column("call", ratio=2)
+    table.add_column("before", ratio=1)
+    table.add_column("after", ratio=1)
+    table.add_column("change", ratio=2)
+    for row in report.rows:
+        before = f"{row.before.objective:.3f}" if row.before.feasible else "no team"
+        after = f"{row.after.objective:.3f}" if row.after.feasible else "no team"
+        if row.gained:
+            change = "[green]gains a viable team[/green]"
+        elif row.lost:
+            change = "[red]loses its team[/red]"
+        elif row.improvement is not None and abs(row.improvement) > 1e-9:
+            change = f"objective {row.improvement:+.3f}"
+        else:
+            change = "[dim]no change[/dim]"
+        table.add_row(row.call_id, before, after, change)
+    return table
 
 
 def explanation_panel(dataset: Dataset, explanation: Explanation) -> Panel:

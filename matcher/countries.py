@@ -8,11 +8,14 @@ import pycountry
 
 # Codes that real data sources use in place of the ISO code (CORDIS writes UK and EL).
 _ALIASES = {"UK": "GB", "EL": "GR"}
+# User-assigned codes in wide use that ISO 3166-1 does not list: the EU (and CORDIS) write
+# XK for Kosovo.
+_EXTRA_NAMES = {"XK": "Kosovo"}
 
 
 @lru_cache(maxsize=1)
 def _known_codes() -> frozenset[str]:
-    return frozenset(country.alpha_2 for country in pycountry.countries)
+    return frozenset(country.alpha_2 for country in pycountry.countries) | frozenset(_EXTRA_NAMES)
 
 
 def normalize_country(code: str) -> str:
@@ -37,6 +40,8 @@ def country_name(code: str | None) -> str:
     """Human-readable name of a country code (``'RU'`` -> ``'Russian Federation'``)."""
     if code is None:
         return "unknown country"
+    if code in _EXTRA_NAMES:
+        return _EXTRA_NAMES[code]
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code

@@ -96,3 +96,25 @@ class Dataset:
             institutions=self.institutions if institutions is None else institutions,
             offices=self.offices if offices is None else offices,
         )
+
+
+def with_agreements(dataset: Dataset, pairs: Iterable[tuple[str, str]]) -> Dataset:
+    """A copy of ``dataset`` in which each pair of institutions has signed an agreement.
+
+    Raises :class:`UnknownIdError` for an institution the data does not describe.
+    """
+    added: dict[str, set[str]] = {}
+    for first, second in pairs:
+        for one, other in ((first, second), (second, first)):
+            if dataset.institution(one) is None:
+                raise UnknownIdError("institution", one)
+            added.setdefault(one, set()).add(other)
+    institutions = [
+        institution.model_copy(
+            update={"agreements": sorted(set(institution.agreements) | added[institution.id])}
+        )
+        if institution.id in added
+        else institution
+        for institution in dataset.institutions
+    ]
+    return dataset.replace(institutions=institutions)

@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from embeddings import DEFAULT_BACKEND, CachedEncoder, Encoder, get_encoder
-from matcher.dataset import Dataset
+from matcher.dataset import Dataset, with_agreements
 from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique
+from matcher.model import Call
 from matcher.partners import PartnerFinder, PartnerSuggestion, PartnerWeights
 from matcher.relevance import (
     Explanation,
@@ -133,8 +134,17 @@ class Matcher:
 
     def _set_routes(self, routes: RouteFinder) -> None:
         self.routes_ = routes
-        self.teams_ = TeamAssembler(self.dataset_, routes, self.team_objective)
+        self.teams_ = TeamAssembler(
+            self.dataset_, routes, self.team_objective, coverage=self._team_coverage
+        )
         self.partners_ = PartnerFinder(self.dataset_, routes, self.partner_weights)
+
+    def _team_coverage(
+        self, call: Call, profile_ids: Sequence[str]
+    ) -> tuple[list[str], FloatMatrix]:
+        """The coverage term's input: the call's parts and how well each profile covers them."""
+        parts = [part.text for part in self.call_parts(call.id)]
+        return parts, self.coverage(call.id, profile_ids)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "scores_"):
@@ -191,13 +201,38 @@ class Matcher:
         pin: Sequence[str] = (),
         ban: Collection[str] = (),
         solver: str = "exact",
+        alternatives: int = 0,
+        relax: bool = True,
     ) -> TeamResult:
-        """The best team for a call under its rules, or the reasons there is none."""
+        """The best team for a call under its rules, and ``alternatives`` diverse others.
+
+        Parameters
+        ----------
+        call_id : str
+            The call.
+        pin, ban : sequence of str
+            Profiles every suggested team must include, or must not.
+        solver : {"exact", "fast"}
+            The exact MILP, or greedy construction plus local search (a fast answer that
+            is confirmed by the exact solver when it finds no team).
+        alternatives : int
+            How many more teams to suggest; each shares at most half of the members of
+            every suggestion before it (the pins aside).
+        relax : bool
+            When no team exists, search for the smallest relaxations under which one does
+            (``TeamResult.relaxations``).
+        """
         relevance = self.relevance_of(call_id)
         for profile_id in [*pin, *ban]:
             self.dataset_.profile(profile_id)
         return self.teams_.assemble(
-            self.dataset_.call(call_id), relevance, pin=pin, ban=ban, solver=solver
+            self.dataset_.call(call_id),
+            relevance,
+            pin=pin,
+            ban=ban,
+            solver=solver,
+            alternatives=alternatives,
+            relax=relax,
         )
 
     def partners(self, call_id: str, team: Sequence[str], k: int = 10) -> list[PartnerSuggestion]:
@@ -220,13 +255,25 @@ class Matcher:
         similarity = vectors @ vectors[self._profile_position[profile_id]]
         return self.partners_.abroad(profile_id, np.asarray(similarity, np.float32), k)
 
-    def what_if(self, open_offices: Collection[str]) -> Matcher:
-        """A copy of this fitted matcher in which the given offices are open."""
+    def what_if(
+        self,
+        open_offices: Collection[str] = (),
+        agreements: Collection[tuple[str, str]] = (),
+        close_offices: Collection[str] = (),
+    ) -> Matcher:
+        """A copy of this fitted matcher in which the given offices are open (or closed) and
+        the given institution pairs have signed agreements (relevance is not recomputed)."""
         self._check_fitted()
+        dataset = self.dataset_
+        if agreements:
+            dataset = with_agreements(dataset, agreements)
         copy = Matcher.__new__(Matcher)
         copy.__dict__.update(self.__dict__)
+        copy.dataset_ = dataset
+        opened = set(self.routes_.assume_open) | set(open_offices)
+        closed = set(self.routes_.assume_closed) | set(close_offices)
         copy._set_routes(
-            RouteFinder(self.dataset_, self.routes_.home_country, self.route_costs, open_offices)
+            RouteFinder(dataset, self.routes_.home_country, self.route_costs, opened, closed)
         )
         return copy
 

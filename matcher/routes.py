@@ -80,6 +80,8 @@ class RouteFinder:
         Cost per kind of route.
     assume_open : collection of str
         Ids of offices to treat as open (what-if), whatever their status.
+    assume_closed : collection of str
+        Ids of offices to treat as closed (what-if: how much does this office matter?).
     """
 
     def __init__(
@@ -88,12 +90,14 @@ class RouteFinder:
         home_country: str | None = None,
         costs: RouteCosts | None = None,
         assume_open: Collection[str] = (),
+        assume_closed: Collection[str] = (),
     ) -> None:
         self.dataset = dataset
         self.home_country = home_country or infer_home_country(dataset.offices)
         self.costs = costs or RouteCosts()
         self.assume_open = frozenset(assume_open)
-        for office_id in self.assume_open:
+        self.assume_closed = frozenset(assume_closed)
+        for office_id in self.assume_open | self.assume_closed:
             dataset.office(office_id)  # raises UnknownIdError for a typo
         self._joint_works = joint_work_counts(dataset.profiles)
         self._offices_by_country: dict[str, list[Office]] = defaultdict(list)
@@ -105,7 +109,9 @@ class RouteFinder:
         }
 
     def office_is_open(self, office: Office) -> bool:
-        """Open, or opened by the what-if."""
+        """Open, or opened by the what-if (and not closed by it)."""
+        if office.id in self.assume_closed:
+            return False
         return office.status == "open" or office.id in self.assume_open
 
     def joint_works(self, profile_id: str) -> Counter[str]:

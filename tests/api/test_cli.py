@@ -252,3 +252,53 @@ def test_unknown_researcher_for_partners_abroad_is_rejected_before_embedding(
 ) -> None:
     assert main(["partners-abroad", "--data", str(IO), "--profile", "ghost", "-q"]) == 2
     assert "no profile with id 'ghost'" in capsys.readouterr().err
+
+
+@pytest.mark.model
+def test_teams_alternatives_fast_solver_and_relaxation_in_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "teams.json"
+    args = ["teams", "--data", str(SMALL), "--call", "c-methane", "--alternatives", "2"]
+    assert main([*args, "--solver", "fast", "--json", "--out", str(out), "-q"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload == json.loads(out.read_text())
+    assert payload["feasible"] and payload["alternatives"]
+    assert payload["team"]["solver"].startswith("fast")
+    # The Belarus call is infeasible; the answer names the smallest relaxation.
+    assert main(["teams", "--data", str(SMALL), "--call", "c-by-materials", "--json", "-q"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert not payload["feasible"]
+    assert payload["relaxations"][0]["description"].startswith("open office off-kuzbass-by")
+    assert main(["teams", "--data", str(SMALL), "--call", "c-by-materials", "-q"]) == 0
+    text = capsys.readouterr().out
+    assert "Smallest relaxations" in text and "off-kuzbass-by" in text
+
+
+@pytest.mark.model
+def test_whatif_open_office_reports_the_calls_it_makes_viable(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["whatif", "--data", str(SMALL), "--open-office", "off-kuzbass-by", "-q"]
+    assert main([*args, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["gained"] == ["c-by-materials"]
+    assert payload["viable_after"] == payload["viable_before"] + 1
+    assert main(args) == 0
+    assert "1 more call(s) get a viable team (c-by-materials)" in capsys.readouterr().out
+    agreement = ["whatif", "--data", str(SMALL), "--add-agreement", "ru-kuzstu:cn-tsinghua"]
+    assert main([*agreement, "--json", "-q"]) == 0
+    assert json.loads(capsys.readouterr().out)["change"] == "agreement ru-kuzstu–cn-tsinghua"
+
+
+def test_whatif_argument_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["whatif", "--data", str(SMALL)]) == 2
+    assert "give --open-office" in capsys.readouterr().err
+    assert main(["whatif", "--data", str(SMALL), "--add-agreement", "ru-kuzstu"]) == 2
+    assert "INSTITUTION1:INSTITUTION2" in capsys.readouterr().err
+    assert main(["whatif", "--data", str(SMALL), "--add-agreement", "ru-kuzstu:nowhere"]) == 2
+    assert "unknown institution 'nowhere'" in capsys.readouterr().err
+    assert main(["whatif", "--data", str(SMALL), "--open-office", "off-nowhere"]) == 2
+    assert "off-nowhere" in capsys.readouterr().err
+    assert main(["teams", "--data", str(SMALL), "--call", "c-methane", "--solver", "magic"]) == 2
+    assert "unknown solver 'magic'" in capsys.readouterr().err

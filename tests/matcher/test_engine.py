@@ -121,3 +121,40 @@ def test_default_backend_sees_a_russian_only_researcher_on_the_calls_topic() -> 
     assert "s-ru-ruonly" in top
     english_only = Matcher("minilm").fit(dataset)
     assert "s-ru-ruonly" not in [row.profile_id for row in english_only.rank("c-remediation", 3)]
+
+
+def test_whatif_counts_the_calls_an_office_makes_viable(matcher: Matcher) -> None:
+    from matcher.whatif import compare, office_impact
+
+    report = compare(matcher, matcher.what_if(["off-kuzbass-by"]), "open off-kuzbass-by")
+    assert report.gained == ["c-by-materials"]
+    assert report.lost == []
+    assert report.viable_after == report.viable_before + 1
+    impact = {r.change.split()[1]: r for r in office_impact(matcher)}
+    assert impact["off-kuzbass-by"].gained == ["c-by-materials"]
+    # Closing the office in China loses no call outright here (agreements still reach
+    # CUMT), but no call gets better without it.
+    assert all((row.improvement or 0.0) >= -1e-9 for row in impact["off-kuzbass-cn"].rows)
+
+
+def test_an_added_agreement_is_a_route(matcher: Matcher) -> None:
+    # s-cn-office-only (Tsinghua) is reached only through the open office; an agreement
+    # between KuzSTU and Tsinghua makes it an agreement route.
+    profile = matcher.dataset_.profile("s-cn-office-only")
+    assert matcher.routes_.route(profile).kind == "office"  # type: ignore[union-attr]
+    changed = matcher.what_if(agreements=[("ru-kuzstu", "cn-tsinghua")])
+    route = changed.routes_.route(changed.dataset_.profile("s-cn-office-only"))
+    assert route is not None and route.kind == "agreement"
+    assert matcher.routes_.route(profile).kind == "office"  # type: ignore[union-attr]
+
+
+def test_team_alternatives_and_coverage_on_real_text(matcher: Matcher) -> None:
+    result = matcher.team("c-methane", alternatives=2, solver="fast")
+    assert result.team is not None and len(result.alternatives) >= 1
+    first = {m.profile_id for m in result.team.members}
+    for alternative in result.alternatives:
+        ids = {m.profile_id for m in alternative.members}
+        assert len(ids & first) <= len(first) // 2
+    assert "coverage" in result.team.parts
+    assert any(note.startswith("covers ") for note in result.team.notes)
+    assert any(member.covers for member in result.team.members)

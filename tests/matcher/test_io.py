@@ -100,6 +100,14 @@ def test_country_codes_are_normalised() -> None:
     assert wang.country == "CN"
 
 
+def test_eu_codes_uk_el_and_kosovo_are_accepted() -> None:
+    # CORDIS writes UK, EL and XK (Kosovo, a user-assigned code ISO does not list).
+    from matcher.countries import country_name, normalize_country
+
+    assert [normalize_country(c) for c in ("UK", "el", "XK")] == ["GB", "GR", "XK"]
+    assert country_name("XK") == "Kosovo"
+
+
 def test_a_profile_may_have_no_country_and_publications_without_abstract_or_year() -> None:
     lab = read_profiles(FIXTURES / "profiles.jsonl")[3]
 
