@@ -26,7 +26,7 @@ from matcher.engine import Matcher
 from matcher.errors import GrantmatchError
 from matcher.io import load_dataset, read_partner_queries, write_text_atomic
 from matcher.solvers import get_solver
-from matcher.teams import TeamResult
+from matcher.teams import TeamObjective, TeamResult
 from matcher.whatif import WhatIfReport, compare
 
 app = typer.Typer(
@@ -109,7 +109,9 @@ def _load(
     )
 
 
-def _fit(dataset: Dataset, backend: str, quiet: bool) -> Matcher:
+def _fit(
+    dataset: Dataset, backend: str, quiet: bool, team_objective: TeamObjective | None = None
+) -> Matcher:
     console = render.make_console(stderr=True)
     if not quiet:
         console.print(
@@ -119,6 +121,7 @@ def _fit(dataset: Dataset, backend: str, quiet: bool) -> Matcher:
     matcher = Matcher(
         backend,
         cache_path=vector_cache_path(),
+        team_objective=team_objective,
         show_progress=not quiet and console.is_terminal,
     ).fit(dataset)
     if not quiet:
@@ -244,6 +247,13 @@ def teams(
     solver: Annotated[
         str, typer.Option("--solver", help="exact (MILP, optimal) or fast (greedy + local search).")
     ] = "exact",
+    weight: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--weight",
+            help="Objective weight NAME=VALUE (repeatable): " + ", ".join(OBJECTIVE_WEIGHTS) + ".",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the teams as JSON.")] = None,
     backend: BackendOpt = DEFAULT_BACKEND,
@@ -253,11 +263,12 @@ def teams(
     if alternatives < 0:
         raise UsageError("--alternatives must be 0 or more")
     get_solver(solver)  # an unknown solver fails before the expensive embedding
+    objective = _team_objective(weight or [])
     dataset = _load(data, profiles, calls, institutions, offices)
     _check_query_ids(dataset, [(None, call, [*_ids(pin), *_ids(ban)])])
     for office_id in _ids(open_office):
         dataset.office(office_id)
-    matcher = _fit(dataset, backend, quiet or as_json)
+    matcher = _fit(dataset, backend, quiet or as_json, objective)
     if open_office:
         matcher = matcher.what_if(_ids(open_office))
     result = matcher.team(
@@ -272,6 +283,36 @@ def teams(
     console = render.make_console()
     console.print(render.call_header(dataset.call(call)))
     console.print(render.team_panel(dataset, result))
+
+
+OBJECTIVE_WEIGHTS = {
+    "route": "route_weight",
+    "lead": "lead_weight",
+    "coverage": "coverage_weight",
+    "diversity": "diversity_weight",
+    "threshold_quantile": "threshold_quantile",
+    "alternative_overlap": "alternative_overlap",
+}
+
+
+def _team_objective(values: list[str]) -> TeamObjective:
+    """A :class:`TeamObjective` from ``--weight NAME=VALUE`` options."""
+    changes: dict[str, float] = {}
+    for value in values:
+        name, sep, number = value.partition("=")
+        if not sep or name.strip() not in OBJECTIVE_WEIGHTS:
+            raise UsageError(
+                f"--weight {value!r}: write NAME=VALUE with NAME one of "
+                + ", ".join(OBJECTIVE_WEIGHTS)
+            )
+        try:
+            changes[OBJECTIVE_WEIGHTS[name.strip()]] = float(number)
+        except ValueError:
+            raise UsageError(f"--weight {value!r}: {number!r} is not a number") from None
+    try:
+        return TeamObjective(**changes)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise UsageError(f"--weight: {error}") from None
 
 
 def team_result_payload(result: TeamResult) -> dict[str, Any]:

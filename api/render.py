@@ -41,7 +41,8 @@ def _where(dataset: Dataset, profile_id: str) -> str:
 
 
 def route_text(route: Route) -> str:
-    return f"{ROUTE_LABELS[route.kind]}: {route.description}"
+    cost = f" [dim](cost {route.cost:.2f})[/dim]" if route.kind != "domestic" else ""
+    return f"{ROUTE_LABELS[route.kind]}: {route.description}{cost}"
 
 
 def call_header(call: Call) -> Text:

@@ -47,7 +47,9 @@ STAGES = ["doctoral", "early", "mid", "senior"]
 CoverageFn = Callable[[Call, Sequence[str]], tuple[list[str], np.ndarray]]
 
 
-def random_instance(rng: np.random.Generator, index: int) -> tuple[Dataset, Call, np.ndarray, CoverageFn]:
+def random_instance(
+    rng: np.random.Generator, index: int
+) -> tuple[Dataset, Call, np.ndarray, CoverageFn]:
     n = int(rng.integers(50, 501))
     size = int(rng.integers(3, 11))
     n_parts = int(rng.integers(3, 10))
@@ -111,7 +113,9 @@ def _sentences(text: str) -> list[str]:
     return parts[:8]
 
 
-def cordis_instances(rng: np.random.Generator, count: int) -> list[tuple[Dataset, Call, np.ndarray, CoverageFn]]:
+def cordis_instances(
+    rng: np.random.Generator, count: int
+) -> list[tuple[Dataset, Call, np.ndarray, CoverageFn]]:
     csv.field_size_limit(sys.maxsize)
     with (CORDIS / "projects.csv").open(encoding="utf-8") as handle:
         projects = {row["projectID"]: row for row in csv.DictReader(handle)}
@@ -120,7 +124,10 @@ def cordis_instances(rng: np.random.Generator, count: int) -> list[tuple[Dataset
     org_info: dict[str, dict[str, str]] = {}
     with (CORDIS / "organizations.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            if row["projectID"] not in projects or row["role"] not in {"coordinator", "participant"}:
+            if row["projectID"] not in projects or row["role"] not in {
+                "coordinator",
+                "participant",
+            }:
                 continue
             members[row["projectID"]].append(row)
             org_projects[row["organisationID"]].append(row["projectID"])
@@ -133,16 +140,18 @@ def cordis_instances(rng: np.random.Generator, count: int) -> list[tuple[Dataset
         if len(rows) >= 5 and len({r["country"] for r in rows}) >= 3 and _sentences(text_of[p])
     )
     chosen = rng.choice(candidates, size=count, replace=False)
-    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2, max_features=50_000)
+    vectorizer = TfidfVectorizer(
+        sublinear_tf=True, stop_words="english", min_df=2, max_features=50_000
+    )
     org_texts = [" ".join(text_of[p] for p in org_projects[o][:10]) for o in orgs]
     org_matrix = vectorizer.fit_transform(org_texts)
     instances = []
     for index, project in enumerate(chosen):
         rows = members[project]
         coordinator = next((r for r in rows if r["role"] == "coordinator"), rows[0])
-        countries = Counter(_country(r["country"]) for r in rows)
+        countries = Counter(c for r in rows if (c := _country(r["country"])) is not None)
         required = {c: 1 for c, _ in countries.most_common(2)}
-        lead_country = _country(coordinator["country"])
+        lead_country = _country(coordinator["country"]) or next(iter(required))
         required.setdefault(lead_country, 1)
         query = vectorizer.transform([text_of[project]])
         similarity = np.asarray((org_matrix @ query.T).todense()).ravel()
@@ -150,9 +159,13 @@ def cordis_instances(rng: np.random.Generator, count: int) -> list[tuple[Dataset
         # The pool: the most similar organisations, plus a few from each required country.
         pool = list(np.argsort(-similarity)[:n])
         for country in required:
-            in_country = [i for i in np.argsort(-similarity)[: 5 * n] if _country(org_info[orgs[i]]["country"]) == country]
+            in_country = [
+                i
+                for i in np.argsort(-similarity)[: 5 * n]
+                if _country(org_info[orgs[i]]["country"]) == country
+            ]
             pool += [i for i in in_country[:10] if i not in pool]
-        pool = pool[:max(n, len(pool))]
+        pool = pool[: max(n, len(pool))]
         size = int(rng.integers(max(3, len(required)), 11))
         profiles = [
             Profile(
@@ -171,7 +184,9 @@ def cordis_instances(rng: np.random.Generator, count: int) -> list[tuple[Dataset
             lead_countries=[lead_country],
             member_kinds=["organization"],
         )
-        call = Call(id=f"cordis-{project}", title=projects[project]["title"] or project, rules=rules)
+        call = Call(
+            id=f"cordis-{project}", title=projects[project]["title"] or project, rules=rules
+        )
         relevance = similarity[pool].astype(np.float32)
         relevance = relevance / max(float(relevance.max()), 1e-9)
         parts = _sentences(text_of[project])
@@ -181,7 +196,10 @@ def cordis_instances(rng: np.random.Generator, count: int) -> list[tuple[Dataset
         position = {p.id: k for k, p in enumerate(profiles)}
 
         def coverage_of(
-            _call: Call, ids: Sequence[str], cover: np.ndarray = cover, parts: list[str] = parts,
+            _call: Call,
+            ids: Sequence[str],
+            cover: np.ndarray = cover,
+            parts: list[str] = parts,
             position: dict[str, int] = position,
         ) -> tuple[list[str], np.ndarray]:
             return parts, cover[[position[i] for i in ids]]
@@ -192,8 +210,9 @@ def cordis_instances(rng: np.random.Generator, count: int) -> list[tuple[Dataset
     return instances
 
 
-def _country(code: str) -> str:
-    return {"UK": "GB", "EL": "GR"}.get(code, code)
+def _country(code: str) -> str | None:
+    code = code.strip()
+    return {"UK": "GB", "EL": "GR"}.get(code, code) or None
 
 
 def main() -> None:
@@ -232,8 +251,10 @@ def main() -> None:
         results[source].append(
             (best.objective(problem), quick.objective(problem), exact_time, fast_time, problem.n)
         )
-    print(f"{'source':8} {'n':>4} {'ratio mean':>10} {'ratio worst':>11} {'gap mean':>9} "
-          f"{'exact ms':>9} {'fast ms':>8} {'pool':>9}")
+    print(
+        f"{'source':8} {'n':>4} {'ratio mean':>10} {'ratio worst':>11} {'gap mean':>9} "
+        f"{'exact ms':>9} {'fast ms':>8} {'pool':>9}"
+    )
     rows = [(name, values) for name, values in results.items()]
     rows.append(("all", [v for values in results.values() for v in values]))
     for name, values in rows:
@@ -246,7 +267,10 @@ def main() -> None:
             f"{1000 * statistics.mean(v[3] for v in values):8.1f} "
             f"{min(v[4] for v in values):4d}-{max(v[4] for v in values)}"
         )
-    print(f"infeasible (both agree): {dict(infeasible)}; fast found none where exact did: {fast_misses}")
+    print(
+        f"infeasible (both agree): {dict(infeasible)}; "
+        f"fast found none where exact did: {fast_misses}"
+    )
 
 
 if __name__ == "__main__":

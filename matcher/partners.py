@@ -14,6 +14,7 @@ Ineligible and unreachable candidates, and the team's own members, are never sug
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -147,12 +148,26 @@ class PartnerFinder:
     def for_team(
         self, call: Call, relevance: FloatArray, team_ids: Sequence[str], k: int = 10
     ) -> list[PartnerSuggestion]:
-        """The ``k`` best profiles to add to ``team_ids`` for ``call`` (``k <= 0``: all)."""
+        """The ``k`` best profiles to add to ``team_ids`` for ``call`` (``k <= 0``: all).
+
+        A suggestion keeps the team within the call's rules: eligible, reachable, no
+        declared conflict with a member, and no institution past the per-institution cap.
+        """
         team = [self.dataset.profile(profile_id) for profile_id in team_ids]
         members = {p.id for p in team}
+        conflicted = {c for p in team for c in p.conflicts}
+        full = set()
+        cap = call.rules.max_per_institution
+        if cap is not None:
+            per_institution = Counter(p.institution for p in team if p.institution)
+            full = {inst for inst, count in per_institution.items() if count >= cap}
         allowed = np.asarray(
             [
-                p.id not in members and eligibility_problem(call, p, self.dataset) is None
+                p.id not in members
+                and p.id not in conflicted
+                and not members & set(p.conflicts)
+                and p.institution not in full
+                and eligibility_problem(call, p, self.dataset) is None
                 for p in self.dataset.profiles
             ]
         )

@@ -302,3 +302,10 @@ def test_whatif_argument_errors_are_one_line(capsys: pytest.CaptureFixture[str])
     assert "off-nowhere" in capsys.readouterr().err
     assert main(["teams", "--data", str(SMALL), "--call", "c-methane", "--solver", "magic"]) == 2
     assert "unknown solver 'magic'" in capsys.readouterr().err
+    teams = ["teams", "--data", str(SMALL), "--call", "c-methane"]
+    assert main([*teams, "--weight", "charisma=2"]) == 2
+    assert "NAME one of route, lead, coverage" in capsys.readouterr().err
+    assert main([*teams, "--weight", "coverage=lots"]) == 2
+    assert "'lots' is not a number" in capsys.readouterr().err
+    assert main([*teams, "--weight", "coverage=-1"]) == 2
+    assert "non-negative" in capsys.readouterr().err

@@ -99,3 +99,24 @@ def test_partners_abroad_excludes_the_researchers_own_country() -> None:
     ids = [s.profile_id for s in _finder(dataset).abroad("lead", similarity, k=0)]
     assert ids and all(dataset.profile(i).country != "RU" for i in ids)
     assert ids[0] == "cn-old"
+
+
+def test_partners_keep_the_institution_cap_and_declared_conflicts() -> None:
+    dataset = _dataset()
+    capped = dataset.call("c").model_copy(
+        update={"rules": dataset.call("c").rules.model_copy(update={"max_per_institution": 1})}
+    )
+    relevance = np.full(len(dataset.profiles), 0.5, dtype=np.float32)
+    ids = {s.profile_id for s in _finder(dataset).for_team(capped, relevance, ["lead"], k=0)}
+    # ru-peer works at the lead's institution, which the cap of 1 already fills.
+    assert ids == {"cn-old", "cn-new"}
+    profiles = [
+        p.model_copy(update={"conflicts": ["lead"]}) if p.id == "cn-new" else p
+        for p in dataset.profiles
+    ]
+    conflicted = dataset.replace(profiles=profiles)
+    ids = {
+        s.profile_id
+        for s in _finder(conflicted).for_team(conflicted.call("c"), relevance, ["lead"], k=0)
+    }
+    assert "cn-new" not in ids and "cn-old" in ids
