@@ -483,6 +483,12 @@ def backends() -> None:
         typer.echo(f"{name}{'  (default)' if name == DEFAULT_BACKEND else ''}")
 
 
+# Grant rounds (issue 6): the command's logic lives in api/round_cmd.py.
+from api.round_cmd import round_command  # noqa: E402
+
+app.command("round")(round_command)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``grantmatch`` command; returns the exit code."""
     # The model's weights load from the installed package; transformers' own loading bar

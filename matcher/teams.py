@@ -9,8 +9,9 @@ The objective of a team is
 
 ``member_threshold`` is what a member must bring to be worth adding beyond the call's
 minimum team size. By default it is the ``threshold_quantile`` of relevance among the
-call's eligible, reachable pool, so it means the same on every embedding backend: a team
-grows past its minimum size only with members in the top of the pool.
+profiles eligible for the call, so it means the same on every embedding backend (a team
+grows past its minimum size only with members in the top of the pool) and does not move
+when routes change: a what-if that opens an office compares objectives on one scale.
 
 The coverage of a part of the call (one of its keywords or sentences) is the sum over
 members of how well each member's evidence covers it (0 to 1). ``g`` has diminishing
@@ -278,7 +279,7 @@ class TeamAssembler:
         pool = self.candidates(call, relevance, exclude=ban)
         self._check_pins(call, pinned, pool)
         shortlist = self._shortlist(call, pool, pinned)
-        threshold = self.member_threshold(pool)
+        threshold = self.call_threshold(call, relevance)
         part_texts: list[str] = []
         coverage: npt.NDArray[np.float64] | None = None
         if self.coverage is not None and shortlist and self.objective.coverage_weight > 0:
@@ -458,14 +459,20 @@ class TeamAssembler:
         chosen.update({c.profile.id: c for c in pool if c.profile.id in pinned})
         return sorted(chosen.values(), key=lambda c: (-c.relevance, c.profile.id))
 
-    def member_threshold(self, pool: Sequence[Candidate]) -> float:
-        """Relevance a member must exceed to be worth adding beyond the minimum size."""
+    def call_threshold(self, call: Call, relevance: npt.NDArray[np.float32]) -> float:
+        """Relevance a member must exceed to be worth adding beyond the minimum size: the
+        ``threshold_quantile`` of relevance among the profiles eligible for ``call``
+        (reachable or not, so that it does not move with the routes)."""
         if self.objective.member_threshold is not None:
             return self.objective.member_threshold
-        if not pool:
+        eligible = [
+            position
+            for position, profile in enumerate(self.dataset.profiles)
+            if eligibility_problem(call, profile, self.dataset) is None
+        ]
+        if not eligible:
             return 0.0
-        scores = np.asarray([candidate.relevance for candidate in pool])
-        return float(np.quantile(scores, self.objective.threshold_quantile))
+        return float(np.quantile(relevance[eligible], self.objective.threshold_quantile))
 
     def _problem(
         self,

@@ -1,0 +1,121 @@
+"""``grantmatch round``: score and staff a whole grant round (see :mod:`matcher.rounds`).
+
+Registered on the CLI's app by one line in :mod:`api.cli`; the logic lives here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from api import render
+from api.settings import vector_cache_path
+from embeddings import DEFAULT_BACKEND
+from matcher.rounds import RoundConfig, run_round
+
+_STAGES = {
+    "embed": "embedding texts",
+    "score": "scoring chunks",
+    "staff": "staffing calls",
+    "write": "writing outputs",
+}
+
+
+def round_command(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    profiles: Annotated[Path | None, typer.Option("--profiles", help="Profiles file.")] = None,
+    calls: Annotated[Path | None, typer.Option("--calls", help="Calls file.")] = None,
+    institutions: Annotated[
+        Path | None, typer.Option("--institutions", help="Institutions file.")
+    ] = None,
+    offices: Annotated[Path | None, typer.Option("--offices", help="Foreign offices file.")] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="A folder with the four .jsonl files, or 'demo'.")
+    ] = None,
+    top_k: Annotated[int, typer.Option("--top-k", help="Profiles per call in scores.")] = 10,
+    staffing: Annotated[
+        str,
+        typer.Option(
+            "--staffing",
+            help="joint (one MILP under the capacities), greedy (calls one by one), or "
+            "independent (capacities ignored; a baseline).",
+        ),
+    ] = "joint",
+    solver: Annotated[
+        str, typer.Option("--solver", help="Per-call solver: exact or fast.")
+    ] = "exact",
+    engine: Annotated[str, typer.Option("--engine", help="local or dask.")] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster)."),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="LocalCluster workers.")] = 2,
+    chunk_size: Annotated[
+        int | None, typer.Option("--chunk-size", help="Profiles per scoring chunk.")
+    ] = None,
+    memory_mb: Annotated[
+        int, typer.Option("--memory-mb", help="Memory budget of one scoring chunk.")
+    ] = 512,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Seconds for the joint MILP.")
+    ] = 300.0,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue from the checkpoints in --out.")
+    ] = False,
+    backend: Annotated[str, typer.Option("--backend", help="Embedding backend.")] = DEFAULT_BACKEND,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Score every call of a round and staff them all under the capacities.
+
+    Writes scores.csv/.parquet, teams.csv/.parquet, summary.json and report.html to --out.
+    """
+    from api.cli import UsageError, _load  # here: api.cli imports this module
+
+    if engine != "dask" and scheduler is not None:
+        raise UsageError("--scheduler needs --engine dask")
+    if solver not in ("exact", "fast"):
+        raise UsageError(f"--solver {solver!r}: choose exact or fast")
+    try:
+        config = RoundConfig(
+            backend=backend,
+            cache_path=None if (cache := vector_cache_path()) is None else str(cache),
+            top_k=top_k,
+            staffing=staffing,  # type: ignore[arg-type]  # checked by RoundConfig
+            solver=solver,
+            engine=engine,  # type: ignore[arg-type]
+            scheduler=scheduler,
+            dask_workers=workers,
+            chunk_size=chunk_size,
+            memory_mb=memory_mb,
+            time_limit=time_limit,
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    dataset = _load(data, profiles, calls, institutions, offices)
+    console = render.make_console(stderr=True)
+    with Progress(
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, fraction: float) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(_STAGES.get(stage, stage), total=1.0)
+            bars.update(tasks[stage], completed=fraction)
+
+        summary = run_round(dataset, out, config, resume=resume, progress=progress)
+    if not quiet:
+        console.print(
+            f"{summary.staffed} of {summary.calls} calls staffed ({summary.staffing}); "
+            f"objective {summary.objective:.3f}; "
+            + (f"{summary.resumed_chunks} of {summary.chunks} chunks from checkpoints; " if resume else "")
+            + f"outputs in {out}"
+        )
