@@ -558,3 +558,25 @@ def test_relaxation_proposes_opening_the_negotiating_office() -> None:
     assert result.relaxations[0].description.startswith("open office o-by")
     by = [m for m in result.relaxations[0].team.members if m.country == "BY"]
     assert by and by[0].route.via == "o-by"
+
+
+def test_opening_an_office_never_lowers_a_teams_objective() -> None:
+    # Opening the office in Belarus makes a strong candidate reachable, who still cannot
+    # join (the office has no introductions left). The member threshold must not move with
+    # the reachable pool: it once was a quantile of it, and what-if reports showed opening
+    # an office "lowering" objectives.
+    dataset = _world()
+    offices = [
+        o.model_copy(update={"capacity": 0}) if o.id == "o-by" else o for o in dataset.offices
+    ]
+    call = Call(id="ru-any", title="x", rules=CallRules(min_team_size=2, max_team_size=3))
+    data = dataset.replace(calls=[call], offices=offices)
+    relevance = np.asarray([0.9, 0.6, 0.8, 0.5, 0.4, 0.95, 0.3], dtype=np.float32)
+    objective = TeamObjective(diversity_weight=0.0)
+    closed = TeamAssembler(data, RouteFinder(data), objective).assemble(call, relevance)
+    opened = TeamAssembler(data, RouteFinder(data, assume_open=["o-by"]), objective).assemble(
+        call, relevance
+    )
+    assert closed.team is not None and opened.team is not None
+    assert "by1" not in {m.profile_id for m in opened.team.members}
+    assert opened.team.objective == pytest.approx(closed.team.objective)
