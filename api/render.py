@@ -179,16 +179,44 @@ def explanation_panel(dataset: Dataset, explanation: Explanation) -> Panel:
     text.append(f"score {explanation.score:.3f} = weighted mean of ")
     text.append(", ".join(f"{name} {value:.3f}" for name, value in explanation.parts.items()))
     text.append("\n")
+    verdict = "a real match" if explanation.is_match else "below the match threshold"
+    text.append(f"{verdict} (threshold {explanation.match_threshold:.2f})\n")
+    if explanation.call_abstains:
+        text.append(
+            "Nobody in the pool reaches the threshold for this call: its best candidates are "
+            "weak matches only.\n",
+            style="bold yellow",
+        )
     if explanation.publications:
         counted = explanation.counted_publications
-        text.append(f"Publications (best {counted} counted):\n", style="bold")
+        how = explanation.aggregation or f"best {counted}"
+        text.append(f"Publications ({how}; similarity", style="bold")
+        if explanation.lexical_weight > 0:
+            text.append(
+                f" = dense/lexical blend, lexical {explanation.lexical_weight:g}", style="bold"
+            )
+        text.append("):\n", style="bold")
         for rank, publication in enumerate(explanation.publications, start=1):
             marker = "*" if rank <= counted else " "
             year = f" ({publication.year})" if publication.year else ""
             text.append(f" {marker} {publication.similarity:.3f}  {publication.title}{year}\n")
+            if explanation.lexical_weight > 0:
+                text.append(
+                    f"        dense {publication.dense:.3f}, lexical {publication.lexical:.3f}\n",
+                    style="dim",
+                )
+            if publication.covers:
+                shown = [
+                    part if len(part) <= 60 else part[:59] + "…" for part in publication.covers
+                ]
+                text.append("        covers: " + "; ".join(shown) + "\n")
     if explanation.matched_keywords:
         text.append("Keywords shared with the call: ", style="bold")
         text.append(", ".join(explanation.matched_keywords) + "\n")
+    if explanation.call_parts:
+        text.append("Parts of the call covered by this profile's evidence:\n", style="bold")
+        for part, value in zip(explanation.call_parts, explanation.part_coverage, strict=False):
+            text.append(f"  {value:.2f}  [{part.kind}] {part.text}\n")
     return Panel(text, title="Why this score", title_align="left")
 
 

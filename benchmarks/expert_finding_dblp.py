@@ -64,6 +64,7 @@ from benchmarks._metrics import (
     reciprocal_rank,
     relevance_in_rank_order,
 )
+from embeddings import CachedEncoder as PersistentCache
 from embeddings import Encoder, Matrix, get_encoder
 from matcher import Matcher
 from matcher.dataset import Dataset
@@ -73,6 +74,8 @@ from matcher.relevance import RelevanceWeights
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "expert-finding-dblp"
 DEFAULT_OUT = ROOT / "benchmarks" / "out" / "expert_finding_dblp.md"
+DEFAULT_CORDIS = ROOT.parent / "shared" / "data" / "cordis-dev"
+DEFAULT_CACHE = ROOT / "benchmarks" / "out" / "vectors.sqlite"
 K = 10
 ALL_PUBLICATIONS = 1_000_000  # a top_k above any profile's size: the mean of all publications
 
@@ -199,6 +202,8 @@ class CachedEncoder(Encoder):
     def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> Matrix:
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
+            # Every text is embedded as a passage: the DBLP queries are papers too, and a
+            # query/passage-sensitive backend (e5) is not among those measured here.
             vectors = self.inner.encode(missing, show_progress=show_progress)
             self._cache.update(zip(missing, vectors, strict=True))
             self.embedded += len(missing)
@@ -399,24 +404,90 @@ def markdown_table(rows: Sequence[Row], reference: Row) -> str:
 class Variant:
     system: str
     note: str
-    top_k: int
+    weights: RelevanceWeights
+    backend: str = "minilm"
 
 
-VARIANTS = (
-    Variant("grantmatch default (minilm)", "mean of the 3 best papers (`top_k=3`)", 3),
-    Variant("minilm, top_k=1", "best paper only", 1),
-    Variant("minilm, top_k=5", "mean of the 5 best papers", 5),
-    Variant(
-        "minilm, all papers",
-        f"mean over all papers (`top_k={ALL_PUBLICATIONS:,}`)",
-        ALL_PUBLICATIONS,
-    ),
-)
+def _variants() -> list[Variant]:
+    """Every configuration measured: aggregation, lexical blend, backend."""
+    w = RelevanceWeights
+    default = RelevanceWeights()
+    out = [
+        Variant(
+            "grantmatch default",
+            f"{default.aggregation} k={default.top_k}, lexical {default.lexical_method} "
+            f"{default.lexical:g}",
+            default,
+        )
+    ]
+    dense = w(lexical=0.0)
+    # Aggregation, dense only (minilm).
+    for k in (1, 2, 3, 4, 5):
+        out.append(
+            Variant(
+                f"dense, top_k_mean k={k}", "mean of the k best papers", w(top_k=k, lexical=0.0)
+            )
+        )
+    for k in (3, 5, 10):
+        out.append(
+            Variant(
+                f"dense, rank_decay k={k}",
+                "weights 1, 1/2, ... of the k best",
+                w(aggregation="rank_decay", top_k=k, lexical=0.0),
+            )
+        )
+    for q in (75.0, 90.0):
+        out.append(
+            Variant(
+                f"dense, percentile {q:g}",
+                "of all the author's papers",
+                w(aggregation="percentile", percentile=q, lexical=0.0),
+            )
+        )
+    out.append(
+        Variant(
+            "dense, mean of all papers",
+            "top_k above any profile's size",
+            w(top_k=ALL_PUBLICATIONS, lexical=0.0),
+        )
+    )
+    # Lexical blend on the dense default aggregation.
+    for method in ("bm25", "tfidf"):
+        for share in (0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0):
+            out.append(
+                Variant(
+                    f"blend {method} {share:g}",
+                    "top_k_mean k=3; share of lexical per paper",
+                    w(lexical=share, lexical_method=method),
+                )
+            )
+    for k in (2, 4):
+        out.append(
+            Variant(
+                f"blend bm25 0.3, k={k}",
+                "top_k_mean",
+                w(top_k=k, lexical=0.3, lexical_method="bm25"),
+            )
+        )
+    out.append(
+        Variant(
+            "blend bm25 0.3, rank_decay k=5", "", w(aggregation="rank_decay", top_k=5, lexical=0.3)
+        )
+    )
+    # Other backends: dense only and with the blend.
+    for backend in ("use", "tfidf"):
+        out.append(Variant(f"{backend}, dense", "top_k_mean k=3", dense, backend))
+        for share in (0.3, 0.5):
+            out.append(
+                Variant(
+                    f"{backend}, blend bm25 {share:g}", "top_k_mean k=3", w(lexical=share), backend
+                )
+            )
+    return out
 
 
-def _matcher_scorer(data: ExpertData, encoder: Encoder, top_k: int) -> MatcherScorer:
+def _matcher_scorer(data: ExpertData, encoder: Encoder, weights: RelevanceWeights) -> MatcherScorer:
     publications, calls = build_records(data)
-    weights = RelevanceWeights(top_k=top_k)
     return MatcherScorer(encoder, weights, publications, calls, data.candidates)
 
 
@@ -430,29 +501,41 @@ def warm_cache(data: ExpertData, encoder: CachedEncoder) -> float:
     return time.perf_counter() - started
 
 
-def run_systems(data: ExpertData, encoder: CachedEncoder, tie_seeds: int) -> list[Row]:
-    """Every engine variant and baseline under the per-query leave-one-out protocol."""
+def run_systems(
+    data: ExpertData, encoders: dict[str, CachedEncoder], tie_seeds: int
+) -> tuple[list[Row], dict[str, FloatMatrix]]:
+    """Every engine variant and baseline under the per-query leave-one-out protocol.
+
+    Also returns the score matrices of each backend's first variant (for abstention).
+    """
     relevant = data.relevance()
     rows: list[Row] = []
-    for variant in VARIANTS:
-        scores = score_all(data, _matcher_scorer(data, encoder, variant.top_k), "per-query")
-        rows.append(Row(variant.system, variant.note, evaluate(scores, relevant, tie_seeds)))
+    scores_of: dict[str, FloatMatrix] = {}
+    for variant in _variants():
+        if variant.backend not in encoders:
+            continue
+        scorer = _matcher_scorer(data, encoders[variant.backend], variant.weights)
+        scores = score_all(data, scorer, "per-query")
+        scores_of.setdefault(variant.system, scores)
+        note = f"{variant.backend}; {variant.note}"
+        rows.append(Row(variant.system, note, evaluate(scores, relevant, tie_seeds)))
+        print(f"{variant.system}: MAP {rows[-1].metrics.ap.mean():.3f}", flush=True)
     baselines: list[tuple[str, str, Scorer]] = [
         ("TF-IDF", "cosine to the concatenation of the profile's papers", tfidf_scorer(data)),
         ("BM25", "k1=1.2, b=0.75; profile = concatenated papers", bm25_scorer(data)),
         ("most prolific author", "number of papers (ties broken at random)", prolific_scorer),
     ]
-    for system, note, scorer in baselines:
-        scores = score_all(data, scorer, "per-query")
+    for system, note, scorer_fn in baselines:
+        scores = score_all(data, scorer_fn, "per-query")
         rows.append(Row(system, note, evaluate(scores, relevant, tie_seeds)))
     rows.append(Row("random", "expected value, analytic", random_expectation(relevant), exact=True))
-    return rows
+    return rows, scores_of
 
 
 def run_protocols(data: ExpertData, encoder: CachedEncoder, tie_seeds: int) -> list[Row]:
     """The default under each leakage protocol (diagnostic)."""
     relevant = data.relevance()
-    scorer = _matcher_scorer(data, encoder, RelevanceWeights().top_k)
+    scorer = _matcher_scorer(data, encoder, RelevanceWeights())
     notes: list[tuple[Protocol, str]] = [
         ("per-query", "the query paper removed from its authors' profiles (primary)"),
         ("all-queries", "all 114 query papers removed from every profile"),
@@ -466,6 +549,93 @@ def run_protocols(data: ExpertData, encoder: CachedEncoder, tie_seeds: int) -> l
         )
         for protocol, note in notes
     ]
+
+
+# -- abstention -----------------------------------------------------------------------------
+
+OFF_TOPIC_FIELDS = ("/medical and health sciences", "/agricultural sciences")
+OFF_TOPIC_EXCLUDE = ("computer", "software", "data", "artificial intelligence", "informatics")
+
+
+def off_topic_calls(folder: Path, limit: int) -> list[Call]:
+    """CORDIS health and agriculture projects, far from DBLP's computer science (every 5th).
+
+    Projects whose fields mention computing or data are left out, so that nobody in the DBLP
+    pool is a real match for any of these calls.
+    """
+    csv.field_size_limit(sys.maxsize)
+    calls: list[Call] = []
+    eligible = 0
+    with (folder / "projects.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            fields = row["euroSciVoc"].lower()
+            text = f"{row['title']} {row['objective']}".lower()
+            if not fields.startswith(OFF_TOPIC_FIELDS) or any(
+                word in fields or word in text for word in OFF_TOPIC_EXCLUDE
+            ):
+                continue
+            if eligible % 5 == 0 and len(calls) < limit:
+                calls.append(
+                    Call(
+                        id=f"cordis-{row['projectID']}",
+                        title=row["title"],
+                        description=row["objective"],
+                    )
+                )
+            eligible += 1
+    return calls
+
+
+def abstention_report(
+    data: ExpertData,
+    encoder: CachedEncoder,
+    weights: RelevanceWeights,
+    dblp_scores: FloatMatrix,
+    cordis: Path,
+    n_off_topic: int,
+    label: str,
+) -> list[str]:
+    """Score distributions of true and random pairs, and of the best score per call."""
+    relevant = data.relevance()
+    calls = off_topic_calls(cordis, n_off_topic)
+    scorer = _matcher_scorer(data, encoder, weights)
+    profiles = [
+        scorer._profile(a, d)
+        for a, d in zip(data.candidates, profile_docs(data, frozenset()), strict=True)
+    ]
+    matcher = Matcher(encoder, relevance=weights).fit(Dataset(profiles=profiles, calls=calls))
+    off_best = np.array([matcher.relevance_of(c.id).max() for c in calls])
+    dblp_best = dblp_scores.max(axis=1)
+    true_pairs = dblp_scores[relevant]
+    other_pairs = dblp_scores[~relevant]
+    off_pairs = np.concatenate([matcher.relevance_of(c.id) for c in calls])
+
+    def q(values: FloatMatrix) -> str:
+        p10, p50, p90 = np.percentile(values, [10, 50, 90])
+        return f"{p10:.2f} / {p50:.2f} / {p90:.2f}"
+
+    lines = [
+        f"Abstention, {label} (scores on the calibrated scale; p10 / median / p90):",
+        "",
+        "| population | n | p10 / median / p90 |",
+        "|---|---|---|",
+        f"| DBLP (query, relevant candidate) pairs | {len(true_pairs)} | {q(true_pairs)} |",
+        f"| DBLP (query, non-relevant candidate) pairs | {len(other_pairs)} | {q(other_pairs)} |",
+        f"| off-topic CORDIS call vs DBLP candidate pairs | {len(off_pairs)} | {q(off_pairs)} |",
+        f"| best score per DBLP query | {len(dblp_best)} | {q(dblp_best)} |",
+        f"| best score per off-topic CORDIS call | {len(off_best)} | {q(off_best)} |",
+        "",
+        "| threshold | DBLP queries abstaining (wrongly) | off-topic calls abstaining (rightly) "
+        "| relevant pairs >= threshold | off-topic pairs >= threshold |",
+        "|---|---|---|---|---|",
+    ]
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        lines.append(
+            f"| {threshold:.1f} | {np.mean(dblp_best < threshold):.3f} | "
+            f"{np.mean(off_best < threshold):.3f} | {np.mean(true_pairs >= threshold):.3f} | "
+            f"{np.mean(off_pairs >= threshold):.4f} |"
+        )
+    return [*lines, ""]
 
 
 def _describe(data: ExpertData) -> str:
@@ -483,7 +653,11 @@ def _describe(data: ExpertData) -> str:
 
 
 def report(
-    data: ExpertData, systems: list[Row], protocols: list[Row], facts: dict[str, str]
+    data: ExpertData,
+    systems: list[Row],
+    protocols: list[Row],
+    facts: dict[str, str],
+    abstention: list[str],
 ) -> str:
     """The markdown written to the output file and printed."""
     lines = ["## Expert finding (DBLP): relevance ranking quality", ""]
@@ -491,6 +665,7 @@ def report(
     lines += [f"- data: {_describe(data)}", "", markdown_table(systems, systems[0]), ""]
     lines += ["Leakage protocols (the default; ΔMAP vs the primary per-query protocol):", ""]
     lines += [markdown_table(protocols, protocols[0]), ""]
+    lines += abstention
     return "\n".join(lines)
 
 
@@ -502,6 +677,24 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown output file")
     parser.add_argument("--threads", type=int, default=2, help="torch threads for the encoder")
     parser.add_argument("--tie-seeds", type=int, default=100, help="random tie-breaks averaged")
+    parser.add_argument(
+        "--backends",
+        nargs="+",
+        default=["minilm", "use", "tfidf"],
+        help="embedding backends to measure (minilm is needed for the default)",
+    )
+    parser.add_argument(
+        "--cordis", type=Path, default=DEFAULT_CORDIS, help="cordis-dev folder (off-topic calls)"
+    )
+    parser.add_argument(
+        "--off-topic", type=int, default=100, help="off-topic CORDIS calls for abstention"
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help="SQLite vector cache, so that re-runs embed nothing ('off' to disable)",
+    )
     return parser.parse_args(argv)
 
 
@@ -510,26 +703,61 @@ def _command(argv: Sequence[str] | None) -> str:
     return " ".join(["python benchmarks/expert_finding_dblp.py", *arguments])
 
 
+def _encoder(name: str, args: argparse.Namespace) -> CachedEncoder:
+    options = {"threads": args.threads} if name != "tfidf" else {}
+    inner: Encoder = get_encoder(name, **options)
+    if str(args.cache) != "off":
+        args.cache.parent.mkdir(parents=True, exist_ok=True)
+        inner = PersistentCache(inner, args.cache)
+    return CachedEncoder(inner)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     started = time.perf_counter()
     data = load_data(args.data)
-    encoder = CachedEncoder(get_encoder("minilm", threads=args.threads))
-    embed_seconds = warm_cache(data, encoder)
-    systems = run_systems(data, encoder, args.tie_seeds)
-    protocols = run_protocols(data, encoder, args.tie_seeds)
+    encoders = {name: _encoder(name, args) for name in args.backends}
+    embed_seconds = {name: warm_cache(data, encoder) for name, encoder in encoders.items()}
+    systems, scores_of = run_systems(data, encoders, args.tie_seeds)
+    protocols = run_protocols(data, encoders["minilm"], args.tie_seeds)
+    abstention: list[str] = []
+    abstention += abstention_report(
+        data,
+        encoders["minilm"],
+        RelevanceWeights(),
+        scores_of["grantmatch default"],
+        args.cordis,
+        args.off_topic,
+        "the default (minilm)",
+    )
+    for name in encoders:
+        if name == "minilm":
+            continue
+        key = f"{name}, blend bm25 0.3"
+        if key in scores_of:
+            abstention += abstention_report(
+                data,
+                encoders[name],
+                RelevanceWeights(lexical=0.3),
+                scores_of[key],
+                args.cordis,
+                args.off_topic,
+                f"{name}, blend bm25 0.3",
+            )
     facts = {
         "command": f"`{_command(argv)}`",
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.platform()}, {os.cpu_count()} CPU cores, "
         f"encoder threads {args.threads}",
-        "encoder": f"{encoder.model_id}; {encoder.embedded} distinct texts embedded once "
-        f"in {embed_seconds:.0f} s",
+        "encoders": "; ".join(
+            f"{enc.model_id} ({enc.embedded} texts, {embed_seconds[name]:.0f} s)"
+            for name, enc in encoders.items()
+        ),
         "total time": f"{math.ceil(time.perf_counter() - started)} s",
         "ties": f"broken uniformly at random, metrics averaged over {args.tie_seeds} draws; "
         "CIs: percentile bootstrap over queries (2,000 resamples)",
     }
-    text = report(data, systems, protocols, facts)
+    text = report(data, systems, protocols, facts, abstention)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from embeddings import DEFAULT_BACKEND, CachedEncoder, Encoder, get_encoder
+from matcher.coverage import CallPart, call_parts, coverage_matrix
 from matcher.dataset import Dataset, with_agreements
-from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique
+from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique, encode_as
 from matcher.model import Call
 from matcher.partners import PartnerFinder, PartnerSuggestion, PartnerWeights
 from matcher.relevance import (
@@ -97,7 +98,7 @@ class Matcher:
         return self.encoder_.encode(texts, show_progress=self.show_progress)
 
     def _encode_queries(self, texts: Sequence[str]) -> FloatMatrix:
-        return self.encoder_.encode(texts, show_progress=False, kind="query")
+        return encode_as(self.encoder_, texts, "query")
 
     def _make_encoder(self, dataset: Dataset) -> Encoder:
         if not isinstance(self.encoder, str):
@@ -119,13 +120,20 @@ class Matcher:
         """Embed ``dataset`` and score every profile against every call; returns ``self``."""
         self.encoder_ = self._make_encoder(dataset)
         calibration = self.encoder_.calibrate
-        self.scorer_ = RelevanceScorer(self.relevance, calibration=calibration)
         self.dataset_ = dataset
         self.index_ = EvidenceIndex.build(dataset.profiles, self._encode)
-        self.call_vectors_ = embed_unique(
-            [call.text for call in dataset.calls], self._encode_queries
+        weights = self.relevance or RelevanceWeights()
+        self.scorer_ = RelevanceScorer(
+            weights,
+            calibration=calibration,
+            lexical=RelevanceScorer.lexical_index(self.index_, weights),
+            backend=self.encoder_.name,
         )
-        self.scores_ = self.scorer_.score_matrix(self.call_vectors_, self.index_)
+        call_texts = [call.text for call in dataset.calls]
+        self.call_vectors_ = embed_unique(call_texts, self._encode_queries)
+        # Call parts are embedded lazily, per call, the first time coverage is asked for.
+        self._part_vectors: dict[str, FloatMatrix] = {}
+        self.scores_ = self.scorer_.score_matrix(self.call_vectors_, self.index_, call_texts)
         self._call_position = {call.id: i for i, call in enumerate(dataset.calls)}
         self._profile_position = {p.id: i for i, p in enumerate(dataset.profiles)}
         self._profile_vectors: FloatMatrix | None = None
@@ -157,6 +165,44 @@ class Matcher:
         row: FloatMatrix = self.scores_[self._call_position[call_id]]
         return row
 
+    def call_parts(self, call_id: str) -> list[CallPart]:
+        """The parts of a call (keywords and sentences) that coverage is measured on."""
+        self._check_fitted()
+        return call_parts(self.dataset_.call(call_id))
+
+    def _call_part_vectors(self, call_id: str) -> FloatMatrix:
+        """Query vectors of a call's parts, embedded once per fitted matcher."""
+        vectors = self._part_vectors.get(call_id)
+        if vectors is None:
+            texts = [part.text for part in self.call_parts(call_id)]
+            vectors = embed_unique(texts, self._encode_queries)
+            self._part_vectors[call_id] = vectors
+        return vectors
+
+    def coverage(self, call_id: str, profile_ids: Sequence[str]) -> FloatMatrix:
+        """How well each profile's evidence covers each part of a call.
+
+        Parameters
+        ----------
+        call_id : str
+            The call; its parts are :meth:`call_parts`.
+        profile_ids : sequence of str
+            The profiles (repeats allowed).
+
+        Returns
+        -------
+        ndarray of float32, shape (len(profile_ids), n_parts)
+            Per profile and part, the best calibrated similarity of its evidence, in [0, 1].
+        """
+        vectors = self._call_part_vectors(call_id)
+        positions = []
+        for profile_id in profile_ids:
+            self.dataset_.profile(profile_id)  # UnknownIdError for an unknown profile
+            positions.append(self._profile_position[profile_id])
+        return coverage_matrix(
+            vectors, self.index_, np.asarray(positions, np.int64), self.encoder_.calibrate
+        )
+
     # -- answers -------------------------------------------------------------------------
 
     def rank(self, call_id: str, k: int = 10) -> list[RankedProfile]:
@@ -186,13 +232,33 @@ class Matcher:
         self._check_fitted()
         call = self.dataset_.call(call_id)
         profile = self.dataset_.profile(profile_id)
-        return self.scorer_.explain(
+        explanation = self.scorer_.explain(
             call,
             self.call_vectors_[self._call_position[call_id]],
             profile,
             self._profile_position[profile_id],
             self.index_,
+            parts=self.call_parts(call_id),
+            part_vectors=self._call_part_vectors(call_id),
         )
+        return replace(explanation, call_abstains=self.abstains(call_id))
+
+    @property
+    def match_threshold(self) -> float:
+        """The score from which a profile is a real match for a call (calibrated scale)."""
+        self._check_fitted()
+        return self.scorer_.match_threshold
+
+    def abstains(self, call_id: str) -> bool:
+        """Whether nobody in the pool is a real match for the call.
+
+        True when the best relevance among all profiles is below :attr:`match_threshold`
+        (``RelevanceWeights.match_threshold``, by default the value measured for the
+        embedding backend): the ranking then holds weak matches only,
+        and answers should say so instead of presenting them as good ones.
+        """
+        scores = self.relevance_of(call_id)
+        return not (len(scores) and float(scores.max()) >= self.match_threshold)
 
     def team(
         self,

@@ -14,6 +14,7 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
+from embeddings import Encoder, TextKind
 from matcher.model import Profile
 
 IntArray = npt.NDArray[np.int64]
@@ -57,6 +58,10 @@ class EvidenceIndex:
     kind: IntArray
     item: IntArray
     vectors: FloatMatrix
+    #: The text of each row (for the lexical signal); empty when built from vectors only.
+    texts: tuple[str, ...] = ()
+    #: Publication year of each row, ``-1`` when unknown or not a publication (for recency).
+    year: IntArray | None = None
 
     @property
     def n_profiles(self) -> int:
@@ -73,28 +78,34 @@ class EvidenceIndex:
         kinds: list[int] = []
         items: list[int] = []
         texts: list[str] = []
+        years: list[int] = []
         for index, profile in enumerate(profiles):
             for position, publication in enumerate(profile.publications):
                 owner.append(index)
                 kinds.append(EvidenceKind.PUBLICATION)
                 items.append(position)
                 texts.append(publication.text)
+                years.append(-1 if publication.year is None else publication.year)
             if profile.keywords:
                 owner.append(index)
                 kinds.append(EvidenceKind.KEYWORDS)
                 items.append(-1)
                 texts.append(keywords_text(profile.keywords))
+                years.append(-1)
             if profile.summary.strip():
                 owner.append(index)
                 kinds.append(EvidenceKind.SUMMARY)
                 items.append(-1)
                 texts.append(profile.summary.strip())
+                years.append(-1)
         return cls(
             profile_ids=[profile.id for profile in profiles],
             owner=np.asarray(owner, dtype=np.int64),
             kind=np.asarray(kinds, dtype=np.int64),
             item=np.asarray(items, dtype=np.int64),
             vectors=embed_unique(texts, encode),
+            texts=tuple(texts),
+            year=np.asarray(years, dtype=np.int64),
         )
 
 
@@ -108,3 +119,29 @@ def embed_unique(texts: Sequence[str], encode: EncodeFn) -> FloatMatrix:
     if len(texts) == 0:
         return vectors.reshape(0, vectors.shape[1] if vectors.ndim == 2 else 0)
     return vectors[positions]
+
+
+def encode_as(encoder: Encoder, texts: Sequence[str], kind: TextKind) -> FloatMatrix:
+    """Embed ``texts`` as queries or passages.
+
+    Only encoders that are :attr:`~embeddings.Encoder.kind_sensitive` receive ``kind``:
+    encoders written before it existed (test doubles, outside wrappers) take no such
+    argument and would fail on it.
+
+    Parameters
+    ----------
+    encoder : Encoder
+        Any encoder.
+    texts : sequence of str
+        The texts.
+    kind : {"query", "passage"}
+        What the texts are for.
+
+    Returns
+    -------
+    ndarray of float32, shape (len(texts), dim)
+        Unit vectors.
+    """
+    if getattr(encoder, "kind_sensitive", False):
+        return np.asarray(encoder.encode(texts, kind=kind), dtype=np.float32)
+    return np.asarray(encoder.encode(texts), dtype=np.float32)

@@ -1,0 +1,456 @@
+"""Partner recovery on CORDIS: can the engine name a consortium's missing organisation?
+
+Protocol (issue 4). Organisation profiles (kind ``organization``) are built only from the
+Horizon Europe projects that started before 2023: each organisation's past projects are its
+``publications`` (title, objective as abstract, start year, the other participants as
+``coauthors``). Every 2023 project with at least 4 participating organisations in at least 3
+countries, one of which also appears in earlier projects, is a query: that organisation is
+hidden (chosen at random, seeded), the project becomes a call (title, objective, keywords; the
+rules admit organisations from any country), and every organisation in the pool is ranked for it
+given the call's text and the remaining partners that have a profile.
+
+Systems (all in one run, on the same queries):
+
+* ``grantmatch partners``: ``Matcher.partners(call_id, team, k=0)`` through the public API,
+  i.e. relevance (dense + lexical blend, the defaults) plus past collaboration with the team
+  (``PartnerWeights``); the same with dense-only relevance; and variants of the relevance
+  settings (aggregation, lexical share, recency) and of the collaboration weight;
+* relevance alone (``Matcher.relevance_of``), dense only and blended;
+* baselines: the most frequent participant (number of pre-2023 projects), co-participation
+  with the remaining partners (joint pre-2023 projects; ties by frequency), TF-IDF text only
+  (cosine of the project text with the concatenation of an organisation's past projects,
+  scikit-learn, IDF fitted on the pre-2023 projects).
+
+Reported: recall@10, recall@50 (one hidden organisation per query, so recall@k is the share
+of queries where it is among the first k) and MRR (full ranking), with 95% bootstrap CIs.
+The team's own members are never ranked. Texts are embedded once and kept in a SQLite vector
+cache (``--cache``), so a re-run embeds nothing.
+
+Usage::
+
+    python benchmarks/partner_recovery_cordis.py [--queries 300] [--backend minilm]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import math
+import os
+import platform
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import ValidationError
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._metrics import bootstrap_mean_ci
+from embeddings import CachedEncoder, Encoder, get_encoder
+from matcher import Matcher, PartnerWeights, RelevanceWeights
+from matcher.dataset import Dataset
+from matcher.model import Call, CallRules, Profile, Publication
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cordis-dev"
+DEFAULT_OUT = ROOT / "benchmarks" / "out" / "partner_recovery_cordis.md"
+DEFAULT_CACHE = ROOT / "benchmarks" / "out" / "vectors.sqlite"
+CUTOFF = "2023-01-01"
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    title: str
+    objective: str
+    keywords: tuple[str, ...]
+    start: str
+    organisations: tuple[str, ...]  # distinct, in file order
+    countries: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Query:
+    project: Project
+    hidden: str
+    team: tuple[str, ...]  # the remaining partners that have a profile
+
+
+def _keywords(text: str) -> tuple[str, ...]:
+    items = [item.strip() for item in text.replace(";", ",").split(",")]
+    return tuple(dict.fromkeys(item for item in items if 1 < len(item) <= 80))[:10]
+
+
+def load_projects(folder: Path) -> tuple[list[Project], dict[str, str], dict[str, str]]:
+    """Projects with their organisations, and each organisation's name and country."""
+    csv.field_size_limit(sys.maxsize)
+    members: dict[str, list[str]] = defaultdict(list)
+    countries: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    country_of: dict[str, str] = {}
+    with (folder / "organizations.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            org = row["organisationID"].strip()
+            if not org or row["role"] == "thirdParty":
+                continue
+            if org not in members[row["projectID"]]:
+                members[row["projectID"]].append(org)
+            countries[row["projectID"]].add(row["country"])
+            names.setdefault(org, row["legalName"].strip() or org)
+            country_of.setdefault(org, row["country"].strip())
+    projects = []
+    with (folder / "projects.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            pid = row["projectID"]
+            if not row["title"].strip() or pid not in members:
+                continue
+            projects.append(
+                Project(
+                    id=pid,
+                    title=row["title"].strip(),
+                    objective=row["objective"].strip(),
+                    keywords=_keywords(row["keywords"]),
+                    start=row["startDate"],
+                    organisations=tuple(members[pid]),
+                    countries=frozenset(countries[pid]),
+                )
+            )
+    return projects, names, country_of
+
+
+def _country(code: str) -> str | None:
+    try:
+        return Profile(id="x", name="x", country=code).country
+    except ValidationError:
+        return None
+
+
+def build_profiles(
+    past: Sequence[Project], names: dict[str, str], country_of: dict[str, str]
+) -> list[Profile]:
+    """One organisation profile per organisation in ``past``, its projects as publications."""
+    projects_of: dict[str, list[Project]] = defaultdict(list)
+    for project in past:
+        for org in project.organisations:
+            projects_of[org].append(project)
+    profiles = []
+    for org in sorted(projects_of):
+        publications = [
+            Publication(
+                title=p.title,
+                abstract=p.objective,
+                year=int(p.start[:4]) if p.start[:4].isdigit() else None,
+                coauthors=[f"org-{o}" for o in p.organisations if o != org],
+            )
+            for p in projects_of[org]
+        ]
+        profiles.append(
+            Profile(
+                id=f"org-{org}",
+                name=names.get(org, org),
+                kind="organization",
+                country=_country(country_of.get(org, "")),
+                publications=publications,
+            )
+        )
+    return profiles
+
+
+def build_queries(future: Sequence[Project], known: set[str], limit: int, seed: int) -> list[Query]:
+    """Eligible 2023 projects, a hidden known participant each; a deterministic subsample."""
+    rng = np.random.default_rng(seed)
+    eligible = []
+    for project in future:
+        if len(project.organisations) < 4 or len(project.countries) < 3:
+            continue
+        candidates = [o for o in project.organisations if o in known]
+        if not candidates:
+            continue
+        hidden = candidates[int(rng.integers(len(candidates)))]
+        team = tuple(o for o in project.organisations if o != hidden and o in known)
+        eligible.append(Query(project, hidden, team))
+    if limit and len(eligible) > limit:
+        # Evenly spaced over the file (ordered by project id): deterministic, spread out.
+        picks = np.linspace(0, len(eligible) - 1, limit).round().astype(int)
+        eligible = [eligible[i] for i in picks]
+    return eligible
+
+
+def as_call(project: Project) -> Call:
+    return Call(
+        id=f"call-{project.id}",
+        title=project.title,
+        description=project.objective,
+        keywords=list(project.keywords),
+        rules=CallRules(member_kinds=["organization"], min_team_size=1, max_team_size=200),
+    )
+
+
+# -- systems: each returns, per query, a score for every profile (-inf: not ranked) ----------
+
+Scores = Callable[[Sequence[Query]], FloatArray]
+
+
+def _excluded(queries: Sequence[Query], position: dict[str, int], n: int) -> npt.NDArray[np.bool_]:
+    mask = np.zeros((len(queries), n), dtype=bool)
+    for row, query in enumerate(queries):
+        for org in query.team:
+            mask[row, position[f"org-{org}"]] = True
+    return mask
+
+
+def rank_of_hidden(
+    scores: FloatArray, queries: Sequence[Query], position: dict[str, int]
+) -> FloatArray:
+    """1-based rank of each hidden organisation (ties count half, as the expected rank)."""
+    ranks = []
+    for row, query in enumerate(queries):
+        target = scores[row, position[f"org-{query.hidden}"]]
+        above = np.sum(scores[row] > target)
+        ties = np.sum(scores[row] == target) - 1
+        ranks.append(1 + above + ties / 2.0)
+    return np.asarray(ranks, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Result:
+    system: str
+    note: str
+    ranks: FloatArray
+
+
+def _metric_cells(ranks: FloatArray) -> list[str]:
+    cells = []
+    for values in (ranks <= 10, ranks <= 50, 1.0 / ranks):
+        values = np.asarray(values, dtype=np.float64)
+        low, high = bootstrap_mean_ci(values)
+        cells.append(f"{values.mean():.3f} [{low:.3f}, {high:.3f}]")
+    return cells
+
+
+def markdown(results: Sequence[Result]) -> str:
+    lines = [
+        "| system | notes | recall@10 [95% CI] | recall@50 [95% CI] | MRR [95% CI] | median rank |",
+        "|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        cells = _metric_cells(result.ranks)
+        lines.append(
+            f"| {result.system} | {result.note} | {' | '.join(cells)} | "
+            f"{np.median(result.ranks):.0f} |"
+        )
+    return "\n".join(lines)
+
+
+class Experiment:
+    """Holds the pool, the queries and the encoder; evaluates systems on them."""
+
+    def __init__(self, profiles: list[Profile], queries: list[Query], encoder: Encoder) -> None:
+        self.profiles = profiles
+        self.queries = queries
+        self.encoder = encoder
+        self.calls = [as_call(q.project) for q in queries]
+        self.dataset = Dataset(profiles=profiles, calls=self.calls)
+        self.position = {p.id: i for i, p in enumerate(profiles)}
+        self.excluded = _excluded(queries, self.position, len(profiles))
+        self._matchers: dict[tuple[RelevanceWeights, PartnerWeights | None], Matcher] = {}
+
+    def matcher(self, weights: RelevanceWeights, partner: PartnerWeights | None = None) -> Matcher:
+        key = (weights, partner)
+        if key not in self._matchers:
+            self._matchers[key] = Matcher(
+                self.encoder, relevance=weights, partner_weights=partner
+            ).fit(self.dataset)
+        return self._matchers[key]
+
+    def _finish(self, scores: FloatArray) -> FloatArray:
+        return rank_of_hidden(np.where(self.excluded, -np.inf, scores), self.queries, self.position)
+
+    def relevance(self, weights: RelevanceWeights) -> FloatArray:
+        matcher = self.matcher(weights)
+        scores = np.asarray([matcher.relevance_of(c.id) for c in self.calls], dtype=np.float64)
+        return self._finish(scores)
+
+    def partners(
+        self, weights: RelevanceWeights, partner: PartnerWeights | None = None
+    ) -> FloatArray:
+        matcher = self.matcher(weights, partner)
+        scores = np.full((len(self.queries), len(self.profiles)), -np.inf)
+        for row, (query, call) in enumerate(zip(self.queries, self.calls, strict=True)):
+            team = [f"org-{o}" for o in query.team]
+            for suggestion in matcher.partners(call.id, team, k=0):
+                scores[row, self.position[suggestion.profile_id]] = suggestion.score
+        return self._finish(scores)
+
+    def frequency(self) -> FloatArray:
+        counts = np.asarray([len(p.publications) for p in self.profiles], dtype=np.float64)
+        return self._finish(np.tile(counts, (len(self.queries), 1)))
+
+    def co_participation(self) -> FloatArray:
+        counts = np.asarray([len(p.publications) for p in self.profiles], dtype=np.float64)
+        joint: dict[str, Counter[str]] = {}
+        for profile in self.profiles:
+            joint[profile.id] = Counter(c for p in profile.publications for c in p.coauthors)
+        scores = np.zeros((len(self.queries), len(self.profiles)))
+        for row, query in enumerate(self.queries):
+            for org in query.team:
+                for other, count in joint[f"org-{org}"].items():
+                    scores[row, self.position[other]] += count
+        # Ties (most organisations never worked with the team) broken by frequency.
+        return self._finish(scores + counts / (counts.max() + 1.0))
+
+    def tfidf(self) -> FloatArray:
+        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+        documents = [" ".join(pub.text for pub in p.publications) for p in self.profiles]
+        matrix = vectorizer.fit_transform(documents)
+        queries = vectorizer.transform([c.text for c in self.calls])
+        return self._finish(np.asarray((queries @ matrix.T).toarray(), dtype=np.float64))
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=(__doc__ or "").split("\n\n")[0],
+        epilog="Writes a markdown report (--out) and prints it. Everything is deterministic "
+        "for a given --seed and --queries.",
+    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="cordis-dev folder")
+    parser.add_argument(
+        "--queries",
+        type=int,
+        default=300,
+        help="evaluate this many of the eligible 2023 projects, evenly spaced over the file "
+        "(0: all of them; the full run takes about 10x longer on 2 cores)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the hidden-partner choice")
+    parser.add_argument(
+        "--backend", default="minilm", help="embedding backend for the dense relevance"
+    )
+    parser.add_argument("--threads", type=int, default=2, help="encoder threads")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help="SQLite vector cache so that re-runs embed nothing ('off' to disable)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the default, the dense-only engine and the baselines (no variants)",
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown output file")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(argv)
+    started = time.perf_counter()
+    projects, names, country_of = load_projects(args.data)
+    past = [p for p in projects if p.start and p.start < CUTOFF]
+    future = [p for p in projects if p.start and p.start >= CUTOFF]
+    profiles = build_profiles(past, names, country_of)
+    known = {p.id.removeprefix("org-") for p in profiles}
+    queries = build_queries(future, known, args.queries, args.seed)
+    options = {"threads": args.threads} if args.backend != "tfidf" else {}
+    encoder: Encoder = get_encoder(args.backend, **options)
+    if str(args.cache) != "off":
+        args.cache.parent.mkdir(parents=True, exist_ok=True)
+        encoder = CachedEncoder(encoder, args.cache)
+    experiment = Experiment(profiles, queries, encoder)
+    default = RelevanceWeights()
+    dense = RelevanceWeights(lexical=0.0)
+    results: list[Result] = []
+
+    def add(system: str, note: str, run: Callable[[], FloatArray]) -> None:
+        t0 = time.perf_counter()
+        results.append(Result(system, note, run()))
+        r = results[-1].ranks
+        print(
+            f"{system}: R@10 {np.mean(r <= 10):.3f} R@50 {np.mean(r <= 50):.3f} "
+            f"MRR {np.mean(1 / r):.3f} ({time.perf_counter() - t0:.0f} s)",
+            flush=True,
+        )
+
+    add(
+        "grantmatch partners (default)",
+        f"relevance {default.aggregation} k={default.top_k}, {default.lexical_method} "
+        f"{default.lexical:g} + collaboration",
+        lambda: experiment.partners(default),
+    )
+    add("grantmatch partners, dense only", "lexical 0", lambda: experiment.partners(dense))
+    add(
+        "relevance only (default blend)",
+        "no team information",
+        lambda: experiment.relevance(default),
+    )
+    add("dense text only", f"{args.backend}, lexical 0", lambda: experiment.relevance(dense))
+    add("TF-IDF text only", "sklearn, concatenated past projects", experiment.tfidf)
+    add("most frequent participant", "pre-2023 projects", experiment.frequency)
+    add(
+        "co-participation",
+        "joint projects with the team; ties by frequency",
+        experiment.co_participation,
+    )
+    if not args.quick:
+        for share in (0.3, 0.5, 0.7, 1.0):
+            weights = RelevanceWeights(lexical=share)
+            add(f"relevance only, bm25 {share:g}", "", lambda w=weights: experiment.relevance(w))
+        for label, weights in (
+            ("top_k 1", RelevanceWeights(top_k=1)),
+            ("top_k 5", RelevanceWeights(top_k=5)),
+            ("rank_decay k=5", RelevanceWeights(aggregation="rank_decay", top_k=5)),
+            ("recency half-life 1 y", RelevanceWeights(recency_half_life=1.0)),
+        ):
+            add(
+                f"relevance only, {label}",
+                "default blend otherwise",
+                lambda w=weights: experiment.relevance(w),
+            )
+        for weight in (0.3, 0.6):
+            partner = PartnerWeights(collaboration_weight=weight)
+            add(
+                f"grantmatch partners, collaboration_weight {weight:g}",
+                "default relevance",
+                lambda p=partner: experiment.partners(default, p),
+            )
+    n_eligible = len(build_queries(future, known, 0, args.seed))
+    facts = {
+        "command": "`python benchmarks/partner_recovery_cordis.py "
+        + " ".join(sys.argv[1:] if argv is None else argv)
+        + "`",
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.platform()}, {os.cpu_count()} CPU cores",
+        "encoder": encoder.model_id,
+        "pool": f"{len(profiles)} organisations from {len(past)} projects that started before 2023",
+        "queries": f"{len(queries)} of {n_eligible} eligible 2023 projects (evenly spaced), "
+        f"remaining partners with a profile per query: mean "
+        f"{np.mean([len(q.team) for q in queries]):.1f}",
+        "total time": f"{math.ceil(time.perf_counter() - started)} s",
+    }
+    text = "\n".join(
+        [
+            "## Partner recovery (CORDIS)",
+            "",
+            *[f"- {k}: {v}" for k, v in facts.items()],
+            "",
+            markdown(results),
+            "",
+        ]
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
