@@ -33,7 +33,7 @@ FloatArray = npt.NDArray[np.float32]
 class PartnerWeights:
     """Weights of the partner score (see the module docstring)."""
 
-    collaboration_weight: float = 0.15
+    collaboration_weight: float = 0.3
     route_weight: float = 0.2
     need_weight: float = 0.1
     saturation: int = 4
