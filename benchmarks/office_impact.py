@@ -28,8 +28,10 @@ def main() -> None:
     reports = office_impact(matcher, solver=args.solver)
     solved = time.perf_counter() - started
     print(f"{len(dataset.calls)} calls, encoder {matcher.encoder_.model_id}, solver {args.solver}")
-    print("| office | status | viable without | viable with | calls only viable with it | "
-          "calls with a better team | total objective gain |")
+    print(
+        "| office | status | viable without | viable with | calls only viable with it | "
+        "calls with a better team | total objective gain |"
+    )
     print("|---|---|---:|---:|---|---:|---:|")
     for report, office in zip(reports, dataset.offices, strict=True):
         print(
@@ -37,7 +39,9 @@ def main() -> None:
             f"{report.viable_after} | {', '.join(report.gained) or '-'} | "
             f"{len(report.improved)} | {report.total_improvement:+.3f} |"
         )
-    print(f"fit {fitted:.1f} s; {2 * len(reports) * len(dataset.calls)} team solves in {solved:.1f} s")
+    print(
+        f"fit {fitted:.1f} s; {2 * len(reports) * len(dataset.calls)} team solves in {solved:.1f} s"
+    )
 
 
 if __name__ == "__main__":
