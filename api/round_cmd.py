@@ -5,6 +5,7 @@ Registered on the CLI's app by one line in :mod:`api.cli`; the logic lives here.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -111,11 +112,22 @@ def round_command(
                 tasks[stage] = bars.add_task(_STAGES.get(stage, stage), total=1.0)
             bars.update(tasks[stage], completed=fraction)
 
-        summary = run_round(dataset, out, config, resume=resume, progress=progress)
+        try:
+            summary = run_round(dataset, out, config, resume=resume, progress=progress)
+        except KeyboardInterrupt:
+            # api.cli.main drops the exit code typer returns for Ctrl-C (130) and would
+            # exit 0; a script must see that the round did not finish.
+            bars.stop()
+            console.print(f"interrupted; continue with: grantmatch round ... --out {out} --resume")
+            sys.exit(130)
     if not quiet:
         console.print(
             f"{summary.staffed} of {summary.calls} calls staffed ({summary.staffing}); "
             f"objective {summary.objective:.3f}; "
-            + (f"{summary.resumed_chunks} of {summary.chunks} chunks from checkpoints; " if resume else "")
+            + (
+                f"{summary.resumed_chunks} of {summary.chunks} chunks from checkpoints; "
+                if resume
+                else ""
+            )
             + f"outputs in {out}"
         )

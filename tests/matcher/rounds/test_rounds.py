@@ -67,7 +67,9 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def independent_round(demo: Dataset, vector_cache: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def independent_round(
+    demo: Dataset, vector_cache: str, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     out = tmp_path_factory.mktemp("independent")
     config = RoundConfig(
         backend="tfidf", cache_path=vector_cache, top_k=15, staffing="independent", chunk_size=50
@@ -161,4 +163,6 @@ def test_resume_refuses_other_inputs(demo: Dataset, vector_cache: str, tmp_path:
     with pytest.raises(ResumeError, match="inputs"):
         run_round(fewer, tmp_path, config, resume=True)
     with pytest.raises(ResumeError, match="config"):
-        run_round(demo, tmp_path, RoundConfig(backend="tfidf", chunk_size=100, top_k=3), resume=True)
+        run_round(
+            demo, tmp_path, RoundConfig(backend="tfidf", chunk_size=100, top_k=3), resume=True
+        )

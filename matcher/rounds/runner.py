@@ -1,0 +1,434 @@
+"""``run_round``: score a whole grant round in chunks, staff every call jointly, write it all.
+
+Stages (each reported through ``progress(stage, fraction)``):
+
+1. ``embed``: every distinct evidence and call text once (through the vector cache, so a
+   resumed or repeated round embeds nothing it has seen).
+2. ``score``: profiles in chunks (:mod:`matcher.rounds.scoring`), locally or on Dask
+   (:mod:`matcher.rounds.engines`); each chunk's share of every call's top list and pool is
+   checkpointed, and the full calls x profiles matrix is never held.
+3. ``staff``: each call's team problem from its pool (:class:`RoundAssembler`), then the
+   joint MILP under the round's capacities (:mod:`matcher.rounds.staffing`); checkpointed.
+4. ``write``: scores and teams (CSV, Parquet), ``summary.json`` and ``report.html``, each
+   written atomically and deterministically.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from embeddings import CachedEncoder, Encoder, get_encoder
+from matcher.dataset import Dataset
+from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique
+from matcher.io import write_text_atomic
+from matcher.model import Team
+from matcher.relevance import RelevanceWeights
+from matcher.rounds.checkpoints import Checkpoints, dataset_hash
+from matcher.rounds.chunks import ChunkResult, ChunkTask, Merger, SpecArrays
+from matcher.rounds.config import RoundConfig, RoundSummary
+from matcher.rounds.engines import run_dask, run_local
+from matcher.rounds.outputs import SCORE_COLUMNS, TEAM_COLUMNS, team_rows, write_table
+from matcher.rounds.pools import PoolPlan, plan_pools, profile_routes, quantile_from_top
+from matcher.rounds.report import build_report
+from matcher.rounds.scoring import ProfileLayout, chunk_layout
+from matcher.rounds.staffing import (
+    RoundAssembler,
+    Staffing,
+    explain_unstaffed,
+    joint_size,
+    solve_alone,
+    solve_greedy,
+    solve_joint,
+    usage,
+)
+from matcher.routes import RouteFinder
+from matcher.solvers import Selection
+from matcher.teams import Candidate, EncodedTeam, TeamObjective, TeamRulesError
+
+Progress = Callable[[str, float], None]
+#: Seconds to sleep after each chunk checkpoint; only for tests that interrupt a real run.
+DELAY_ENV = "GRANTMATCH_ROUND_CHUNK_DELAY"
+
+
+def _evidence_rows(dataset: Dataset) -> int:
+    return sum(
+        len(p.publications) + bool(p.keywords) + bool(p.summary.strip()) for p in dataset.profiles
+    )
+
+
+def chunk_size_for(dataset: Dataset, config: RoundConfig) -> int:
+    """Profiles per chunk: one chunk's similarity block within ``config.memory_mb``."""
+    if config.chunk_size is not None:
+        return config.chunk_size
+    n = max(1, len(dataset.profiles))
+    rows_per_profile = _evidence_rows(dataset) / n + 2  # keyword and summary slots
+    floats = config.memory_mb * 2**20 / 4 / 3  # similarities, scores and a working copy
+    size = int(floats / (max(1, len(dataset.calls)) * rows_per_profile))
+    return max(64, min(size, 100_000))
+
+
+def _make_encoder(dataset: Dataset, config: RoundConfig) -> Encoder:
+    if config.backend == "auto":
+        corpus = [call.text for call in dataset.calls]
+        for profile in dataset.profiles:
+            corpus.extend(p.text for p in profile.publications)
+            corpus.extend([profile.summary, *profile.keywords])
+        encoder = get_encoder("auto", corpus=corpus)
+    else:
+        encoder = get_encoder(config.backend)
+    if config.cache_path is not None:
+        Path(config.cache_path).parent.mkdir(parents=True, exist_ok=True)
+        encoder = CachedEncoder(encoder, config.cache_path)
+    return encoder
+
+
+def _embed(
+    dataset: Dataset, encoder: Encoder, progress: Progress
+) -> tuple[EvidenceIndex, FloatMatrix]:
+    total_texts = _evidence_rows(dataset) + len(dataset.calls)
+    done = 0
+
+    def encode(texts: Sequence[str], kind: Literal["query", "passage"] = "passage") -> FloatMatrix:
+        nonlocal done
+        parts = []
+        for start in range(0, len(texts), 2048):
+            batch = list(texts[start : start + 2048])
+            parts.append(encoder.encode(batch, show_progress=False, kind=kind))
+            done += len(batch)
+            progress("embed", min(1.0, done / max(1, total_texts)))
+        if not parts:
+            return np.zeros((0, encoder.dim), dtype=np.float32)
+        return np.concatenate(parts).astype(np.float32, copy=False)
+
+    index = EvidenceIndex.build(dataset.profiles, encode)
+    calls = embed_unique([c.text for c in dataset.calls], lambda t: encode(t, "query"))
+    progress("embed", 1.0)
+    return index, calls
+
+
+def _tasks(
+    index: EvidenceIndex,
+    plan: PoolPlan,
+    weights: RelevanceWeights,
+    size: int,
+    skip: set[int],
+) -> Iterator[ChunkTask]:
+    """Chunk tasks, built lazily so only the chunks in flight are held."""
+    layout = ProfileLayout.of(index)
+    for number, start in enumerate(range(0, index.n_profiles, size)):
+        if number in skip:
+            continue
+        profiles = np.arange(start, min(index.n_profiles, start + size), dtype=np.int64)
+        chunk = chunk_layout(index, layout, profiles, weights)
+        yield ChunkTask(number, chunk, plan.masks[:, chunk.order])
+
+
+def _pools(
+    dataset: Dataset,
+    plan: PoolPlan,
+    merger: Merger,
+    routes: Sequence[Any],
+    objective: TeamObjective,
+) -> tuple[dict[str, list[Candidate]], dict[str, float]]:
+    pools: dict[str, list[Candidate]] = {}
+    thresholds: dict[str, float] = {}
+    by_call: dict[int, list[int]] = {}
+    for s, spec in enumerate(plan.specs):
+        by_call.setdefault(spec.call, []).append(s)
+    for number, call in enumerate(dataset.calls):
+        threshold_spec = plan.threshold_specs.get(number)
+        chosen: dict[int, float] = {}
+        for s in by_call.get(number, []):
+            if s != threshold_spec:  # that one holds unreachable profiles too
+                index, score = merger.kept[s]
+                chosen.update(zip(index.tolist(), score.tolist(), strict=True))
+        pools[call.id] = [
+            Candidate(dataset.profiles[p], score, routes[p]) for p, score in sorted(chosen.items())
+        ]
+        if threshold_spec is not None:
+            _, top = merger.kept[threshold_spec]
+            thresholds[call.id] = quantile_from_top(
+                top.astype(np.float64),
+                int(plan.eligible_sizes[number]),
+                objective.threshold_quantile,
+            )
+    return pools, thresholds
+
+
+def _save_staffing(path: Path, staffing: Staffing, encoded: dict[str, EncodedTeam]) -> None:
+    payload = {
+        "method": staffing.method,
+        "gap": staffing.gap,
+        "notes": staffing.notes,
+        "seconds": staffing.seconds,
+        "teams": {
+            call_id: {
+                "members": [encoded[call_id].shortlist[i].profile.id for i in s.members],
+                "lead": encoded[call_id].shortlist[s.lead].profile.id,
+                "solver": staffing.solvers[call_id],
+            }
+            for call_id, s in sorted(staffing.selections.items())
+        },
+    }
+    write_text_atomic(json.dumps(payload, indent=1, sort_keys=True) + "\n", path)
+
+
+def _load_staffing(path: Path, encoded: dict[str, EncodedTeam]) -> Staffing:
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    selections: dict[str, Selection] = {}
+    solvers: dict[str, str] = {}
+    for call_id, team in payload["teams"].items():
+        position = {c.profile.id: i for i, c in enumerate(encoded[call_id].shortlist)}
+        selections[call_id] = Selection(
+            members=[position[p] for p in team["members"]], lead=position[team["lead"]]
+        )
+        solvers[call_id] = team["solver"]
+    objective = sum(s.objective(encoded[c].problem) for c, s in selections.items())
+    return Staffing(
+        payload["method"],
+        selections,
+        solvers,
+        {},
+        objective,
+        float(payload["seconds"]),
+        gap=payload["gap"],
+        notes=list(payload["notes"]),
+    )
+
+
+def staff(
+    dataset: Dataset,
+    assembler: RoundAssembler,
+    encoded: dict[str, EncodedTeam],
+    config: RoundConfig,
+) -> Staffing:
+    """Choose the round's teams with ``config.staffing`` (see :class:`RoundConfig`)."""
+    if config.staffing == "independent":
+        started = time.perf_counter()
+        selections, solvers = solve_alone(assembler, encoded, config.solver)
+        objective = sum(s.objective(encoded[c].problem) for c, s in selections.items())
+        return Staffing(
+            "independent",
+            selections,
+            solvers,
+            {},
+            objective,
+            time.perf_counter() - started,
+            notes=["calls solved one by one, capacities across calls ignored"],
+        )
+    if config.staffing == "joint":
+        size = joint_size(encoded)
+        if size <= config.max_joint_variables:
+            joint = solve_joint(dataset, encoded, config.time_limit)
+            if joint is not None:
+                return joint
+            note = "joint MILP found no solution in its time limit; greedy staffing used"
+        else:
+            note = (
+                f"joint MILP has {size} variables (limit {config.max_joint_variables}); "
+                "greedy staffing used"
+            )
+        greedy = solve_greedy(dataset, assembler, encoded, config.solver)
+        greedy.notes.append(note)
+        return greedy
+    return solve_greedy(dataset, assembler, encoded, config.solver)
+
+
+def run_round(
+    dataset: Dataset,
+    out_dir: Path,
+    config: RoundConfig = RoundConfig(),  # noqa: B008 - frozen, so a shared default is safe
+    *,
+    resume: bool = False,
+    progress: Callable[[str, float], None] | None = None,
+) -> RoundSummary:
+    """Score and staff a whole grant round, writing its outputs to ``out_dir``.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Profiles, calls, institutions and offices of the round.
+    out_dir : Path
+        Folder for ``scores.csv``/``.parquet``, ``teams.csv``/``.parquet``,
+        ``summary.json``, ``report.html`` and the checkpoints (``.checkpoints/``).
+    config : RoundConfig
+        Backend, top-k, staffing method, engine, chunking.
+    resume : bool
+        Continue from the checkpoints in ``out_dir`` (refused, with a
+        :class:`~matcher.rounds.checkpoints.ResumeError`, if they were made from other
+        inputs or settings). Finished chunks and a finished staffing are not recomputed.
+    progress : callable, optional
+        ``progress(stage, fraction)``, stage one of ``embed``, ``score``, ``staff``,
+        ``write``; fraction from 0 to 1.
+
+    Returns
+    -------
+    RoundSummary
+        Counts, objective, capacity use, timings, output files.
+    """
+    report: Progress = progress or (lambda stage, fraction: None)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    objective = TeamObjective()
+    weights = RelevanceWeights()
+    size = chunk_size_for(dataset, config)
+    n_chunks = math.ceil(len(dataset.profiles) / size) if dataset.profiles else 0
+    encoder = _make_encoder(dataset, config)
+    identity = {
+        "inputs": dataset_hash(dataset),
+        "config": config.fingerprint(),
+        "encoder": encoder.model_id,
+        "chunk_size": size,
+        "format": 1,
+    }
+    checkpoints = Checkpoints(out_dir / ".checkpoints", identity, resume)
+    # summary.json is written last; while it is absent the outputs are not complete.
+    (out_dir / "summary.json").unlink(missing_ok=True)
+    timings["prepare"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    index, call_vectors = _embed(dataset, encoder, report)
+    timings["embed"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    routes = RouteFinder(dataset)
+    profile_route = profile_routes(dataset, routes)
+    plan = plan_pools(dataset, profile_route, objective, config.pool_depth)
+    specs = SpecArrays(
+        call=np.asarray([s.call for s in plan.specs], dtype=np.int64),
+        mask=np.asarray([s.mask for s in plan.specs], dtype=np.int64),
+        depth=np.asarray([s.depth for s in plan.specs], dtype=np.int64),
+    )
+    merger = Merger(len(dataset.calls), config.top_k, specs)
+    done = checkpoints.done_chunks() & set(range(n_chunks))
+    for number in sorted(done):
+        merger.add(ChunkResult.load(checkpoints.chunk_path(number)))
+    finished = len(done)
+    report("score", finished / max(1, n_chunks))
+    delay = float(os.environ.get(DELAY_ENV, "0") or 0)
+
+    def on_result(result: ChunkResult) -> None:
+        nonlocal finished
+        result.save(checkpoints.chunk_path(result.number))
+        merger.add(result)
+        finished += 1
+        report("score", finished / max(1, n_chunks))
+        if delay:
+            time.sleep(delay)
+
+    calibration = getattr(encoder, "calibration", None)
+    tasks = _tasks(index, plan, weights, size, done)
+    if config.engine == "dask":
+        run_dask(
+            tasks,
+            call_vectors,
+            weights,
+            calibration,
+            config.top_k,
+            specs,
+            on_result,
+            scheduler=config.scheduler,
+            workers=config.dask_workers,
+        )
+    else:
+        run_local(tasks, call_vectors, weights, calibration, config.top_k, specs, on_result)
+    timings["score"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    pools, thresholds = _pools(dataset, plan, merger, profile_route, objective)
+    assembler = RoundAssembler(dataset, routes, objective, pools, thresholds)
+    encoded: dict[str, EncodedTeam] = {}
+    failed: dict[str, list[str]] = {}
+    for number, call in enumerate(dataset.calls):
+        try:
+            encoded[call.id] = assembler.encode_call(call)
+        except TeamRulesError as error:
+            failed[call.id] = [str(error)]
+        report("staff", 0.5 * (number + 1) / max(1, len(dataset.calls)))
+    if checkpoints.staffing_path.exists():
+        staffing = _load_staffing(checkpoints.staffing_path, encoded)
+    else:
+        staffing = staff(dataset, assembler, encoded, config)
+        _save_staffing(checkpoints.staffing_path, staffing, encoded)
+    staffing.unstaffed = explain_unstaffed(
+        dataset, assembler, encoded, staffing, failed, config.solver
+    )
+    teams: list[Team] = [
+        assembler.decode(encoded[call.id], staffing.selections[call.id], staffing.solvers[call.id])
+        for call in dataset.calls
+        if call.id in staffing.selections
+    ]
+    report("staff", 1.0)
+    timings["staff"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    score_rows = []
+    for number, call in enumerate(dataset.calls):
+        index_top, score_top = merger.top[number]
+        for rank, (p, score) in enumerate(zip(index_top, score_top, strict=True), start=1):
+            score_rows.append(
+                {
+                    "call_id": call.id,
+                    "profile_id": dataset.profiles[int(p)].id,
+                    "score": float(score),
+                    "rank": rank,
+                }
+            )
+    files = {
+        "scores_csv": "scores.csv",
+        "scores_parquet": "scores.parquet",
+        "teams_csv": "teams.csv",
+        "teams_parquet": "teams.parquet",
+        "summary": "summary.json",
+        "report": "report.html",
+    }
+    write_table(score_rows, SCORE_COLUMNS, out_dir / "scores.csv", out_dir / "scores.parquet")
+    report("write", 0.3)
+    write_table(team_rows(teams), TEAM_COLUMNS, out_dir / "teams.csv", out_dir / "teams.parquet")
+    report("write", 0.5)
+    profile_use, office_use = usage(encoded, staffing.selections)
+    office_load = {
+        office.id: (office_use.get(office.id, 0), office.capacity)
+        for office in dataset.offices
+        if office.capacity is not None or office.id in office_use
+    }
+    summary = RoundSummary(
+        calls=len(dataset.calls),
+        profiles=len(dataset.profiles),
+        staffed=len(teams),
+        unstaffed={
+            c.id: staffing.unstaffed[c.id] for c in dataset.calls if c.id in staffing.unstaffed
+        },
+        objective=float(sum(team.objective for team in teams)),
+        staffing=staffing.method,
+        encoder=encoder.model_id,
+        chunks=n_chunks,
+        profile_capacity_used=sum(profile_use.values()),
+        office_load=office_load,
+        files=files,
+        resumed_chunks=len(done),
+        gap=staffing.gap,
+    )
+    payload = summary.to_json()
+    payload["notes"] = staffing.notes
+    html = build_report(dataset, summary, score_rows, teams, profile_use, staffing.notes)
+    write_text_atomic(html, out_dir / "report.html")
+    report("write", 0.8)
+    # summary.json last: its presence says every other output is complete.
+    write_text_atomic(
+        json.dumps(payload, indent=1, sort_keys=True) + "\n", out_dir / "summary.json"
+    )
+    report("write", 1.0)
+    timings["write"] = time.perf_counter() - started
+    summary.timings = timings
+    return summary
