@@ -144,15 +144,40 @@ def rank(
     data: DataOpt = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
+    only_matches: Annotated[
+        bool,
+        typer.Option(
+            "--only-matches",
+            help="Write only rows whose score reaches the match threshold (a call nobody "
+            "matches then has no rows).",
+        ),
+    ] = False,
 ) -> None:
-    """Rank profiles for every call: CSV call_id,profile_id,score,rank."""
+    """Rank profiles for every call: CSV call_id,profile_id,score,rank.
+
+    A call for which nobody reaches the match threshold (see README, Relevance) is named
+    on stderr: its rows are weak matches only.
+    """
     if top_k < 0:
         raise UsageError("--top-k must be 0 (every pair) or positive")
     dataset = _load(data, profiles, calls, institutions, offices)
     matcher = _fit(dataset, backend, quiet)
-    count = write_rankings(out, matcher.rank_all(top_k))
+    rows = matcher.rank_all(top_k)
+    if only_matches:
+        rows = (row for row in rows if row.score >= matcher.match_threshold)
+    count = write_rankings(out, rows)
+    console = render.make_console(stderr=True)
+    abstaining = [c.id for c in dataset.calls if matcher.abstains(c.id)]
+    for call_id in abstaining:
+        best = float(matcher.relevance_of(call_id).max()) if dataset.profiles else 0.0
+        console.print(
+            f"[yellow]no real match for call {call_id}:[/yellow] the best score is "
+            f"{best:.3f}, below the match threshold {matcher.match_threshold:.2f}; "
+            "its rows are weak matches only",
+            highlight=False,
+        )
     if not quiet:
-        render.make_console(stderr=True).print(f"Wrote {count} rows to {out}")
+        console.print(f"Wrote {count} rows to {out}")
 
 
 @app.command()
@@ -487,6 +512,12 @@ def backends() -> None:
 from api.round_cmd import round_command  # noqa: E402
 
 app.command("round")(round_command)
+
+# The HTTP service (issue 7): the commands' logic lives in api/serve_cmd.py.
+from api.serve_cmd import db_app, serve_command  # noqa: E402
+
+app.command("serve")(serve_command)
+app.add_typer(db_app, name="db")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,166 @@
+"""The tables of the store (SQLAlchemy 2 declarative mapping).
+
+The four kinds of records keep their full interchange form in ``data`` (JSON, extra
+fields included) and copy the fields that lists filter on into columns of their own, so
+filtering runs in the database. ``search`` holds the lower-cased name and keywords for
+the keyword filter (a plain ``LIKE`` that behaves the same on SQLite and PostgreSQL).
+
+The schema itself is created by the Alembic migrations in ``api/store/migrations``; these
+classes must describe the newest revision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC (timezone-aware)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every table."""
+
+    type_annotation_map = {dict[str, Any]: JSON, dt.datetime: DateTime(timezone=True)}  # noqa: RUF012
+
+
+class RecordRow:
+    """Columns shared by the four kinds of records."""
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(8), index=True)
+    kind: Mapped[str | None] = mapped_column(String(32), index=True)
+    search: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ProfileRow(RecordRow, Base):
+    """A researcher or organisation profile."""
+
+    __tablename__ = "profiles"
+
+
+class InstitutionRow(RecordRow, Base):
+    """An institution."""
+
+    __tablename__ = "institutions"
+
+
+class OfficeRow(RecordRow, Base):
+    """A foreign representative office (``kind`` holds its status)."""
+
+    __tablename__ = "offices"
+
+
+class CallRow(RecordRow, Base):
+    """A grant call (``country`` is unused; ``countries`` lists the ones its rules name)."""
+
+    __tablename__ = "calls"
+
+    countries: Mapped[str] = mapped_column(Text, default="")
+
+
+class MetaRow(Base):
+    """Counters of the store; ``data_version`` grows with every change to the records."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class ApiKeyRow(Base):
+    """An API key created through the admin endpoint (only its SHA-256 is stored)."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    binding: Mapped[str | None] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class IntroductionRow(Base):
+    """A researcher's request to be introduced to a partner through an office."""
+
+    __tablename__ = "introductions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    requester_id: Mapped[str] = mapped_column(Text, index=True)
+    partner_id: Mapped[str] = mapped_column(Text, index=True)
+    office_id: Mapped[str] = mapped_column(Text, index=True)
+    call_id: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text, default="")
+    route: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditRow(Base):
+    """Who did what, when: introductions, decisions, contact disclosures, key changes."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any]]
+
+
+class JobRow(Base):
+    """A background job (a grant round, a ranking): status, progress, result."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    stage: Mapped[str] = mapped_column(Text, default="")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    params: Mapped[dict[str, Any]]
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    data_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+RECORD_TABLES: dict[str, type[ProfileRow | InstitutionRow | OfficeRow | CallRow]] = {
+    "profiles": ProfileRow,
+    "institutions": InstitutionRow,
+    "offices": OfficeRow,
+    "calls": CallRow,
+}
+"""The record tables by collection name (the URL segment)."""
+
+__all__ = [
+    "RECORD_TABLES",
+    "ApiKeyRow",
+    "AuditRow",
+    "Base",
+    "CallRow",
+    "InstitutionRow",
+    "IntroductionRow",
+    "JobRow",
+    "MetaRow",
+    "OfficeRow",
+    "ProfileRow",
+]

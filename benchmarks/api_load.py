@@ -1,0 +1,262 @@
+"""The HTTP service under concurrent load on loopback (issue 7).
+
+Starts ``grantmatch serve`` in a child process on 127.0.0.1 with a fresh SQLite store,
+imports synthetic profiles (and a few calls, institutions and offices) through the bulk
+import endpoints, warms the engine with one query, then runs ``--clients`` concurrent
+clients for each query kind (candidates for a call, with evidence; partners for a partial
+team) until ``--requests`` requests or ``--seconds`` have passed, whichever comes first.
+Prints requests per second, p50/p95/p99 latency, the error count, and the server's
+resident memory (VmRSS, and the peak VmHWM) as a Markdown section for RESULTS.md.
+
+Run::
+
+    HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.api_load --profiles 50000 --clients 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+KEY = "bench-admin-key"
+COUNTRIES = ("RU", "CN", "KZ", "BY", "MN")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def synthetic(n_profiles: int, n_calls: int, seed: int = 7) -> dict[str, list[dict[str, Any]]]:
+    """A seeded synthetic world: topics are word lists; each profile writes about one or two."""
+    rng = random.Random(seed)
+    vocabulary = [f"term{i}" for i in range(2000)]
+    topics = [rng.sample(vocabulary, 12) for _ in range(200)]
+    institutions = [
+        {"id": f"inst-{c}-{i}", "name": f"University {c} {i}", "country": c}
+        for c in COUNTRIES
+        for i in range(20)
+    ]
+    home = [i["id"] for i in institutions if i["country"] == "RU"]
+    for institution in institutions:
+        if institution["country"] != "RU" and rng.random() < 0.3:
+            institution["agreements"] = [rng.choice(home)]
+    offices = [
+        {
+            "id": f"off-{c}",
+            "name": f"Office in {c}",
+            "operator": "REC",
+            "home_country": "RU",
+            "country": c,
+            "status": "open" if c != "BY" else "negotiating",
+            "partner_institutions": [f"inst-{c}-0"],
+        }
+        for c in COUNTRIES
+        if c != "RU"
+    ]
+    profiles = []
+    for n in range(n_profiles):
+        country = rng.choice(COUNTRIES)
+        topic = rng.choice(topics)
+        words = rng.sample(topic, 6) + rng.sample(vocabulary, 2)
+        profiles.append(
+            {
+                "id": f"p{n:06d}",
+                "name": f"Researcher {n}",
+                "country": country,
+                "institution": f"inst-{country}-{rng.randrange(20)}",
+                "keywords": words[:3],
+                "summary": " ".join(words),
+                "publications": [
+                    {"title": " ".join(rng.sample(topic, 5)), "year": 2015 + rng.randrange(10)}
+                ],
+                "career_stage": rng.choice(["early", "mid", "senior"]),
+                "contact": {"email": f"p{n}@example.org"},
+            }
+        )
+    calls = [
+        {
+            "id": f"call-{k:03d}",
+            "title": " ".join(topics[k][:4]),
+            "description": " ".join(topics[k]),
+            "keywords": topics[k][:3],
+            "rules": {"min_team_size": 2, "max_team_size": 4, "required_countries": {"CN": 1}},
+        }
+        for k in range(n_calls)
+    ]
+    return {"institutions": institutions, "offices": offices, "profiles": profiles, "calls": calls}
+
+
+def _rss(pid: int) -> tuple[float, float]:
+    """Resident and peak resident memory of a process, MiB (Linux /proc)."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            values[name] = int(rest.split()[0]) / 1024
+    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+async def _load(
+    base: str,
+    make_request: Callable[[int], tuple[str, dict[str, Any]]],
+    clients: int,
+    requests: int,
+    seconds: float,
+) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors = 0
+    issued = 0
+    deadline = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal errors, issued
+        while issued < requests and time.monotonic() < deadline:
+            number = issued
+            issued += 1
+            path, params = make_request(number)
+            started = time.perf_counter()
+            try:
+                response = await http.get(path, params=params)
+                if response.status_code != 200:
+                    errors += 1
+            except httpx.HTTPError:
+                errors += 1
+            latencies.append(time.perf_counter() - started)
+
+    async with httpx.AsyncClient(
+        base_url=base, headers={"X-API-Key": KEY}, timeout=120, limits=limits
+    ) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+
+    def pct(q: float) -> float:
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "seconds": elapsed,
+        "rps": len(latencies) / elapsed,
+        "p50": pct(0.50),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "mean": 1000 * statistics.fmean(ordered),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; prints a Markdown section."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, default=50_000)
+    parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=2000, help="Per query kind.")
+    parser.add_argument("--seconds", type=float, default=120.0, help="Per query kind.")
+    parser.add_argument("--backend", default="tfidf")
+    args = parser.parse_args(argv)
+
+    world = synthetic(args.profiles, args.calls)
+    home = Path(tempfile.mkdtemp(prefix="grantmatch-load-"))
+    port = _free_port()
+    env = os.environ | {
+        "GRANTMATCH_HOME": str(home),
+        "GRANTMATCH_API_KEYS": f"{KEY}:admin",
+        "GRANTMATCH_BACKEND": args.backend,
+        "GRANTMATCH_CACHE": "off",
+        "GRANTMATCH_HOST": "127.0.0.1",
+    }
+    command = [
+        sys.executable,
+        "-c",
+        "from api.cli import main; main()",
+        "serve",
+        "--port",
+        str(port),
+    ]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(f"{base}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        started = time.perf_counter()
+        with httpx.Client(base_url=base, headers={"X-API-Key": KEY}, timeout=600) as http:
+            for collection in ("institutions", "offices", "profiles", "calls"):
+                records = world[collection]
+                for start in range(0, len(records), 5000):
+                    body = "\n".join(json.dumps(r) for r in records[start : start + 5000])
+                    response = http.post(f"/{collection}/import", content=body.encode())
+                    response.raise_for_status()
+            imported = time.perf_counter() - started
+            started = time.perf_counter()
+            http.get("/calls/call-000/candidates").raise_for_status()
+            fitted = time.perf_counter() - started
+        rss_fitted = _rss(server.pid)
+        rng = random.Random(11)
+        ids = [p["id"] for p in world["profiles"]]
+
+        def candidates(n: int) -> tuple[str, dict[str, Any]]:
+            return f"/calls/call-{n % args.calls:03d}/candidates", {"k": 10}
+
+        def partners(n: int) -> tuple[str, dict[str, Any]]:
+            return f"/calls/call-{n % args.calls:03d}/partners", {
+                "team": [rng.choice(ids)],
+                "k": 10,
+            }
+
+        results = {
+            "candidates (k=10, with evidence)": asyncio.run(
+                _load(base, candidates, args.clients, args.requests, args.seconds)
+            ),
+            "partners for a partial team (k=10)": asyncio.run(
+                _load(base, partners, args.clients, args.requests, args.seconds)
+            ),
+        }
+        rss, peak = _rss(server.pid)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    print(f"store: {args.profiles} profiles, {args.calls} calls, backend {args.backend}")
+    print(f"import {imported:.1f} s; first query (fit) {fitted:.1f} s")
+    print(f"RSS after the fit {rss_fitted[0]:.0f} MiB")
+    print()
+    print("| query | clients | requests | errors | req/s | p50 ms | p95 ms | p99 ms |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        print(
+            f"| {name} | {args.clients} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | "
+            f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} |"
+        )
+    print()
+    print(f"server RSS at the end {rss:.0f} MiB, peak {peak:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
