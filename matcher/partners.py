@@ -81,7 +81,20 @@ class PartnerFinder:
         self.routes = routes
         self.weights = weights or PartnerWeights()
         self._pool_routes: list[Route | None] | None = None
+        self._cost: FloatArray | None = None
+        self._eligible: dict[str, npt.NDArray[np.bool_]] = {}
         self._position = {p.id: i for i, p in enumerate(dataset.profiles)}
+        self._countries = np.asarray([p.country or "" for p in dataset.profiles], dtype=object)
+        self._institutions = np.asarray(
+            [p.institution or "" for p in dataset.profiles], dtype=object
+        )
+        # Who declares a conflict with whom, read from either side.
+        self._conflicts: dict[str, set[int]] = {}
+        for position, profile in enumerate(dataset.profiles):
+            for other in profile.conflicts:
+                self._conflicts.setdefault(other, set()).add(position)
+                if other in self._position:
+                    self._conflicts.setdefault(profile.id, set()).add(self._position[other])
 
     def pool_routes(self) -> list[Route | None]:
         """Each profile's best route from the home side at large (computed once)."""
@@ -89,8 +102,29 @@ class PartnerFinder:
             self._pool_routes = [self.routes.route(p) for p in self.dataset.profiles]
         return self._pool_routes
 
-    def _strength(self, joint: int) -> float:
-        return min(1.0, math.log1p(joint) / math.log1p(self.weights.saturation))
+    def _route_costs(self) -> FloatArray:
+        """Route cost per profile, ``inf`` where unreachable (computed once)."""
+        if self._cost is None:
+            self._cost = np.asarray(
+                [r.cost if r else np.inf for r in self.pool_routes()], dtype=np.float32
+            )
+        return self._cost
+
+    def _eligible_for(self, call: Call) -> npt.NDArray[np.bool_]:
+        """Which profiles the call's rules admit (computed once per call)."""
+        mask = self._eligible.get(call.id)
+        if mask is None:
+            mask = np.asarray(
+                [eligibility_problem(call, p, self.dataset) is None for p in self.dataset.profiles],
+                dtype=bool,
+            )
+            self._eligible[call.id] = mask
+        return mask
+
+    def _strength(self, joint: npt.NDArray[np.int64]) -> FloatArray:
+        """Collaboration strength of joint-work counts: log-scaled, 1 at ``saturation``."""
+        scaled = np.log1p(joint) / math.log1p(self.weights.saturation)
+        return np.minimum(1.0, scaled).astype(np.float32)
 
     def _rank(
         self,
@@ -108,25 +142,23 @@ class PartnerFinder:
                 position = self._position.get(other)
                 if position is not None:
                     joint[position] += count
-        cost = np.asarray([r.cost if r else np.inf for r in routes], dtype=np.float32)
+        cost = self._route_costs()
         reachable = np.isfinite(cost)
-        countries = [p.country for p in self.dataset.profiles]
-        need = np.asarray([c in need_countries for c in countries], dtype=np.float32)
-        strength = np.asarray([self._strength(int(j)) for j in joint], dtype=np.float32)
+        need = np.isin(self._countries, list(need_countries)).astype(np.float32)
         w = self.weights
         score = (
             base
-            + w.collaboration_weight * strength
+            + w.collaboration_weight * self._strength(joint)
             - w.route_weight * np.where(reachable, cost, 0.0)
             + w.need_weight * need
         )
         score = np.where(allowed & reachable, score, -np.inf)
-        order = np.argsort(-score, kind="stable")
+        candidates = np.flatnonzero(np.isfinite(score))
+        # Best first, ties in dataset order (a stable sort of the negated scores).
+        order = candidates[np.argsort(-score[candidates], kind="stable")]
         team_ids = {m.id for m in team}
         suggestions = []
         for position in order[: k if k > 0 else len(order)]:
-            if not np.isfinite(score[position]):
-                break
             profile = self.dataset.profiles[position]
             route = routes[position]
             assert route is not None  # reachable was required above
@@ -154,23 +186,16 @@ class PartnerFinder:
         declared conflict with a member, and no institution past the per-institution cap.
         """
         team = [self.dataset.profile(profile_id) for profile_id in team_ids]
-        members = {p.id for p in team}
-        conflicted = {c for p in team for c in p.conflicts}
-        full = set()
+        allowed = self._eligible_for(call).copy()
+        for member in team:
+            allowed[self._position[member.id]] = False
+            allowed[list(self._conflicts.get(member.id, ()))] = False
         cap = call.rules.max_per_institution
         if cap is not None:
             per_institution = Counter(p.institution for p in team if p.institution)
-            full = {inst for inst, count in per_institution.items() if count >= cap}
-        allowed = np.asarray(
-            [
-                p.id not in members
-                and p.id not in conflicted
-                and not members & set(p.conflicts)
-                and p.institution not in full
-                and eligibility_problem(call, p, self.dataset) is None
-                for p in self.dataset.profiles
-            ]
-        )
+            full = [inst for inst, count in per_institution.items() if count >= cap]
+            if full:
+                allowed &= ~np.isin(self._institutions, full)
         present = {p.country for p in team}
         counts = {c: sum(1 for p in team if p.country == c) for c in present}
         need = {
@@ -185,10 +210,6 @@ class PartnerFinder:
     ) -> list[PartnerSuggestion]:
         """The ``k`` best partners abroad for one researcher, by similarity of their work."""
         researcher = self.dataset.profile(researcher_id)
-        allowed = np.asarray(
-            [
-                p.id != researcher.id and p.country is not None and p.country != researcher.country
-                for p in self.dataset.profiles
-            ]
-        )
+        allowed = (self._countries != "") & (self._countries != (researcher.country or ""))
+        allowed[self._position[researcher.id]] = False
         return self._rank(similarity, allowed, [researcher], set(), k)
