@@ -4,8 +4,9 @@ This computes the same numbers as :meth:`matcher.relevance.RelevanceScorer.score
 (tested to float32 rounding), faster, and one chunk of profiles at a time:
 
 * Each chunk's evidence vectors are laid out once so that one matrix product gives every
-  similarity the chunk needs: first the keyword rows of the chunk's profiles, then their
-  summary rows (a zero vector where a profile has none; its weight is 0), then the
+  similarity the chunk needs: first the keyword rows of the chunk's profiles that have
+  keywords, then the summary rows of those that have a summary (no row for a missing part,
+  so profiles without them cost no arithmetic), then the
   publications, profiles grouped by their exact publication count ``c`` and laid out
   publication-major, so that the similarities of bucket ``c`` reshape, without a copy, to
   ``(calls, c, profiles)``.
@@ -71,8 +72,11 @@ class ChunkLayout:
     ----------
     order : ndarray of int
         Profile index of each column of the chunk's score block.
-    vectors : ndarray of float32, shape (2 * n + publications, dim)
+    vectors : ndarray of float32, shape (keywords + summaries + publications, dim)
         Keyword rows, summary rows, then publication rows bucket by bucket.
+    keyword_columns, summary_columns : ndarray of int
+        The columns whose profile has a keyword list (a summary), in the order of their
+        rows in ``vectors``.
     coefficients : ndarray of float32, shape (3, n)
         Blend weight of the publication, keyword and summary part per column (already
         divided by the sum of the weights of the parts the profile has).
@@ -84,6 +88,8 @@ class ChunkLayout:
     vectors: FloatMatrix
     coefficients: FloatMatrix
     buckets: list[tuple[int, int, int, int]]
+    keyword_columns: IntArray
+    summary_columns: IntArray
 
     @property
     def n(self) -> int:
@@ -102,15 +108,15 @@ def chunk_layout(
     by_count = np.argsort(counts, kind="stable")
     order = profiles[by_count]
     counts = counts[by_count]
-    n, dim = len(order), index.vectors.shape[1]
+    dim = index.vectors.shape[1]
     blocks: list[FloatMatrix] = []
+    present_columns: list[IntArray] = []
     for rows in (layout.keyword_rows[order], layout.summary_rows[order]):
-        block = np.zeros((n, dim), dtype=np.float32)
-        present = rows >= 0
-        block[present] = index.vectors[rows[present]]
-        blocks.append(block)
+        columns = np.flatnonzero(rows >= 0)
+        blocks.append(index.vectors[rows[columns]])
+        present_columns.append(columns.astype(np.int64))
     buckets: list[tuple[int, int, int, int]] = []
-    vector_row = 2 * n
+    vector_row = sum(len(columns) for columns in present_columns)
     for count in np.unique(counts):
         columns = np.flatnonzero(counts == count)
         first, size = int(columns[0]), len(columns)
@@ -134,6 +140,8 @@ def chunk_layout(
         vectors=np.concatenate(blocks, axis=0) if blocks else np.zeros((0, dim), np.float32),
         coefficients=coefficients.astype(np.float32),
         buckets=buckets,
+        keyword_columns=present_columns[0],
+        summary_columns=present_columns[1],
     )
 
 
@@ -194,11 +202,49 @@ def score_chunk(
         publication[:, first : first + size] = _top_k_sum(block, k) / np.float32(min(k, count))
     scores = publication
     scores *= coefficients[0]
-    scores += similarities[:, :n] * coefficients[1]
-    scores += similarities[:, n : 2 * n] * coefficients[2]
+    first = 0
+    for part, columns in ((1, chunk.keyword_columns), (2, chunk.summary_columns)):
+        rows = similarities[:, first : first + len(columns)]
+        first += len(columns)
+        if len(columns) == n:  # every profile has this part: no scatter needed
+            scores += rows * coefficients[part]
+        elif len(columns):
+            scores[:, columns] += rows * coefficients[part][columns]
     if bias is not None:
         scores += bias
     return scores
+
+
+#: Columns per group of the two-level top-k, and how many columns per wanted one make it pay.
+_GROUP = 16
+_GROUPED_TOP_MIN_RATIO = 64
+
+
+def _grouped_top(scores: FloatMatrix, k: int) -> IntArray:
+    """Per row, the positions of ``k`` largest values: exact, and ties as good as any.
+
+    The maxima of groups of ``_GROUP`` columns (any partition of the columns would do) are
+    partitioned first; the ``k`` best values
+    of a row all lie in its ``k`` groups with the largest maxima (or can be swapped for
+    equal values there): a group outside those has a maximum no larger than the ``k``
+    maxima chosen. Only those ``k * _GROUP`` columns (and the ragged tail) are then
+    partitioned, about a sixteenth of the work of partitioning every column.
+    """
+    rows, n = scores.shape
+    width = n // _GROUP  # group g holds columns g, g + width, g + 2 * width, ...
+    grouped = width * _GROUP
+    # Reducing the middle axis is element-wise maxima of contiguous slices (fast in numpy).
+    maxima = scores[:, :grouped].reshape(rows, _GROUP, width).max(axis=1)
+    groups = np.argpartition(-maxima, k - 1, axis=1)[:, :k]
+    members = np.arange(_GROUP) * width
+    candidates = (groups[:, :, None] + members).reshape(rows, k * _GROUP)
+    if grouped < n:
+        tail = np.broadcast_to(np.arange(grouped, n), (rows, n - grouped))
+        candidates = np.concatenate([candidates, tail], axis=1)
+    values = np.take_along_axis(scores, candidates, axis=1)
+    best = np.argpartition(-values, k - 1, axis=1)[:, :k]
+    positions: IntArray = np.take_along_axis(candidates, best, axis=1)
+    return positions
 
 
 def top_per_row(
@@ -211,7 +257,9 @@ def top_per_row(
     """
     n = scores.shape[1]
     if k >= n:
-        positions = np.broadcast_to(np.arange(n), scores.shape)
+        positions: IntArray = np.broadcast_to(np.arange(n), scores.shape)
+    elif n >= _GROUPED_TOP_MIN_RATIO * k:
+        positions = _grouped_top(scores, k)
     else:
         positions = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     values = np.take_along_axis(scores, positions, axis=1)

@@ -16,7 +16,7 @@ from matcher.model import Profile, Publication
 from matcher.relevance import RelevanceScorer, RelevanceWeights
 from matcher.rounds import ResumeError, RoundConfig, run_round
 from matcher.rounds.pools import quantile_from_top, threshold_depth
-from matcher.rounds.scoring import ProfileLayout, chunk_layout, score_chunk
+from matcher.rounds.scoring import ProfileLayout, chunk_layout, score_chunk, top_per_row
 from matcher.routes import RouteFinder
 from matcher.teams import TeamAssembler, TeamObjective
 
@@ -51,6 +51,25 @@ def test_batch_scores_equal_the_relevance_scorer(top_k: int) -> None:
             chunk = chunk_layout(index, layout, np.arange(start, min(300, start + 77)), weights)
             got[:, chunk.order] = score_chunk(calls, chunk, weights, cal)
         np.testing.assert_allclose(got, expected, atol=2e-6)
+
+
+@pytest.mark.parametrize("n", [640, 641, 1000, 4096])
+@pytest.mark.parametrize("k", [1, 3, 10])
+@pytest.mark.parametrize("levels", [3, 1_000_000])
+def test_top_per_row_keeps_the_k_largest_values(n: int, k: int, levels: int) -> None:
+    # Wide rows take the two-level (grouped) path; few levels make ties everywhere.
+    rng = np.random.default_rng(n + k + levels)
+    scores = rng.integers(0, levels, size=(40, n)).astype(np.float32)
+    columns = rng.permutation(10 * n)[:n]
+    index, values = top_per_row(scores, k, columns)
+    assert index.shape == values.shape == (40, k)
+    expected = -np.sort(-scores, axis=1)[:, :k]
+    np.testing.assert_array_equal(-np.sort(-values, axis=1), expected)
+    position = {c: i for i, c in enumerate(columns.tolist())}
+    for row in range(40):  # each index is a distinct column holding its value
+        cols = [position[c] for c in index[row].tolist()]
+        assert len(set(cols)) == k
+        np.testing.assert_array_equal(scores[row, cols], values[row])
 
 
 @pytest.mark.parametrize("size", [1, 2, 7, 10, 11, 1000])
