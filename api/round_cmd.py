@@ -41,8 +41,9 @@ def round_command(
         str,
         typer.Option(
             "--staffing",
-            help="joint (one MILP under the capacities), greedy (calls one by one), or "
-            "independent (capacities ignored; a baseline).",
+            help="joint (one MILP under the capacities; a Lagrangian decomposition with a "
+            "measured gap when the MILP is too large), lagrangian, greedy (calls one by one), "
+            "or independent (capacities ignored; a baseline).",
         ),
     ] = "joint",
     solver: Annotated[
@@ -61,7 +62,10 @@ def round_command(
         int, typer.Option("--memory-mb", help="Memory budget of one scoring chunk.")
     ] = 512,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds for the joint MILP.")
+        float,
+        typer.Option(
+            "--time-limit", help="Seconds for the joint MILP or the Lagrangian iterations."
+        ),
     ] = 300.0,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue from the checkpoints in --out.")

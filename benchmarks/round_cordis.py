@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
 import resource
 import sys
 import time
@@ -129,7 +130,11 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=None)
     parser.add_argument("--max-joint-variables", type=int, default=150_000)
     parser.add_argument("--time-limit", type=float, default=300.0)
+    parser.add_argument("--verbose", action="store_true", help="log each Lagrangian iteration")
     args = parser.parse_args()
+    if args.verbose:
+        logging.basicConfig(format="%(message)s")
+        logging.getLogger("matcher.rounds.lagrangian").setLevel(logging.DEBUG)
     started = time.perf_counter()
     folder = build(args.profiles, args.calls)
     dataset = load_dataset(
@@ -196,6 +201,7 @@ def main() -> None:
         print(
             f"{saved['method']} (the round's staffing): {saved['seconds']:.1f} s, "
             f"gap {saved['gap']}, {summary.staffed} staffed, objective {summary.objective:.3f}; "
+            f"notes {saved['notes']}; "
             f"joint MILP variables {joint_size(encoded)}"
         )
         print(

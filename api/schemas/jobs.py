@@ -22,7 +22,7 @@ class RoundJobCreate(RequestModel):
 
     kind: Literal["round"]
     top_k: int = Field(default=10, ge=1, le=1000)
-    staffing: Literal["joint", "greedy", "independent"] = "joint"
+    staffing: Literal["joint", "lagrangian", "greedy", "independent"] = "joint"
     solver: Literal["exact", "fast"] = "exact"
     time_limit: float = Field(default=300.0, gt=0, le=3600)
 

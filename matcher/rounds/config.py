@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Engine = Literal["local", "dask"]
-Staffing = Literal["joint", "greedy", "independent"]
+Staffing = Literal["joint", "lagrangian", "greedy", "independent"]
 
 
 @dataclass(frozen=True)
@@ -21,11 +21,15 @@ class RoundConfig:
         SQLite vector cache; reruns embed only texts not seen before. ``None``: no cache.
     top_k : int
         Profiles per call in the scores output (``scores.csv``).
-    staffing : {"joint", "greedy", "independent"}
+    staffing : {"joint", "lagrangian", "greedy", "independent"}
         ``joint``: one MILP over every call with the capacities as linking constraints
-        (falls back to ``greedy`` above ``max_joint_variables``). ``greedy``: calls one by
-        one, best stand-alone objective first, each solved exactly on what the calls before
-        it left. ``independent``: every call alone, capacities ignored (a baseline only).
+        (above ``max_joint_variables``, or when HiGHS finds nothing in ``time_limit``, the
+        ``lagrangian`` staffing is used instead). ``lagrangian``: capacities priced, each
+        call solved alone on priced values, repaired into a feasible round, with a proven
+        upper bound and so a measured gap (:mod:`matcher.rounds.lagrangian`). ``greedy``:
+        calls one by one, best stand-alone objective first, each solved exactly on what the
+        calls before it left. ``independent``: every call alone, capacities ignored (a
+        baseline only).
     solver : {"exact", "fast"}
         Per-call solver of the greedy staffing and of the stand-alone diagnostics.
     engine : {"local", "dask"}
@@ -44,9 +48,11 @@ class RoundConfig:
         (at least the team shortlist, 300). More are kept where the call's member threshold
         (a quantile of its whole pool) needs them, so the threshold is exact.
     time_limit : float
-        Seconds for the joint MILP.
+        Seconds for the joint MILP, and for the Lagrangian iterations.
     max_joint_variables : int
-        Above this many variables the joint MILP is replaced by the greedy staffing.
+        Above this many variables the joint MILP is replaced by the Lagrangian staffing.
+    lagrangian_iterations : int
+        Most price updates of the Lagrangian staffing.
     """
 
     backend: str = "auto"
@@ -62,12 +68,17 @@ class RoundConfig:
     pool_depth: int = 300
     time_limit: float = 300.0
     max_joint_variables: int = 150_000
+    lagrangian_iterations: int = 30
 
     def __post_init__(self) -> None:
         if self.top_k < 1:
             raise ValueError("top_k must be at least 1")
-        if self.staffing not in ("joint", "greedy", "independent"):
-            raise ValueError(f"unknown staffing {self.staffing!r}; joint, greedy or independent")
+        if self.staffing not in ("joint", "lagrangian", "greedy", "independent"):
+            raise ValueError(
+                f"unknown staffing {self.staffing!r}; joint, lagrangian, greedy or independent"
+            )
+        if self.lagrangian_iterations < 1:
+            raise ValueError("lagrangian_iterations must be at least 1")
         if self.engine not in ("local", "dask"):
             raise ValueError(f"unknown engine {self.engine!r}; choose local or dask")
         if self.chunk_size is not None and self.chunk_size < 1:

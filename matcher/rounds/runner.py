@@ -35,6 +35,7 @@ from matcher.rounds.checkpoints import Checkpoints, dataset_hash
 from matcher.rounds.chunks import ChunkResult, ChunkTask, Merger, SpecArrays
 from matcher.rounds.config import RoundConfig, RoundSummary
 from matcher.rounds.engines import run_dask, run_local
+from matcher.rounds.lagrangian import solve_lagrangian
 from matcher.rounds.outputs import SCORE_COLUMNS, TEAM_COLUMNS, team_rows, write_table
 from matcher.rounds.pools import PoolPlan, plan_pools, profile_routes, quantile_from_top
 from matcher.rounds.report import build_report
@@ -224,21 +225,29 @@ def staff(
             time.perf_counter() - started,
             notes=["calls solved one by one, capacities across calls ignored"],
         )
+    notes: list[str] = []
     if config.staffing == "joint":
         size = joint_size(encoded)
         if size <= config.max_joint_variables:
             joint = solve_joint(dataset, encoded, config.time_limit)
             if joint is not None:
                 return joint
-            note = "joint MILP found no solution in its time limit; greedy staffing used"
+            notes.append("joint MILP found no solution in its time limit; Lagrangian used")
         else:
-            note = (
+            notes.append(
                 f"joint MILP has {size} variables (limit {config.max_joint_variables}); "
-                "greedy staffing used"
+                "Lagrangian decomposition used"
             )
-        greedy = solve_greedy(dataset, assembler, encoded, config.solver)
-        greedy.notes.append(note)
-        return greedy
+    if config.staffing in ("joint", "lagrangian"):
+        staffing = solve_lagrangian(
+            dataset,
+            assembler,
+            encoded,
+            iterations=config.lagrangian_iterations,
+            time_limit=config.time_limit,
+        )
+        staffing.notes[:0] = notes
+        return staffing
     return solve_greedy(dataset, assembler, encoded, config.solver)
 
 

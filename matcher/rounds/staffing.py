@@ -100,6 +100,9 @@ class Staffing:
     seconds: float
     gap: float | None = None
     notes: list[str] = field(default_factory=list)
+    #: A proven upper bound on the joint objective (team objectives plus the staffing bonus
+    #: per staffed call), where the method gives one.
+    bound: float | None = None
 
 
 def team_objectives(
@@ -160,7 +163,7 @@ def solve_alone(
     return selections, used
 
 
-def _restricted(
+def restricted_problem(
     e: EncodedTeam, dataset: Dataset, profile_left: dict[str, int], office_left: dict[str, int]
 ) -> TeamProblem:
     """The call's problem with only what the calls staffed before it left."""
@@ -200,7 +203,7 @@ def solve_greedy(
     solvers: dict[str, str] = {}
     for call_id in order:
         e = encoded[call_id]
-        problem = _restricted(e, dataset, profile_left, office_left)
+        problem = restricted_problem(e, dataset, profile_left, office_left)
         selection, name = assembler.solve(problem, solver)
         if selection is None:
             continue

@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import distributed  # the "scale" extra, which scripts/test installs: never skipped
 import pytest
 
 from matcher import Dataset
 from matcher.rounds import RoundConfig, run_round
-
-distributed = pytest.importorskip("distributed")
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

@@ -1,5 +1,6 @@
-"""Property test: on small random rounds the joint staffing keeps every rule and capacity,
-and its objective is at least the one-by-one greedy's."""
+"""Property tests: on small random rounds the joint and the Lagrangian staffings keep every
+rule and capacity; joint >= Lagrangian >= greedy, and the Lagrangian bound is >= the joint
+optimum."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from matcher import Dataset
 from matcher.model import Call, CallRules, Institution, Office, Profile
+from matcher.rounds.lagrangian import solve_lagrangian
 from matcher.rounds.staffing import (
     check_selections,
     solve_greedy,
@@ -104,3 +106,31 @@ def test_joint_staffing_keeps_rules_and_capacities(round_: tuple[Dataset, np.nda
         team = assembler.decode(encoded[call_id], selection, "joint")
         rules = dataset.call(call_id).rules
         assert rules.min_team_size <= len(team.members) <= rules.max_team_size
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rounds())
+def test_lagrangian_staffing_is_feasible_and_bounds_the_joint_optimum(
+    round_: tuple[Dataset, np.ndarray],
+) -> None:
+    dataset, relevance = round_
+    assembler = TeamAssembler(dataset, RouteFinder(dataset), TeamObjective(), coverage=None)
+    encoded: dict[str, EncodedTeam] = {
+        call.id: assembler.encode(call, relevance[j]) for j, call in enumerate(dataset.calls)
+    }
+    lagrangian = solve_lagrangian(dataset, assembler, encoded, iterations=15)
+    assert check_selections(dataset, encoded, lagrangian.selections) == []
+    joint = solve_joint(dataset, encoded, time_limit=30)
+    greedy = solve_greedy(dataset, assembler, encoded, "exact")
+    assert joint is not None
+    bonus = staffing_bonus(encoded)
+
+    def value(selections: dict) -> float:
+        return sum(team_objectives(encoded, selections).values()) + bonus * len(selections)
+
+    tolerance = 1e-6 * max(1.0, bonus * len(dataset.calls))
+    assert value(greedy.selections) <= value(lagrangian.selections) + tolerance
+    assert value(lagrangian.selections) <= value(joint.selections) + tolerance
+    assert lagrangian.bound is not None and lagrangian.gap is not None
+    assert value(joint.selections) <= lagrangian.bound + tolerance
+    assert lagrangian.gap >= 0
