@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from embeddings import DEFAULT_BACKEND, CachedEncoder, Encoder, get_encoder
+from embeddings import DEFAULT_BACKEND, Encoder
 from matcher.coverage import CallPart, call_parts, coverage_matrix
 from matcher.dataset import Dataset, with_agreements
-from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique, encode_as
+from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique, encode_as, make_encoder
 from matcher.model import Call
 from matcher.partners import PartnerFinder, PartnerSuggestion, PartnerWeights
 from matcher.relevance import (
@@ -100,25 +100,9 @@ class Matcher:
     def _encode_queries(self, texts: Sequence[str]) -> FloatMatrix:
         return encode_as(self.encoder_, texts, "query")
 
-    def _make_encoder(self, dataset: Dataset) -> Encoder:
-        if not isinstance(self.encoder, str):
-            encoder = self.encoder
-        elif self.encoder == "auto":
-            corpus = [call.text for call in dataset.calls]
-            for profile in dataset.profiles:
-                corpus.extend(p.text for p in profile.publications)
-                corpus.extend([profile.summary, *profile.keywords])
-            encoder = get_encoder("auto", corpus=corpus)
-        else:
-            encoder = get_encoder(self.encoder)
-        if self.cache_path is not None:
-            Path(self.cache_path).parent.mkdir(parents=True, exist_ok=True)
-            encoder = CachedEncoder(encoder, self.cache_path)
-        return encoder
-
     def fit(self, dataset: Dataset) -> Matcher:
         """Embed ``dataset`` and score every profile against every call; returns ``self``."""
-        self.encoder_ = self._make_encoder(dataset)
+        self.encoder_ = make_encoder(dataset, self.encoder, self.cache_path)
         calibration = self.encoder_.calibrate
         self.dataset_ = dataset
         self.index_ = EvidenceIndex.build(dataset.profiles, self._encode)

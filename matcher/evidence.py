@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from embeddings import Encoder, TextKind
+from embeddings import CachedEncoder, Encoder, TextKind, get_encoder
+from matcher.dataset import Dataset
 from matcher.model import Profile
 
 IntArray = npt.NDArray[np.int64]
@@ -145,3 +147,24 @@ def encode_as(encoder: Encoder, texts: Sequence[str], kind: TextKind) -> FloatMa
     if getattr(encoder, "kind_sensitive", False):
         return np.asarray(encoder.encode(texts, kind=kind), dtype=np.float32)
     return np.asarray(encoder.encode(texts), dtype=np.float32)
+
+
+def make_encoder(
+    dataset: Dataset, backend: str | Encoder, cache_path: str | Path | None = None
+) -> Encoder:
+    """The encoder for ``dataset``: ``backend`` by name (``auto`` looks at the dataset's
+    texts to choose) or as given, behind the vector cache at ``cache_path`` if any."""
+    if not isinstance(backend, str):
+        encoder = backend
+    elif backend == "auto":
+        corpus = [call.text for call in dataset.calls]
+        for profile in dataset.profiles:
+            corpus.extend(p.text for p in profile.publications)
+            corpus.extend([profile.summary, *profile.keywords])
+        encoder = get_encoder("auto", corpus=corpus)
+    else:
+        encoder = get_encoder(backend)
+    if cache_path is not None:
+        Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
+        encoder = CachedEncoder(encoder, str(cache_path))
+    return encoder

@@ -25,9 +25,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from embeddings import CachedEncoder, Encoder, get_encoder
+from embeddings import Encoder
 from matcher.dataset import Dataset
-from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique
+from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique, make_encoder
 from matcher.io import write_text_atomic
 from matcher.model import Team
 from matcher.relevance import RelevanceWeights
@@ -74,21 +74,6 @@ def chunk_size_for(dataset: Dataset, config: RoundConfig) -> int:
     floats = config.memory_mb * 2**20 / 4 / 3  # similarities, scores and a working copy
     size = int(floats / (max(1, len(dataset.calls)) * rows_per_profile))
     return max(64, min(size, 100_000))
-
-
-def _make_encoder(dataset: Dataset, config: RoundConfig) -> Encoder:
-    if config.backend == "auto":
-        corpus = [call.text for call in dataset.calls]
-        for profile in dataset.profiles:
-            corpus.extend(p.text for p in profile.publications)
-            corpus.extend([profile.summary, *profile.keywords])
-        encoder = get_encoder("auto", corpus=corpus)
-    else:
-        encoder = get_encoder(config.backend)
-    if config.cache_path is not None:
-        Path(config.cache_path).parent.mkdir(parents=True, exist_ok=True)
-        encoder = CachedEncoder(encoder, config.cache_path)
-    return encoder
 
 
 def _embed(
@@ -292,7 +277,7 @@ def run_round(
     weights = RelevanceWeights()
     size = chunk_size_for(dataset, config)
     n_chunks = math.ceil(len(dataset.profiles) / size) if dataset.profiles else 0
-    encoder = _make_encoder(dataset, config)
+    encoder = make_encoder(dataset, config.backend, config.cache_path)
     identity = {
         "inputs": dataset_hash(dataset),
         "config": config.fingerprint(),
