@@ -62,11 +62,20 @@ def round_command(
         int, typer.Option("--memory-mb", help="Memory budget of one scoring chunk.")
     ] = 512,
     time_limit: Annotated[
-        float,
-        typer.Option(
-            "--time-limit", help="Seconds for the joint MILP or the Lagrangian iterations."
-        ),
+        float, typer.Option("--time-limit", help="Seconds for the joint MILP.")
     ] = 300.0,
+    lagrangian_iterations: Annotated[
+        int,
+        typer.Option("--lagrangian-iterations", help="Price updates of the Lagrangian staffing."),
+    ] = 30,
+    lagrangian_time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--lagrangian-time-limit",
+            help="Stop the Lagrangian iterations after this many seconds (default: none, so "
+            "the teams do not depend on the machine's speed).",
+        ),
+    ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue from the checkpoints in --out.")
     ] = False,
@@ -96,6 +105,8 @@ def round_command(
             chunk_size=chunk_size,
             memory_mb=memory_mb,
             time_limit=time_limit,
+            lagrangian_iterations=lagrangian_iterations,
+            lagrangian_time_limit=lagrangian_time_limit,
         )
     except ValueError as error:
         raise UsageError(str(error)) from None

@@ -130,6 +130,7 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=None)
     parser.add_argument("--max-joint-variables", type=int, default=150_000)
     parser.add_argument("--time-limit", type=float, default=300.0)
+    parser.add_argument("--lagrangian-time-limit", type=float, default=None)
     parser.add_argument("--verbose", action="store_true", help="log each Lagrangian iteration")
     args = parser.parse_args()
     if args.verbose:
@@ -152,6 +153,7 @@ def main() -> None:
         max_joint_variables=args.max_joint_variables,
         chunk_size=args.chunk_size,
         time_limit=args.time_limit,
+        lagrangian_time_limit=args.lagrangian_time_limit,
     )
     captured: dict[str, Any] = {}
     if args.compare_staffing:

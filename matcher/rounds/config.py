@@ -48,11 +48,15 @@ class RoundConfig:
         (at least the team shortlist, 300). More are kept where the call's member threshold
         (a quantile of its whole pool) needs them, so the threshold is exact.
     time_limit : float
-        Seconds for the joint MILP, and for the Lagrangian iterations.
+        Seconds for the joint MILP.
     max_joint_variables : int
         Above this many variables the joint MILP is replaced by the Lagrangian staffing.
     lagrangian_iterations : int
-        Most price updates of the Lagrangian staffing.
+        Price updates of the Lagrangian staffing (fewer when its gap closes first).
+    lagrangian_time_limit : float, optional
+        Stop the Lagrangian iterations after this many seconds. ``None`` (the default):
+        only the iteration count stops them, so a round's teams do not depend on how fast
+        the machine is, and a resumed round equals an uninterrupted one.
     """
 
     backend: str = "auto"
@@ -69,6 +73,7 @@ class RoundConfig:
     time_limit: float = 300.0
     max_joint_variables: int = 150_000
     lagrangian_iterations: int = 30
+    lagrangian_time_limit: float | None = None
 
     def __post_init__(self) -> None:
         if self.top_k < 1:
@@ -79,6 +84,8 @@ class RoundConfig:
             )
         if self.lagrangian_iterations < 1:
             raise ValueError("lagrangian_iterations must be at least 1")
+        if self.lagrangian_time_limit is not None and self.lagrangian_time_limit <= 0:
+            raise ValueError("lagrangian_time_limit must be positive")
         if self.engine not in ("local", "dask"):
             raise ValueError(f"unknown engine {self.engine!r}; choose local or dask")
         if self.chunk_size is not None and self.chunk_size < 1:

@@ -108,7 +108,7 @@ def solve_lagrangian(
     *,
     iterations: int = 30,
     tolerance: float = 1e-3,
-    time_limit: float = 300.0,
+    time_limit: float | None = None,
     step_scale: float = 1.0,
     patience: int = 2,
 ) -> Staffing:
@@ -126,8 +126,9 @@ def solve_lagrangian(
         Most price updates.
     tolerance : float
         Stop once the relative gap to the bound is at most this.
-    time_limit : float
-        Stop starting new iterations after this many seconds.
+    time_limit : float, optional
+        Stop starting new iterations after this many seconds. ``None``: no limit, so the
+        answer is the same on every machine (a time limit makes it depend on speed).
     step_scale : float
         Initial factor of the Polyak step ``scale * (bound - best) / |subgradient|^2``.
     patience : int
@@ -197,7 +198,8 @@ def solve_lagrangian(
             gap,
             time.perf_counter() - started,
         )
-        if gap <= tolerance or time.perf_counter() - started > time_limit:
+        out_of_time = time_limit is not None and time.perf_counter() - started > time_limit
+        if gap <= tolerance or out_of_time:
             break
         subgradient = resources.capacity - resources.use(encoded, relaxed)
         # Only constraints that are violated or carry a price can move.

@@ -229,7 +229,7 @@ def staff(
             assembler,
             encoded,
             iterations=config.lagrangian_iterations,
-            time_limit=config.time_limit,
+            time_limit=config.lagrangian_time_limit,
         )
         staffing.notes[:0] = notes
         return staffing

@@ -208,3 +208,25 @@ def test_resume_refuses_other_inputs(demo: Dataset, vector_cache: str, tmp_path:
         run_round(
             demo, tmp_path, RoundConfig(backend="tfidf", chunk_size=100, top_k=3), resume=True
         )
+
+
+def test_lagrangian_round_is_reproducible_and_keeps_capacities(
+    demo: Dataset, vector_cache: str, tmp_path: Path
+) -> None:
+    # Iteration-bound (no time limit): two runs write the same teams, as a resume must.
+    tight = Dataset(
+        [p.model_copy(update={"capacity": 1}) for p in demo.profiles],
+        demo.calls,
+        demo.institutions,
+        [o.model_copy(update={"capacity": 2}) if o.status == "open" else o for o in demo.offices],
+    )
+    config = RoundConfig(
+        backend="tfidf", cache_path=vector_cache, staffing="lagrangian", lagrangian_iterations=8
+    )
+    first = run_round(tight, tmp_path / "a", config)
+    second = run_round(tight, tmp_path / "b", config)
+    assert second.gap == first.gap and second.objective == first.objective
+    assert first.staffing == "lagrangian" and first.gap is not None and first.gap >= 0
+    for name in ("teams.csv", "summary.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    _capacity_check(tmp_path / "a", tight)
