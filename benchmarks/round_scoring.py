@@ -19,21 +19,21 @@ from __future__ import annotations
 
 import argparse
 import resource
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._synthetic import evidence_floor, random_unit, synthetic_index, synthetic_profiles
 from embeddings import Calibration
 from matcher.evidence import EvidenceIndex
-from matcher.model import Profile, Publication
 from matcher.relevance import RelevanceScorer, RelevanceWeights
 from matcher.rounds.chunks import ChunkTask, Merger, SpecArrays, run_chunk
 from matcher.rounds.scoring import ProfileLayout, chunk_layout
-
-
-def _random_unit(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
-    vectors = rng.standard_normal((n, dim)).astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
 def main() -> None:
@@ -47,17 +47,9 @@ def main() -> None:
     parser.add_argument("--check", type=int, default=2000, help="profiles checked vs scorer")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    profiles = [
-        Profile(
-            id=f"p{i}",
-            name="x",
-            keywords=["k"],
-            publications=[Publication(title=f"t{i}-{j}") for j in range(int(rng.integers(1, 9)))],
-        )
-        for i in range(args.profiles)
-    ]
-    index = EvidenceIndex.build(profiles, lambda texts: _random_unit(rng, len(texts), args.dim))
-    calls = _random_unit(rng, args.calls, args.dim)
+    profiles = synthetic_profiles(rng, args.profiles)
+    index = synthetic_index(rng, profiles, args.dim)
+    calls = random_unit(rng, args.calls, args.dim)
     weights = RelevanceWeights()
     calibration = Calibration(unrelated=0.1, related=0.6)
     layout = ProfileLayout.of(index)
@@ -74,10 +66,7 @@ def main() -> None:
         return merger
 
     def floor() -> None:
-        starts = np.flatnonzero(np.r_[True, np.diff(index.owner) != 0])
-        similarities = calls @ index.vectors.T
-        best = np.maximum.reduceat(similarities, starts, axis=1)
-        np.argpartition(-best, args.top_k, axis=1)[:, : args.top_k]
+        evidence_floor(calls, index, args.top_k)
 
     profile_vectors = np.zeros((args.profiles, args.dim), dtype=np.float32)
     np.add.at(profile_vectors, index.owner, index.vectors)

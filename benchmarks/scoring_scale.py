@@ -12,18 +12,17 @@ parts, and the bookkeeping for explanations.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from matcher.evidence import EvidenceIndex
-from matcher.model import Profile, Publication
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._synthetic import evidence_floor, random_unit, synthetic_index, synthetic_profiles
 from matcher.relevance import RelevanceScorer, top_k_indices
-
-
-def _random_unit(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
-    vectors = rng.standard_normal((n, dim)).astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
 def main() -> None:
@@ -34,19 +33,11 @@ def main() -> None:
     parser.add_argument("--top-k", type=int, default=10)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    profiles = [
-        Profile(
-            id=f"p{i}",
-            name="x",
-            keywords=["k"],
-            publications=[Publication(title=f"t{i}-{j}") for j in range(int(rng.integers(1, 9)))],
-        )
-        for i in range(args.profiles)
-    ]
+    profiles = synthetic_profiles(rng, args.profiles)
     started = time.perf_counter()
-    index = EvidenceIndex.build(profiles, lambda texts: _random_unit(rng, len(texts), args.dim))
+    index = synthetic_index(rng, profiles, args.dim)
     build_seconds = time.perf_counter() - started
-    calls = _random_unit(rng, args.calls, args.dim)
+    calls = random_unit(rng, args.calls, args.dim)
 
     started = time.perf_counter()
     scores = RelevanceScorer().score_matrix(calls, index)
@@ -55,11 +46,7 @@ def main() -> None:
     ours = time.perf_counter() - started
 
     started = time.perf_counter()
-    starts = np.flatnonzero(np.r_[True, np.diff(index.owner) != 0])
-    similarities = calls @ index.vectors.T
-    best = np.maximum.reduceat(similarities, starts, axis=1)
-    for row in best:
-        np.argpartition(-row, args.top_k)[: args.top_k]
+    evidence_floor(calls, index, args.top_k)
     floor = time.perf_counter() - started
 
     print(f"{args.calls} calls x {args.profiles} profiles ({len(index.owner)} evidence rows)")

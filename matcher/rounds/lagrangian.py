@@ -34,13 +34,8 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.dataset import Dataset
-from matcher.rounds.staffing import (
-    Staffing,
-    restricted_problem,
-    staffing_bonus,
-    team_objectives,
-)
-from matcher.solvers import Selection, TeamProblem
+from matcher.rounds.staffing import Staffing, staff_in_order, staffing_bonus, team_objectives
+from matcher.solvers import Selection
 from matcher.teams import EncodedTeam, TeamAssembler
 
 log = logging.getLogger(__name__)
@@ -182,7 +177,10 @@ def solve_lagrangian(
             stalled += 1
             if stalled >= patience:  # the usual subgradient safeguard: halve the step
                 step_scale, stalled = step_scale / 2, 0
-        repaired = _repair(dataset, assembler, encoded, priced, priced_value)
+        # Repair: calls best priced value first, each on the capacity left, priced values.
+        order = sorted(priced_value, key=lambda c: (-priced_value[c], c))
+        prices_by_call = {c: priced[c].value for c in order}
+        repaired, _ = staff_in_order(dataset, assembler, encoded, order, "exact", prices_by_call)
         value = sum(team_objectives(encoded, repaired).values()) + bonus * len(repaired)
         if value > best_value:
             best, best_value = repaired, value
@@ -225,30 +223,3 @@ def solve_lagrangian(
             f"{best_value:.3f} of at most {bound:.3f} (bonus {bonus:.2f} per staffed call)"
         ],
     )
-
-
-def _repair(
-    dataset: Dataset,
-    assembler: TeamAssembler,
-    encoded: dict[str, EncodedTeam],
-    priced: dict[str, TeamProblem],
-    priced_value: dict[str, float],
-) -> dict[str, Selection]:
-    """A feasible round: calls best priced value first, each on the capacity left."""
-    profile_left = {p.id: p.capacity for p in dataset.profiles}
-    office_left = {o.id: o.capacity for o in dataset.offices if o.capacity is not None}
-    selections: dict[str, Selection] = {}
-    for call_id in sorted(priced_value, key=lambda c: (-priced_value[c], c)):
-        e = encoded[call_id]
-        problem = restricted_problem(e, dataset, profile_left, office_left)
-        problem = replace(problem, value=priced[call_id].value)
-        selection, _ = assembler.solve(problem, "exact")
-        if selection is None:
-            continue
-        selections[call_id] = selection
-        for i in selection.members:
-            profile_left[e.shortlist[i].profile.id] -= 1
-            office = e.offices[i]
-            if office is not None and office in office_left:
-                office_left[office] -= 1
-    return selections

@@ -17,8 +17,9 @@ objective range, so a call is left unstaffed only when staffing it would cost th
 calls more than a whole team is worth (in practice: when it cannot be staffed).
 
 The *greedy* staffing takes calls one by one (best stand-alone objective first) and solves
-each exactly on the capacity the calls before it left; it is the decomposition used when
-the joint MILP is too large, and the baseline the joint one is measured against.
+each exactly on the capacity the calls before it left (:func:`staff_in_order`); it is the
+baseline the joint staffing is measured against, and the repair step of the Lagrangian
+decomposition (:mod:`matcher.rounds.lagrangian`) used when the joint MILP is too large.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ def solve_alone(
     return selections, used
 
 
-def restricted_problem(
+def _restricted(
     e: EncodedTeam, dataset: Dataset, profile_left: dict[str, int], office_left: dict[str, int]
 ) -> TeamProblem:
     """The call's problem with only what the calls staffed before it left."""
@@ -197,13 +198,30 @@ def solve_greedy(
         alone, _ = solve_alone(assembler, encoded, solver)
     standalone = team_objectives(encoded, alone)
     order = sorted(alone, key=lambda c: (-standalone[c], c))
+    selections, solvers = staff_in_order(dataset, assembler, encoded, order, solver)
+    objective = sum(team_objectives(encoded, selections).values())
+    return Staffing("greedy", selections, solvers, {}, objective, time.perf_counter() - started)
+
+
+def staff_in_order(
+    dataset: Dataset,
+    assembler: TeamAssembler,
+    encoded: dict[str, EncodedTeam],
+    order: list[str],
+    solver: str,
+    values: dict[str, npt.NDArray[np.float64]] | None = None,
+) -> tuple[dict[str, Selection], dict[str, str]]:
+    """Calls in ``order``, each solved on the profile and office capacity the calls before it
+    left; ``values`` replaces a call's member values (e.g. priced ones) where given."""
     profile_left = {p.id: p.capacity for p in dataset.profiles}
     office_left = {o.id: o.capacity for o in dataset.offices if o.capacity is not None}
     selections: dict[str, Selection] = {}
     solvers: dict[str, str] = {}
     for call_id in order:
         e = encoded[call_id]
-        problem = restricted_problem(e, dataset, profile_left, office_left)
+        problem = _restricted(e, dataset, profile_left, office_left)
+        if values is not None and call_id in values:
+            problem = replace(problem, value=values[call_id])
         selection, name = assembler.solve(problem, solver)
         if selection is None:
             continue
@@ -213,8 +231,7 @@ def solve_greedy(
             office = e.offices[i]
             if office is not None and office in office_left:
                 office_left[office] -= 1
-    objective = sum(team_objectives(encoded, selections).values())
-    return Staffing("greedy", selections, solvers, {}, objective, time.perf_counter() - started)
+    return selections, solvers
 
 
 # -- all calls at once -----------------------------------------------------------------------
