@@ -83,7 +83,7 @@ class InstitutionSpec:
 
     ``topics`` maps a topic slug to a weight; ``region``/``region_ru`` are used in generated
     texts ("in Kuzbass", "... Кузбасса" in the genitive). ``source`` says where the name
-    comes from: ``world-universities`` (Hipo list, MIT) or ``curated`` (written here).
+    comes from: ``world-universities`` (Hipo list, MIT) or ``curated`` (written for the demo).
     """
 
     id: str
@@ -1088,6 +1088,7 @@ def write_validated(world: World, out_dir: Path) -> list[Path]:
 # README of the demo dataset (generated, so that its numbers always match the files)
 # =============================================================================================
 
+STYLE_ORDER = ("en", "mixed", "ru", "zh")
 ROUTE_ORDER = ("office_partner", "agreement", "collaboration", "office", None)
 ROUTE_LABELS = {
     "office_partner": "office partner",
@@ -1218,42 +1219,35 @@ def topic_label(slug: str) -> str:
     return TOPICS[slug].label
 
 
-def describe(world: World, seed: int) -> str:
-    """The README of the demo dataset."""
-    researchers = [p for p in world.profiles if p.kind == "researcher"]
-    countries = sorted(
-        Counter(p.country for p in world.profiles),
-        key=lambda c: (-sum(p.country == c for p in world.profiles), c),
-    )
-    profile_rows = []
-    for country in countries:
-        here = [p for p in researchers if p.country == country]
-        styles = Counter(publication_style(p) for p in here)
-        profile_rows.append(
-            (
-                country,
-                len(here),
-                sum(p.kind == "organization" and p.country == country for p in world.profiles),
-                styles["en"],
-                styles["mixed"],
-                styles["ru"],
-                styles["zh"],
-            )
-        )
-    inst_kinds = Counter((i.country, i.kind) for i in world.institutions)
-    inst_rows = [
-        (c, *(inst_kinds[(c, k)] for k in ("university", "research_centre", "company", "agency")))
-        for c in sorted(
-            {i.country for i in world.institutions},
-            key=lambda c: (-sum(i.country == c for i in world.institutions), c),
-        )
+def by_frequency(values: Iterable[str]) -> list[str]:
+    """Distinct values, the most frequent first, ties in alphabetical order."""
+    counts = Counter(values)
+    return sorted(counts, key=lambda value: (-counts[value], value))
+
+
+def institution_table(world: World) -> str:
+    kinds = ("university", "research_centre", "company", "agency")
+    counts = Counter((i.country, i.kind) for i in world.institutions)
+    rows = [
+        (country, *(counts[(country, kind)] for kind in kinds))
+        for country in by_frequency(i.country for i in world.institutions)
     ]
+    header = ("country", "universities", "research centres", "companies", "agencies")
+    return markdown_table(header, rows)
+
+
+def agreement_pairs(world: World) -> str:
+    """Agreements per pair of countries, e.g. "RU-CN: 5" (Russia named first)."""
     country_of = {i.id: i.country for i in world.institutions}
     pairs = Counter(
-        "-".join(sorted((country_of[a], country_of[b]), key=lambda c: (c != "RU", c)))
+        "-".join(sorted((country_of[a], country_of[b]), key=lambda c: (c != HOME_COUNTRY, c)))
         for a, b in AGREEMENTS
     )
-    office_rows = [
+    return ", ".join(f"{pair}: {n}" for pair, n in sorted(pairs.items()))
+
+
+def office_table(world: World) -> str:
+    rows = [
         (
             f"`{o.id}`",
             o.operator,
@@ -1264,162 +1258,104 @@ def describe(world: World, seed: int) -> str:
         )
         for o in world.offices
     ]
-    pubs = [pub for p in world.profiles for pub in p.publications]
-    pub_languages = Counter(text_language(pub.title) for pub in pubs)
-    joint = sum(1 for pub in pubs if pub.coauthors)
-    stages: Counter[str | None] = Counter(p.career_stage for p in researchers)
-    topics = Counter(t for p in world.profiles for t in (p.model_extra or {}).get("topics", []))
-    consortium = [i.name for i in world.institutions if CONSORTIUM in i.consortia]
-    no_route_foreign = sorted(
+    header = (
+        "office",
+        "operator",
+        "country",
+        "status",
+        "partner institutions",
+        "introductions per round",
+    )
+    return markdown_table(header, rows)
+
+
+def profile_table(world: World) -> str:
+    """Profiles per country, researchers by the language(s) of their publications."""
+    rows = []
+    for country in by_frequency(p.country or "" for p in world.profiles):
+        here = [p for p in world.profiles if p.country == country]
+        styles = Counter(publication_style(p) for p in here if p.kind == "researcher")
+        organisations = sum(p.kind == "organization" for p in here)
+        rows.append(
+            (country, sum(styles.values()), organisations, *(styles[s] for s in STYLE_ORDER))
+        )
+    header = (
+        "country",
+        "researchers",
+        "organisations",
+        "English only",
+        "English and Russian",
+        "Russian only",
+        "Chinese only",
+    )
+    return markdown_table(header, rows)
+
+
+def no_route_institutions(world: World) -> list[str]:
+    """Foreign institutions with neither an agreement nor an office partnership."""
+    partners = {i for o in world.offices for i in o.partner_institutions}
+    return sorted(
         i.id
         for i in world.institutions
-        if i.country != HOME_COUNTRY
-        and not i.agreements
-        and not any(i.id in o.partner_institutions for o in world.offices)
+        if i.country != HOME_COUNTRY and not i.agreements and i.id not in partners
     )
+
+
+def profile_topics(profile: Profile) -> list[str]:
+    topics: list[str] = (profile.model_extra or {}).get("topics", [])
+    return topics
+
+
+def readme_values(world: World, seed: int) -> dict[str, Any]:
+    """The numbers and tables that fill ``demo_world/dataset_readme.md``."""
+    researchers = [p for p in world.profiles if p.kind == "researcher"]
+    pubs = [pub for p in world.profiles for pub in p.publications]
+    languages = Counter(text_language(pub.title) for pub in pubs)
+    stages = Counter(p.career_stage for p in researchers)
+    topics = Counter(t for p in world.profiles for t in profile_topics(p))
+    consortium = [i.name for i in world.institutions if CONSORTIUM in i.consortia]
     titles = {pub.title for pub in pubs}
     csl_used = [paper["row"] for paper in CSL_PAPERS if paper["title"] in titles]
-    return reflow(f"""# Demo dataset: REC Kuzbass looks for partners
-
-Generated by `scripts/generate_demo_data.py`; do not edit by hand. Load it with `matcher.io`;
-`matcher.datasets.demo_paths()` gives the four paths.
-
-The world of the demo: the regional research and education centre **REC Kuzbass**
-({len(consortium)} members in the Kemerovo region: {", ".join(consortium)}) assembles research
-teams for grant calls. Foreign partners are reached through its representative offices in
-China and Mongolia (open) and Belarus (in negotiation), through the representative offices
-of Rossotrudnichestvo in Kazakhstan, Uzbekistan, Kyrgyzstan and Armenia, through cooperation
-agreements of the kind signed at the Russia-Kazakhstan rectors' forums, and through past joint
-work. Several Russian universities outside the consortium, and a few universities outside the
-CIS, are there for contrast.
-
-## Files
-
-| file | records | model |
-|---|---|---|
-| `institutions.jsonl` | {len(world.institutions)} | `matcher.model.Institution` |
-| `offices.jsonl` | {len(world.offices)} | `matcher.model.Office` |
-| `profiles.jsonl` | {len(world.profiles)} | `matcher.model.Profile` |
-| `calls.jsonl` | {len(world.calls)} | `matcher.model.Call` |
-
-One JSON object a line, UTF-8, written with `model_dump(mode="json", exclude_none=True)`.
-
-## Institutions
-
-{
-        markdown_table(
-            ("country", "universities", "research centres", "companies", "agencies"), inst_rows
-        )
+    return {
+        "n_consortium": len(consortium),
+        "consortium": ", ".join(consortium),
+        "n_institutions": len(world.institutions),
+        "n_offices": len(world.offices),
+        "n_profiles": len(world.profiles),
+        "n_calls": len(world.calls),
+        "institution_table": institution_table(world),
+        "agreement_pairs": agreement_pairs(world),
+        "no_route_foreign": ", ".join(no_route_institutions(world)),
+        "office_table": office_table(world),
+        "n_researchers": len(researchers),
+        "n_organisations": len(world.profiles) - len(researchers),
+        "profile_table": profile_table(world),
+        "n_publications": len(pubs),
+        "n_english": languages["en"],
+        "n_russian": languages["ru"],
+        "n_chinese": languages["zh"],
+        "n_no_abstract": sum(not pub.abstract for pub in pubs),
+        "n_no_year": sum(pub.year is None for pub in pubs),
+        "n_joint": sum(bool(pub.coauthors) for pub in pubs),
+        "career_stages": ", ".join(f"{s} {stages[s]}" for s in CAREER_STAGES),
+        "n_two_topics": sum(len(profile_topics(p)) > 1 for p in world.profiles),
+        "topic_counts": ", ".join(
+            f"{TOPICS[t].label} {topics[t]}" for t in sorted(topics, key=topic_label)
+        ),
+        "call_table": describe_calls(world),
+        "topic_slugs": ", ".join(sorted(TOPICS)),
+        "command": COMMAND,
+        "seed": seed,
+        "n_csl_used": len(csl_used),
+        "csl_rows": ", ".join(csl_used),
+        "n_csl": len(CSL_PAPERS),
     }
 
-Cooperation agreements (pairs, recorded on both institutions): {
-        ", ".join(f"{k}: {v}" for k, v in sorted(pairs.items()))
-    }. No Russian institution has an agreement
-with a Belarusian one. Foreign institutions with no agreement and no office partnership (only
-an office in their country, or nothing, leads to them): {", ".join(no_route_foreign)}.
 
-## Offices
-
-{
-        markdown_table(
-            (
-                "office",
-                "operator",
-                "country",
-                "status",
-                "partner institutions",
-                "introductions per round",
-            ),
-            office_rows,
-        )
-    }
-
-## Profiles
-
-{len(researchers)} researchers and {len(world.profiles) - len(researchers)} organisations
-(whose "publications" are past projects). Publication languages of researchers:
-
-{
-        markdown_table(
-            (
-                "country",
-                "researchers",
-                "organisations",
-                "English only",
-                "English and Russian",
-                "Russian only",
-                "Chinese only",
-            ),
-            profile_rows,
-        )
-    }
-
-- {len(pubs)} publications: {pub_languages["en"]} English, {pub_languages["ru"]} Russian,
-  {pub_languages["zh"]} Chinese; {sum(1 for pub in pubs if not pub.abstract)} without an
-  abstract, {sum(1 for pub in pubs if pub.year is None)} without a year. {joint} publication
-  entries are joint work (the same title on every coauthor's profile, each listing the others
-  in `coauthors`); `collaborators` repeats an id once per joint work, including a few joint
-  projects without a publication.
-- Career stages: {", ".join(f"{s} {stages[s]}" for s in CAREER_STAGES)}. Capacity 1-3 teams
-  per round.
-- Topics (profiles per topic, {
-        sum(len((p.model_extra or {}).get("topics", [])) > 1 for p in world.profiles)
-    } profiles have two):
-  {", ".join(f"{TOPICS[t].label} {topics[t]}" for t in sorted(topics, key=topic_label))}.
-
-## Calls
-
-{describe_calls(world)}
-
-Every call can be staffed by profiles on its topic that are reached from Russia through an
-office partner, an agreement or past collaboration (checked by the generator), except
-`c-ru-by-materials`: Belarus is reachable only once the negotiating office `off-kuzbass-by`
-opens, so the call is the demo's "what if" question. Calls marked "REC Kuzbass members" carry
-`consortium: "REC Kuzbass"`: only consortium members may apply (not a rule the engine enforces).
-
-## Extra fields
-
-Besides the interchange fields (see the project's DESIGN.md), records carry:
-
-- institutions: `city`; `domain` (web domain, from world-universities where listed); `source`
-  (`world-universities` when the name is from that list, `curated` otherwise); `aliases` (other
-  names, including the world-universities spelling where the current official name differs).
-- offices: `city`.
-- profiles and calls: `topics`, the demo's ground-truth topic labels
-  ({", ".join(sorted(TOPICS))}); a profile is relevant to a call when they share a topic. For
-  evaluation only: matchers must not use them.
-- calls: `consortium` (see above).
-
-## How it was generated
-
-```
-{COMMAND}
-```
-
-`random.Random({seed})` drives every choice, so the same seed gives byte-identical files
-(a test checks this). Every record is validated by the pydantic models before it is written.
-English texts are assembled from topic vocabularies and sentence templates, Russian texts
-from whole Russian sentences per topic; each researcher works on a few objects and methods of
-one or two topics, so that relevance ranking is meaningful.
-
-## Sources and attribution
-
-- Institution names and web domains: the Hipo university-domains list
-  (`world_universities_and_domains.json`, MIT licence), for the institutions with
-  `source: world-universities`. The Kemerovo Institute of Food Science and Technology has
-  been part of Kemerovo State University since 2019; the demo keeps it separate.
-- The Chinese titles, abstracts and keywords of {len(csl_used)} publications are real papers
-  from the CSL benchmark (Li et al., "CSL: A Large-scale Chinese Scientific Literature
-  Dataset", COLING 2022; Apache-2.0), rows {", ".join(csl_used)} of `csl_papers_devtest.tsv`
-  (the generator embeds {len(CSL_PAPERS)} such rows and uses them as needed). They are
-  attributed to invented researchers. The other Chinese texts were written for the demo.
-- The setting follows public news items on REC Kuzbass, the Russia-Kazakhstan rectors' forum,
-  the CICED centre and Rossotrudnichestvo.
-- Everything else is invented: people, names, e-mail addresses (on real institutions'
-  domains), phone numbers (all `555-xxxx`), publications, agreements, office partner lists,
-  capacities and calls. The company "Sibmine Digital LLC" is fictional. Do not contact anyone
-  from this data.
-""")
+def describe(world: World, seed: int) -> str:
+    """The README of the demo dataset: its template filled in and re-wrapped."""
+    template = (DATA_DIR / "dataset_readme.md").read_text(encoding="utf-8")
+    return reflow(template.format_map(readme_values(world, seed)))
 
 
 # =============================================================================================

@@ -1,8 +1,11 @@
 """The bundled demo dataset and the small test fixture: they parse, they hang together, every
-call can be staffed through the routes of the data, and the generator is deterministic."""
+call can be staffed through the routes of the data, and the generator is deterministic,
+reproduces the committed files byte for byte from its data files, and has what it writes
+checked by the public loader."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import re
@@ -17,11 +20,13 @@ import pytest
 from pydantic import BaseModel
 
 from matcher.datasets import DEMO_DIR, demo_paths
+from matcher.errors import InputError
 from matcher.model import Call, Institution, Office, Profile
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_DIR = ROOT / "tests" / "fixtures" / "small"
 SCRIPT = ROOT / "scripts" / "generate_demo_data.py"
+WORLD_TABLES = ROOT / "scripts" / "demo_world"
 MODELS: dict[str, type[BaseModel]] = {
     "institutions": Institution,
     "offices": Office,
@@ -488,3 +493,34 @@ def test_generator_depends_on_its_seed_only(tmp_path: Path) -> None:
     default = [script.to_json_line(p) for p in script.generate().profiles]
     assert first == again
     assert first != default
+
+
+def test_world_tables_are_readable_utf8_json() -> None:
+    """Hand-editable: real Cyrillic and Chinese text, never ``\\u`` escapes."""
+    texts = {path.name: path.read_text(encoding="utf-8") for path in WORLD_TABLES.glob("*.json")}
+    assert {"institutions.json", "topics.json", "calls.json", "small_fixture.json"} <= set(texts)
+    for name, text in texts.items():
+        assert isinstance(json.loads(text), dict), name
+        assert "\\u" not in text, name
+    assert CYRILLIC.search(texts["topics.json"]) and HAN.search(texts["chinese_papers.json"])
+
+
+def test_a_broken_reference_is_reported_by_the_loader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A generator bug surfaces as the loader's located error, and nothing is written."""
+    script = load_script()
+    world = script.small_fixture()
+    first = world.profiles[0].model_copy(update={"collaborators": ["s-nobody"]})
+    broken = dataclasses.replace(world, profiles=[first, *world.profiles[1:]])
+    with pytest.raises(InputError) as raised:
+        script.write_validated(broken, tmp_path / "direct")
+    assert (Path(raised.value.path or "").name, raised.value.line) == ("profiles.jsonl", 1)
+    assert raised.value.field == "collaborators.0" and "s-nobody" in raised.value.reason
+    assert not list((tmp_path / "direct").iterdir())
+
+    monkeypatch.setattr(script, "generate", lambda seed: broken)
+    out = tmp_path / "demo"
+    assert script.main(["--out", str(out), "--skip-fixture", "--quiet"]) == 1
+    assert "profiles.jsonl:1: field 'collaborators.0'" in capsys.readouterr().err
+    assert not list(out.iterdir())
