@@ -72,6 +72,13 @@ def read_table(name: str) -> dict[str, Any]:
     return table
 
 
+def as_tuples(fields: dict[str, Any]) -> dict[str, Any]:
+    """Lists of a JSON object as tuples: the frozen dataclasses hold immutable tables."""
+    return {
+        key: tuple(value) if isinstance(value, list) else value for key, value in fields.items()
+    }
+
+
 # =============================================================================================
 # Institutions
 # =============================================================================================
@@ -106,9 +113,7 @@ def load_institutions() -> tuple[InstitutionSpec, ...]:
     """The institutions of ``institutions.json``, its groups flattened in file order."""
     groups = read_table("institutions")["groups"]
     return tuple(
-        InstitutionSpec(**{**spec, "aliases": tuple(spec.get("aliases", ()))})
-        for group in groups
-        for spec in group["institutions"]
+        InstitutionSpec(**as_tuples(spec)) for group in groups for spec in group["institutions"]
     )
 
 
@@ -195,11 +200,8 @@ class Topic:
 
 def load_topics() -> dict[str, Topic]:
     """The topics of ``topics.json`` by slug, in file order (lists become tuples)."""
-    topics = read_table("topics")["topics"]
-    return {
-        slug: Topic(slug=slug, **{k: v if isinstance(v, str) else tuple(v) for k, v in t.items()})
-        for slug, t in topics.items()
-    }
+    topics: dict[str, dict[str, Any]] = read_table("topics")["topics"]
+    return {slug: Topic(slug=slug, **as_tuples(fields)) for slug, fields in topics.items()}
 
 
 TOPICS = load_topics()
@@ -1227,7 +1229,7 @@ def by_frequency(values: Iterable[str]) -> list[str]:
 
 def institution_table(world: World) -> str:
     kinds = ("university", "research_centre", "company", "agency")
-    counts = Counter((i.country, i.kind) for i in world.institutions)
+    counts: Counter[tuple[str, str]] = Counter((i.country, i.kind) for i in world.institutions)
     rows = [
         (country, *(counts[(country, kind)] for kind in kinds))
         for country in by_frequency(i.country for i in world.institutions)
@@ -1311,7 +1313,7 @@ def readme_values(world: World, seed: int) -> dict[str, Any]:
     researchers = [p for p in world.profiles if p.kind == "researcher"]
     pubs = [pub for p in world.profiles for pub in p.publications]
     languages = Counter(text_language(pub.title) for pub in pubs)
-    stages = Counter(p.career_stage for p in researchers)
+    stages: Counter[str | None] = Counter(p.career_stage for p in researchers)
     topics = Counter(t for p in world.profiles for t in profile_topics(p))
     consortium = [i.name for i in world.institutions if CONSORTIUM in i.consortia]
     titles = {pub.title for pub in pubs}
