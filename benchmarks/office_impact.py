@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from api.settings import vector_cache_path
+from embeddings.locations import vector_cache_path
 from matcher import Matcher, load_demo
 from matcher.whatif import office_impact
 

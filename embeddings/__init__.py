@@ -8,24 +8,61 @@ more languages, slower), ``"tfidf"`` (lexical, no model), and ``"auto"``, which 
 This package imports nothing else of grantmatch.
 """
 
-from embeddings.auto import DegradedBackendWarning, choose_backend
-from embeddings.base import Encoder, Matrix, MissingBackendError, TextKind, l2_normalize
-from embeddings.batching import BatchedEncoder
-from embeddings.cached_encoder import CachedEncoder, CacheStats, text_key
-from embeddings.calibration import Calibration
-from embeddings.e5 import E5Encoder
-from embeddings.languages import detect_language, detect_languages, is_english_only
-from embeddings.registry import (
-    DEFAULT_BACKEND,
-    available_backends,
-    describe_backends,
-    get_encoder,
-    installed_backends,
-)
-from embeddings.sentence_transformer import MiniLMEncoder
-from embeddings.tfidf import TfidfEncoder
-from embeddings.use import USEEncoder
-from embeddings.vector_cache import CacheCorruptionWarning, VectorCache
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from embeddings.auto import DegradedBackendWarning, choose_backend
+    from embeddings.base import Encoder, Matrix, MissingBackendError, TextKind, l2_normalize
+    from embeddings.batching import BatchedEncoder
+    from embeddings.cached_encoder import CachedEncoder, CacheStats, text_key
+    from embeddings.calibration import Calibration
+    from embeddings.e5 import E5Encoder
+    from embeddings.languages import detect_language, detect_languages, is_english_only
+    from embeddings.registry import (
+        DEFAULT_BACKEND,
+        available_backends,
+        describe_backends,
+        get_encoder,
+        installed_backends,
+    )
+    from embeddings.sentence_transformer import MiniLMEncoder
+    from embeddings.tfidf import TfidfEncoder
+    from embeddings.use import USEEncoder
+    from embeddings.vector_cache import CacheCorruptionWarning, VectorCache
+
+# Where each public name lives. Imported on first use (PEP 562): `import embeddings`
+# stays cheap, so the command line starts at once and pays only for what it uses.
+_EXPORTS = {
+    "DegradedBackendWarning": "embeddings.auto",
+    "choose_backend": "embeddings.auto",
+    "Encoder": "embeddings.base",
+    "Matrix": "embeddings.base",
+    "MissingBackendError": "embeddings.base",
+    "TextKind": "embeddings.base",
+    "l2_normalize": "embeddings.base",
+    "BatchedEncoder": "embeddings.batching",
+    "CachedEncoder": "embeddings.cached_encoder",
+    "CacheStats": "embeddings.cached_encoder",
+    "text_key": "embeddings.cached_encoder",
+    "Calibration": "embeddings.calibration",
+    "E5Encoder": "embeddings.e5",
+    "detect_language": "embeddings.languages",
+    "detect_languages": "embeddings.languages",
+    "is_english_only": "embeddings.languages",
+    "DEFAULT_BACKEND": "embeddings.registry",
+    "available_backends": "embeddings.registry",
+    "describe_backends": "embeddings.registry",
+    "get_encoder": "embeddings.registry",
+    "installed_backends": "embeddings.registry",
+    "MiniLMEncoder": "embeddings.sentence_transformer",
+    "TfidfEncoder": "embeddings.tfidf",
+    "USEEncoder": "embeddings.use",
+    "CacheCorruptionWarning": "embeddings.vector_cache",
+    "VectorCache": "embeddings.vector_cache",
+}
 
 __all__ = [
     "DEFAULT_BACKEND",
@@ -55,3 +92,16 @@ __all__ = [
     "l2_normalize",
     "text_key",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -6,34 +6,78 @@ No HTTP and no model loading happen here beyond asking :mod:`embeddings` for an 
 >>> matcher = Matcher().fit(load_demo())     # doctest: +SKIP
 """
 
-from matcher.dataset import Dataset
-from matcher.datasets import demo_paths, load_demo
-from matcher.engine import Matcher, RankedProfile
-from matcher.errors import GrantmatchError, InputError, UnknownIdError
-from matcher.io import (
-    load_dataset,
-    read_calls,
-    read_institutions,
-    read_offices,
-    read_profiles,
-    write_jsonl,
-)
-from matcher.model import (
-    Call,
-    CallRules,
-    Contact,
-    Institution,
-    Office,
-    Profile,
-    Publication,
-    Route,
-    Team,
-    TeamMember,
-)
-from matcher.partners import PartnerSuggestion, PartnerWeights
-from matcher.relevance import Explanation, RelevanceWeights
-from matcher.routes import RouteCosts
-from matcher.teams import TeamObjective, TeamResult
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from matcher.dataset import Dataset
+    from matcher.datasets import demo_paths, load_demo
+    from matcher.engine import Matcher, RankedProfile
+    from matcher.errors import GrantmatchError, InputError, UnknownIdError
+    from matcher.io import (
+        load_dataset,
+        read_calls,
+        read_institutions,
+        read_offices,
+        read_profiles,
+        write_jsonl,
+    )
+    from matcher.model import (
+        Call,
+        CallRules,
+        Contact,
+        Institution,
+        Office,
+        Profile,
+        Publication,
+        Route,
+        Team,
+        TeamMember,
+    )
+    from matcher.partners import PartnerSuggestion, PartnerWeights
+    from matcher.relevance import Explanation, RelevanceWeights
+    from matcher.routes import RouteCosts
+    from matcher.teams import TeamObjective, TeamResult
+
+# Where each public name lives. Imported on first use (PEP 562): `import matcher`
+# stays cheap, so the command line starts at once and pays only for what it uses.
+_EXPORTS = {
+    "Dataset": "matcher.dataset",
+    "demo_paths": "matcher.datasets",
+    "load_demo": "matcher.datasets",
+    "Matcher": "matcher.engine",
+    "RankedProfile": "matcher.engine",
+    "GrantmatchError": "matcher.errors",
+    "InputError": "matcher.errors",
+    "UnknownIdError": "matcher.errors",
+    "load_dataset": "matcher.io",
+    "read_calls": "matcher.io",
+    "read_institutions": "matcher.io",
+    "read_offices": "matcher.io",
+    "read_profiles": "matcher.io",
+    "write_jsonl": "matcher.io",
+    "Call": "matcher.model",
+    "CallRules": "matcher.model",
+    "Contact": "matcher.model",
+    "Institution": "matcher.model",
+    "Office": "matcher.model",
+    "Profile": "matcher.model",
+    "Publication": "matcher.model",
+    "Route": "matcher.model",
+    "Team": "matcher.model",
+    "TeamMember": "matcher.model",
+    "PartnerSuggestion": "matcher.partners",
+    "PartnerWeights": "matcher.partners",
+    "Explanation": "matcher.relevance",
+    "RelevanceWeights": "matcher.relevance",
+    "RouteCosts": "matcher.routes",
+    "TeamObjective": "matcher.teams",
+    "TeamResult": "matcher.teams",
+}
 
 __all__ = [
     "Call",
@@ -59,6 +103,7 @@ __all__ = [
     "TeamObjective",
     "TeamResult",
     "UnknownIdError",
+    "__version__",
     "demo_paths",
     "load_dataset",
     "load_demo",
@@ -68,3 +113,16 @@ __all__ = [
     "read_profiles",
     "write_jsonl",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from embeddings import DEFAULT_BACKEND, Encoder
+from embeddings.locations import DEFAULT_CACHE
 from matcher.coverage import CallPart, call_parts, coverage_matrix
 from matcher.dataset import Dataset, with_agreements
 from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique, encode_as, make_encoder
@@ -48,9 +49,11 @@ class Matcher:
         An embedding backend name (see :func:`embeddings.available_backends`; ``"auto"``,
         the default, takes the English model for an all-English dataset and a multilingual
         one otherwise) or an encoder instance.
-    cache_path : path, optional
+    cache_path : path, "auto" or None
         SQLite file of the persistent vector cache: re-fitting after a small change
-        embeds only the texts that changed. No cache when ``None``.
+        embeds only the texts that changed. ``"auto"`` (the default) is the cache the CLI
+        and the service use (``$GRANTMATCH_HOME/cache/vectors.sqlite``, or
+        ``GRANTMATCH_CACHE``; see :mod:`embeddings.locations`); ``None``: no cache.
     relevance : RelevanceWeights, optional
         How the parts of relevance are blended.
     team_objective : TeamObjective, optional
@@ -75,7 +78,7 @@ class Matcher:
         self,
         encoder: str | Encoder = DEFAULT_BACKEND,
         *,
-        cache_path: str | Path | None = None,
+        cache_path: str | Path | None = DEFAULT_CACHE,
         relevance: RelevanceWeights | None = None,
         team_objective: TeamObjective | None = None,
         partner_weights: PartnerWeights | None = None,

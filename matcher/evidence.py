@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings import CachedEncoder, Encoder, TextKind, get_encoder
+from embeddings.locations import resolve_cache_path
 from matcher.dataset import Dataset
 from matcher.model import Profile
 
@@ -153,7 +154,8 @@ def make_encoder(
     dataset: Dataset, backend: str | Encoder, cache_path: str | Path | None = None
 ) -> Encoder:
     """The encoder for ``dataset``: ``backend`` by name (``auto`` looks at the dataset's
-    texts to choose) or as given, behind the vector cache at ``cache_path`` if any."""
+    texts to choose) or as given, behind the vector cache at ``cache_path`` if any
+    (``"auto"``: the default location, see :func:`embeddings.locations.resolve_cache_path`)."""
     if not isinstance(backend, str):
         encoder = backend
     elif backend == "auto":
@@ -164,7 +166,8 @@ def make_encoder(
         encoder = get_encoder("auto", corpus=corpus)
     else:
         encoder = get_encoder(backend)
-    if cache_path is not None:
-        Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
-        encoder = CachedEncoder(encoder, str(cache_path))
+    cache_file = resolve_cache_path(cache_path)
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        encoder = CachedEncoder(encoder, str(cache_file))
     return encoder

@@ -8,7 +8,7 @@ Every part it stands in for is also tested with the real default model (tests ma
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -45,9 +45,13 @@ def keyword_encoder() -> KeywordEncoder:
     return KeywordEncoder()
 
 
-@pytest.fixture(autouse=True)
-def _isolated_data_dir(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Keep the tests' vector cache out of the user's home (one cache for the session)."""
-    monkeypatch.setenv("GRANTMATCH_HOME", str(tmp_path_factory.getbasetemp() / "grantmatch-home"))
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the tests' vector cache and store out of the user's home (one for the session).
+
+    Session-scoped so that it is in place before any module- or session-scoped fixture
+    fits a matcher (whose default vector cache lives under ``GRANTMATCH_HOME``).
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRANTMATCH_HOME", str(tmp_path_factory.getbasetemp() / "grantmatch-home"))
+        yield

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from matcher import Matcher, load_dataset
 from matcher.errors import UnknownIdError
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, KeywordEncoder
 
 SMALL = FIXTURES / "small"
 pytestmark = pytest.mark.model
@@ -91,7 +93,7 @@ def test_fit_embeds_each_distinct_text_once(matcher: Matcher) -> None:
 
     counting = Counting.__new__(Counting)
     counting.__dict__.update(inner.__dict__)
-    Matcher(counting).fit(matcher.dataset_)
+    Matcher(counting, cache_path=None).fit(matcher.dataset_)
     publications = [p.text for profile in matcher.dataset_.profiles for p in profile.publications]
     assert len(set(publications)) < len(publications)  # the fixture shares joint papers
     assert len(seen) == len(set(seen))
@@ -158,3 +160,30 @@ def test_team_alternatives_and_coverage_on_real_text(matcher: Matcher) -> None:
     assert "coverage" in result.team.parts
     assert any(note.startswith("covers ") for note in result.team.notes)
     assert any(member.covers for member in result.team.members)
+
+
+def test_the_python_api_caches_vectors_where_the_cli_does(
+    keyword_encoder: KeywordEncoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Matcher()`` uses the default vector cache, so a second fit embeds nothing again."""
+    monkeypatch.setenv("GRANTMATCH_HOME", str(tmp_path))
+    monkeypatch.delenv("GRANTMATCH_CACHE", raising=False)
+    dataset = load_dataset(SMALL / "profiles.jsonl", SMALL / "calls.jsonl")
+    Matcher(keyword_encoder).fit(dataset)
+    assert (tmp_path / "cache" / "vectors.sqlite").is_file()
+    embedded_first = sum(len(batch) for batch in keyword_encoder.calls)
+    assert embedded_first > 0
+    keyword_encoder.calls.clear()
+    Matcher(keyword_encoder).fit(dataset)
+    assert sum(len(batch) for batch in keyword_encoder.calls) == 0
+
+
+def test_no_cache_when_asked(
+    keyword_encoder: KeywordEncoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRANTMATCH_HOME", str(tmp_path))
+    dataset = load_dataset(SMALL / "profiles.jsonl", SMALL / "calls.jsonl")
+    Matcher(keyword_encoder, cache_path=None).fit(dataset)
+    monkeypatch.setenv("GRANTMATCH_CACHE", "off")
+    Matcher(keyword_encoder).fit(dataset)
+    assert not (tmp_path / "cache").exists()

@@ -1,0 +1,154 @@
+"""``grantmatch round``: score and staff a whole grant round (see :mod:`matcher.rounds`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.common import (
+    DEFAULT_BACKEND,
+    BackendOpt,
+    CallsOpt,
+    DataOpt,
+    InstitutionsOpt,
+    OfficesOpt,
+    ProfilesOpt,
+    QuietOpt,
+    UsageError,
+    load_data,
+)
+
+_STAGES = {
+    "embed": "embedding texts",
+    "score": "scoring chunks",
+    "staff": "staffing calls",
+    "write": "writing outputs",
+}
+
+
+def round_(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    profiles: ProfilesOpt = None,
+    calls: CallsOpt = None,
+    institutions: InstitutionsOpt = None,
+    offices: OfficesOpt = None,
+    data: DataOpt = None,
+    top_k: Annotated[int, typer.Option("--top-k", help="Profiles per call in scores.")] = 10,
+    staffing: Annotated[
+        str,
+        typer.Option(
+            "--staffing",
+            help="joint (one MILP under the capacities; a Lagrangian decomposition with a "
+            "measured gap when the MILP is too large), lagrangian, greedy (calls one by one), "
+            "or independent (capacities ignored; a baseline).",
+        ),
+    ] = "joint",
+    solver: Annotated[
+        str, typer.Option("--solver", help="Per-call solver: exact or fast.")
+    ] = "exact",
+    engine: Annotated[str, typer.Option("--engine", help="local or dask.")] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster)."),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="LocalCluster workers.")] = 2,
+    chunk_size: Annotated[
+        int | None, typer.Option("--chunk-size", help="Profiles per scoring chunk.")
+    ] = None,
+    memory_mb: Annotated[
+        int, typer.Option("--memory-mb", help="Memory budget of one scoring chunk.")
+    ] = 512,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Seconds for the joint MILP.")
+    ] = 300.0,
+    lagrangian_iterations: Annotated[
+        int,
+        typer.Option("--lagrangian-iterations", help="Price updates of the Lagrangian staffing."),
+    ] = 30,
+    lagrangian_time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--lagrangian-time-limit",
+            help="Stop the Lagrangian iterations after this many seconds (default: none, so "
+            "the teams do not depend on the machine's speed).",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue from the checkpoints in --out.")
+    ] = False,
+    backend: BackendOpt = DEFAULT_BACKEND,
+    quiet: QuietOpt = False,
+) -> None:
+    """Score every call of a round and staff them all under the capacities.
+
+    Writes scores.csv/.parquet, teams.csv/.parquet, summary.json and report.html to --out.
+    """
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    from api.cli import render
+    from embeddings.locations import vector_cache_path
+    from matcher.rounds import RoundConfig, run_round
+
+    if engine != "dask" and scheduler is not None:
+        raise UsageError("--scheduler needs --engine dask")
+    if solver not in ("exact", "fast"):
+        raise UsageError(f"--solver {solver!r}: choose exact or fast")
+    try:
+        config = RoundConfig(
+            backend=backend,
+            cache_path=None if (cache := vector_cache_path()) is None else str(cache),
+            top_k=top_k,
+            staffing=staffing,  # type: ignore[arg-type]  # checked by RoundConfig
+            solver=solver,
+            engine=engine,  # type: ignore[arg-type]
+            scheduler=scheduler,
+            dask_workers=workers,
+            chunk_size=chunk_size,
+            memory_mb=memory_mb,
+            time_limit=time_limit,
+            lagrangian_iterations=lagrangian_iterations,
+            lagrangian_time_limit=lagrangian_time_limit,
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    dataset = load_data(data, profiles, calls, institutions, offices)
+    console = render.make_console(stderr=True)
+    with Progress(
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, fraction: float) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(_STAGES.get(stage, stage), total=1.0)
+            bars.update(tasks[stage], completed=fraction)
+
+        try:
+            summary = run_round(dataset, out, config, resume=resume, progress=progress)
+        except KeyboardInterrupt:
+            bars.stop()
+            console.print(f"interrupted; continue with: grantmatch round ... --out {out} --resume")
+            raise
+    if not quiet:
+        console.print(
+            f"{summary.staffed} of {summary.calls} calls staffed ({summary.staffing}); "
+            f"objective {summary.objective:.3f}; "
+            + (
+                f"{summary.resumed_chunks} of {summary.chunks} chunks from checkpoints; "
+                if resume
+                else ""
+            )
+            + f"outputs in {out}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``round`` to ``app``."""
+    app.command("round")(round_)

@@ -1,0 +1,76 @@
+"""The FastAPI application: ``create_app(settings)``.
+
+Start it with ``grantmatch serve``; the OpenAPI documentation is at ``/docs``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.http.errors import install_handlers
+from api.http.middleware import RequestLimits
+from api.http.routes import (
+    audit,
+    calls,
+    institutions,
+    introductions,
+    jobs,
+    keys,
+    meta,
+    offices,
+    profiles,
+)
+from api.http.service import Service
+from api.http.settings import Settings
+from api.http.store.db import Database
+from matcher import __version__
+
+DESCRIPTION = """
+Grant-call and research-team matchmaking over HTTP: profiles, institutions, foreign offices
+and calls in a database; the best candidates for a call with their evidence; teams that meet
+a call's rules with the route to each member; partners; what-if an office opened; grant
+rounds as background jobs; introductions brokered by the offices.
+
+Send an API key in the `X-API-Key` header. Roles: `admin`, `coordinator`, `office_staff`
+(bound to an office), `researcher` (bound to a profile).
+"""
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """The application, with its store migrated and (on startup) its job worker running.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Default: read from the environment.
+    database : Database, optional
+        Default: opened from ``settings.resolved_database_url()``.
+    """
+    settings = settings or Settings()
+    service = Service(settings, database)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        service.start()
+        try:
+            yield
+        finally:
+            service.stop()
+
+    app = FastAPI(
+        title="grantmatch",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
+    install_handlers(app)
+    for module in (meta, profiles, institutions, offices, calls, introductions, jobs, keys, audit):
+        app.include_router(module.router)
+    logging.getLogger("grantmatch.api").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,75 @@
+"""Dependencies of the routes (``Annotated`` aliases, as in FastAPI's full-stack template)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Query, Request, Security
+from fastapi.security import APIKeyHeader
+
+from api.http.auth import Principal
+from api.http.errors import ApiError, forbidden
+from api.http.schemas.errors import Problem
+from api.http.service import Service
+from matcher.model import CountryCode
+
+_api_key = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="An API key (see README, Roles)."
+)
+
+
+def get_service(request: Request) -> Service:
+    """The service the app was created with."""
+    service: Service = request.app.state.service
+    return service
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+def get_principal(service: ServiceDep, key: Annotated[str | None, Security(_api_key)]) -> Principal:
+    """The caller, from the ``X-API-Key`` header (401 when missing or unknown)."""
+    if not key:
+        raise ApiError(
+            401,
+            "missing API key: send it in the X-API-Key header",
+            [Problem(field="header.X-API-Key", reason="missing")],
+        )
+    principal = service.principal(key)
+    if principal is None:
+        raise ApiError(
+            401,
+            "unknown or revoked API key",
+            [Problem(field="header.X-API-Key", reason="unknown or revoked")],
+        )
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(*roles: str) -> Callable[[Principal], Principal]:
+    """A dependency admitting only ``roles`` (403 for the others)."""
+
+    def check(principal: PrincipalDep) -> Principal:
+        if principal.role not in roles:
+            raise forbidden(
+                f"the {principal.role} role may not do this (needs {' or '.join(roles)})"
+            )
+        return principal
+
+    return check
+
+
+AdminDep = Annotated[Principal, Depends(require("admin"))]
+EditorDep = Annotated[Principal, Depends(require("admin", "coordinator"))]
+
+OffsetQuery = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
+LimitQuery = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
+CountryQuery = Annotated[CountryCode | None, Query(description="ISO 3166-1 alpha-2 country code.")]
+KeywordQuery = Annotated[
+    str | None,
+    Query(max_length=200, description="Case-insensitive part of the name or a keyword."),
+]
+KindQuery = Annotated[str | None, Query(max_length=32, description="Kind (office: status).")]

@@ -1,0 +1,140 @@
+"""Errors the service answers with a 4xx and a body that says what is wrong.
+
+Every handler here answers with :class:`api.http.schemas.errors.ErrorBody`: a summary and the
+problems, each with its field, value and reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.http.schemas.errors import ErrorBody, Problem
+from matcher.errors import InputError, UnknownIdError
+
+log = logging.getLogger("grantmatch.api")
+
+
+class ApiError(Exception):
+    """An answer other than success: a status code, a summary and the problems.
+
+    Parameters
+    ----------
+    status : int
+        The HTTP status (4xx).
+    detail : str
+        A one-line summary.
+    problems : list of Problem, optional
+        The field, value and reason of each problem.
+    """
+
+    def __init__(self, status: int, detail: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.problems = problems or []
+
+
+def not_found(kind: str, identifier: str, field: str = "path.id") -> ApiError:
+    """404 for an unknown id."""
+    return ApiError(
+        404,
+        f"no {kind} with id {identifier!r}",
+        [Problem(field=field, value=identifier, reason=f"no {kind} with this id")],
+    )
+
+
+def forbidden(reason: str) -> ApiError:
+    """403 with the reason."""
+    return ApiError(403, reason, [Problem(field="header.X-API-Key", reason=reason)])
+
+
+def _shown(value: Any) -> Any:
+    """A JSON-safe, bounded copy of an offending value for the error body."""
+    try:
+        encoded = jsonable_encoder(value)
+    except Exception:  # an exotic input value must not turn a 422 into a 500
+        encoded = repr(value)
+    text = repr(encoded)
+    if len(text) > 300:
+        return text[:300] + "…"
+    return encoded
+
+
+def validation_problems(errors: Any, prefix: str = "") -> list[Problem]:
+    """Problems from pydantic's error list (``loc`` joined into a dotted field)."""
+    problems = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        field = ".".join([prefix, *loc] if prefix else loc) or None
+        reason = str(error.get("msg", "invalid value"))
+        problems.append(Problem(field=field, value=_shown(error.get("input")), reason=reason))
+    return problems
+
+
+def input_error_problem(error: InputError, source: str = "body") -> Problem:
+    """A problem from the loaders' :class:`InputError` (line, field, reason)."""
+    return Problem(field=error.field, line=error.line, reason=error.reason, value=None)
+
+
+def input_error_detail(error: InputError, source: str = "body") -> str:
+    """The loaders' one-line message, naming ``source`` instead of a temporary file."""
+    where = source if error.line is None else f"{source} line {error.line}"
+    what = f"field '{error.field}': " if error.field else ""
+    return f"{where}: {what}{error.reason}"
+
+
+def _body(status: int, detail: str, problems: list[Problem]) -> JSONResponse:
+    payload = ErrorBody(detail=detail, errors=problems).model_dump(mode="json")
+    return JSONResponse(payload, status_code=status)
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Register the error handlers on ``app``."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
+        return _body(error.status, error.detail, error.problems)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = validation_problems(error.errors())
+        summary = "; ".join(f"{p.field}: {p.reason}" for p in problems[:3])
+        return _body(422, f"invalid request: {summary}", problems)
+
+    @app.exception_handler(ValidationError)
+    async def _model_invalid(_request: Request, error: ValidationError) -> JSONResponse:
+        problems = validation_problems(error.errors(include_url=False), "body")
+        summary = "; ".join(f"{p.field}: {p.reason}" for p in problems[:3])
+        return _body(422, f"invalid record: {summary}", problems)
+
+    @app.exception_handler(UnknownIdError)
+    async def _unknown(_request: Request, error: UnknownIdError) -> JSONResponse:
+        problem = Problem(field=error.kind, value=error.identifier, reason=str(error))
+        return _body(404, str(error), [problem])
+
+    @app.exception_handler(InputError)
+    async def _input(_request: Request, error: InputError) -> JSONResponse:
+        return _body(422, input_error_detail(error), [input_error_problem(error)])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        detail = str(error.detail)
+        response = _body(error.status_code, detail, [Problem(reason=detail)])
+        if error.headers:
+            response.headers.update(error.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _last_line(request: Request, error: Exception) -> JSONResponse:
+        # The last line of defence only: causes of 500s are fixed where they arise. This
+        # logs the traceback and keeps the body clean (no stack trace to the client).
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _body(500, "internal error; the server log has the details", [])

@@ -1,0 +1,216 @@
+"""Background jobs stored in the database: a grant round, a ranking of every call.
+
+A job is a row of the ``jobs`` table (status, stage, progress, result, error), run by one
+worker thread. Queued jobs survive a restart (they are queued again at start); a job that
+was running when its process died is marked failed, with the reason, at the next start:
+no job is ever lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+
+from api.http.engine import MatcherCache
+from api.http.settings import Settings
+from api.http.store.db import Database
+from api.http.store.records import data_version, load_dataset
+from api.http.store.tables import JobRow, utcnow
+from embeddings.locations import vector_cache_path
+
+log = logging.getLogger("grantmatch.api.http.jobs")
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a job may use: the store, the settings and the fitted engine."""
+
+    database: Database
+    settings: Settings
+    engine: MatcherCache
+
+
+JobHandler = Callable[[JobContext, str, dict[str, Any], Progress], dict[str, Any]]
+
+RESTART_REASON = (
+    "the server stopped while this job was running (its process ended); submit it again"
+)
+
+
+def _rank(
+    context: JobContext, _job_id: str, params: dict[str, Any], progress: Progress
+) -> dict[str, Any]:
+    """The ``k`` best profiles of every call (what ``grantmatch rank`` writes)."""
+    progress("fit", 0.0)
+    fitted = context.engine.get()
+    progress("rank", 0.0)
+    calls = fitted.dataset.calls
+    rows: list[dict[str, Any]] = []
+    for position, call in enumerate(calls, start=1):
+        for ranked in fitted.matcher.rank(call.id, int(params.get("k", 10))):
+            rows.append(
+                {
+                    "call_id": ranked.call_id,
+                    "profile_id": ranked.profile_id,
+                    "score": round(ranked.score, 6),
+                    "rank": ranked.rank,
+                }
+            )
+        progress("rank", position / len(calls))
+    return {"rows": rows, "calls": len(calls), "profiles": len(fitted.dataset.profiles)}
+
+
+def _round(
+    context: JobContext, job_id: str, params: dict[str, Any], progress: Progress
+) -> dict[str, Any]:
+    """A whole grant round (:func:`matcher.rounds.run_round`), outputs in the data folder."""
+    # Imported here: the rounds package (and its optional engines) is only needed by
+    # this kind of job.
+    from matcher.rounds import RoundConfig, run_round
+
+    with context.database.session() as session:
+        dataset = load_dataset(session)
+    cache = vector_cache_path()
+    config = RoundConfig(
+        backend=context.settings.backend,
+        cache_path=None if cache is None else str(cache),
+        top_k=int(params.get("top_k", 10)),
+        staffing=params.get("staffing", "joint"),
+        solver=str(params.get("solver", "exact")),
+        time_limit=float(params.get("time_limit", 300.0)),
+    )
+    out_dir = context.settings.data_directory() / "jobs" / job_id
+    summary = run_round(dataset, out_dir, config, progress=progress)
+    return {"summary": summary.to_json(), "out_dir": str(out_dir)}
+
+
+HANDLERS: dict[str, JobHandler] = {"rank": _rank, "round": _round}
+"""Job kinds and what runs them."""
+
+
+class JobRunner:
+    """Runs queued jobs one at a time in a background thread.
+
+    Parameters
+    ----------
+    context : JobContext
+        The store, settings and engine cache the jobs run with.
+    """
+
+    def __init__(self, context: JobContext) -> None:
+        self.context = context
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def recover(self) -> None:
+        """Mark the jobs a dead process left running as failed; queue the queued ones."""
+        with self.context.database.session() as session:
+            session.execute(
+                update(JobRow)
+                .where(JobRow.status == "running")
+                .values(status="failed", error=RESTART_REASON, finished_at=utcnow())
+            )
+            queued = session.scalars(
+                select(JobRow.id).where(JobRow.status == "queued").order_by(JobRow.created_at)
+            ).all()
+        for job_id in queued:
+            self._queue.put(job_id)
+
+    def start(self) -> None:
+        """Start the worker thread."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="grantmatch-jobs", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the worker to stop after its current job (a job still running then is
+        reported failed at the next start)."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout)
+            self._thread = None
+
+    def submit(self, kind: str, params: dict[str, Any], actor: str) -> str:
+        """Store a new queued job and hand it to the worker; returns its id."""
+        job_id = str(uuid.uuid4())
+        with self.context.database.session() as session:
+            session.add(
+                JobRow(
+                    id=job_id,
+                    kind=kind,
+                    status="queued",
+                    stage="",
+                    progress=0.0,
+                    params=params,
+                    created_by=actor,
+                    created_at=utcnow(),
+                    data_version=data_version(session),
+                )
+            )
+        self._queue.put(job_id)
+        return job_id
+
+    def _loop(self) -> None:
+        while True:
+            job_id = self._queue.get()
+            if job_id is None:
+                return
+            self.run(job_id)
+
+    def run(self, job_id: str) -> None:
+        """Run one job to its end, recording progress, the result or the error."""
+        with self.context.database.session() as session:
+            job = session.get(JobRow, job_id)
+            if job is None or job.status != "queued":
+                return
+            job.status, job.started_at = "running", utcnow()
+            kind, params = job.kind, dict(job.params)
+        handler = HANDLERS.get(kind)
+        try:
+            if handler is None:
+                raise ValueError(f"unknown job kind {kind!r}")
+            result = handler(self.context, job_id, params, self._progress(job_id))
+        except Exception as error:  # a job's failure is its result, never the worker's end
+            log.exception("job %s (%s) failed", job_id, kind)
+            self._finish(job_id, "failed", None, f"{type(error).__name__}: {error}")
+        else:
+            self._finish(job_id, "succeeded", result, None)
+
+    def _progress(self, job_id: str) -> Progress:
+        last: dict[str, Any] = {"stage": "", "at": 0.0}
+
+        def report(stage: str, fraction: float) -> None:
+            # Written at most twice a second (and at each new stage): progress callbacks
+            # can come thousands of times per job.
+            now = time.monotonic()
+            if stage == last["stage"] and now - float(last["at"]) < 0.5 and fraction < 1.0:
+                return
+            last["stage"], last["at"] = stage, now
+            with self.context.database.session() as session:
+                session.execute(
+                    update(JobRow)
+                    .where(JobRow.id == job_id)
+                    .values(stage=stage, progress=max(0.0, min(1.0, float(fraction))))
+                )
+
+        return report
+
+    def _finish(
+        self, job_id: str, status: str, result: dict[str, Any] | None, error: str | None
+    ) -> None:
+        with self.context.database.session() as session:
+            values: dict[str, Any] = {"status": status, "finished_at": utcnow(), "error": error}
+            if result is not None:
+                values["result"] = result
+                values["progress"] = 1.0
+            session.execute(update(JobRow).where(JobRow.id == job_id).values(**values))

@@ -1,0 +1,117 @@
+"""Conversions from the engine's answers to the API's schemas."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from api.http.engine import Fitted
+from api.http.schemas.answers import (
+    CandidatePublic,
+    Evidence,
+    Outcome,
+    PartnerPublic,
+    ProfileSummary,
+    RelaxationPublic,
+    TeamsPublic,
+    WhatIfCall,
+    WhatIfPublic,
+)
+from matcher.dataset import Dataset
+from matcher.partners import PartnerSuggestion
+from matcher.teams import Candidate, TeamResult
+from matcher.whatif import WhatIfReport
+
+
+def summary(dataset: Dataset, profile_id: str) -> ProfileSummary:
+    """The public identity of a profile (no contact data)."""
+    profile = dataset.profile(profile_id)
+    return ProfileSummary(
+        id=profile.id,
+        name=profile.name,
+        kind=profile.kind,
+        country=profile.country,
+        institution=profile.institution,
+    )
+
+
+def evidence(fitted: Fitted, call_id: str, profile_id: str) -> Evidence:
+    """The explanation of one score (``Matcher.explain``, cached per data version)."""
+    explanation = fitted.explanation(call_id, profile_id)
+    return Evidence(
+        score=explanation.score,
+        parts=dict(explanation.parts),
+        publications=[asdict(p) for p in explanation.publications],
+        matched_keywords=list(explanation.matched_keywords),
+        is_match=explanation.is_match,
+        match_threshold=explanation.match_threshold,
+        call_parts=[asdict(part) for part in explanation.call_parts],
+        part_coverage=[float(c) for c in explanation.part_coverage],
+    )
+
+
+def candidate_public(
+    fitted: Fitted, call_id: str, candidate: Candidate, rank: int, explain: bool
+) -> CandidatePublic:
+    """One candidate, with its evidence when asked for."""
+    return CandidatePublic(
+        rank=rank,
+        profile=summary(fitted.dataset, candidate.profile.id),
+        relevance=candidate.relevance,
+        route=candidate.route,
+        evidence=evidence(fitted, call_id, candidate.profile.id) if explain else None,
+    )
+
+
+def partner_public(dataset: Dataset, suggestion: PartnerSuggestion, rank: int) -> PartnerPublic:
+    """One partner suggestion."""
+    return PartnerPublic(
+        rank=rank,
+        profile=summary(dataset, suggestion.profile_id),
+        score=suggestion.score,
+        relevance=suggestion.relevance,
+        joint_works=suggestion.joint_works,
+        fills_country=suggestion.fills_country,
+        route=suggestion.route,
+        joint_titles=list(suggestion.joint_titles),
+    )
+
+
+def teams_public(result: TeamResult) -> TeamsPublic:
+    """A team result: the best team, alternatives, or the reasons and relaxations."""
+    return TeamsPublic(
+        call_id=result.call_id,
+        feasible=result.feasible,
+        team=result.team,
+        alternatives=list(result.alternatives),
+        reasons=list(result.reasons),
+        relaxations=[
+            RelaxationPublic(
+                description=r.description, steps=r.steps, objective=r.objective, team=r.team
+            )
+            for r in result.relaxations
+        ],
+    )
+
+
+def whatif_public(report: WhatIfReport) -> WhatIfPublic:
+    """A what-if report, per call before and after."""
+    return WhatIfPublic(
+        change=report.change,
+        viable_before=report.viable_before,
+        viable_after=report.viable_after,
+        gained=report.gained,
+        lost=report.lost,
+        improved=report.improved,
+        total_improvement=report.total_improvement,
+        calls=[
+            WhatIfCall(
+                call_id=row.call_id,
+                before=Outcome(**asdict(row.before)),
+                after=Outcome(**asdict(row.after)),
+                gained=row.gained,
+                lost=row.lost,
+                improvement=row.improvement,
+            )
+            for row in report.rows
+        ],
+    )

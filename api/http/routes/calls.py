@@ -1,0 +1,202 @@
+"""``/calls``: grant calls, and the answers about one: candidates with evidence, teams,
+partners for a partial team."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, status
+
+from api.http.deps import (
+    CountryQuery,
+    EditorDep,
+    KeywordQuery,
+    LimitQuery,
+    OffsetQuery,
+    PrincipalDep,
+    ServiceDep,
+)
+from api.http.errors import ApiError
+from api.http.routes import records
+from api.http.routes.answers import candidate_public, evidence, partner_public, teams_public
+from api.http.routes.profiles import ERRORS
+from api.http.schemas.answers import CandidatesPublic, Evidence, PartnersPublic, Solver, TeamsPublic
+from api.http.schemas.errors import Problem
+from api.http.schemas.records import CallCreate, CallPublic, CallUpdate, ImportReport, Page
+from api.http.store.records import Filters
+
+router = APIRouter(prefix="/calls", tags=["calls"])
+COLLECTION = "calls"
+CallId = Annotated[str, Path(min_length=1, max_length=200, description="Call id.")]
+IdList = Annotated[list[str], Query(max_length=50)]
+
+
+@router.get("", response_model=Page[CallPublic], responses=ERRORS)
+def list_calls(
+    service: ServiceDep,
+    principal: PrincipalDep,
+    country: CountryQuery = None,
+    keyword: KeywordQuery = None,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 50,
+) -> dict[str, Any]:
+    """Calls, filtered by a country their rules name (required, eligible or lead) and by
+    keyword (title or keywords)."""
+    filters = Filters(country=country, keyword=keyword)
+    return records.list_records(service, principal, COLLECTION, filters, offset, limit)
+
+
+@router.post("", response_model=CallPublic, status_code=status.HTTP_201_CREATED, responses=ERRORS)
+def create_call(service: ServiceDep, principal: EditorDep, call: CallCreate) -> dict[str, Any]:
+    """Create a call (admin, coordinator)."""
+    return records.create_record(service, principal, COLLECTION, call)
+
+
+@router.post(
+    "/import", response_model=ImportReport, responses=ERRORS, openapi_extra=records.IMPORT_BODY
+)
+async def import_calls(
+    request: Request,
+    service: ServiceDep,
+    principal: EditorDep,
+    mode: Annotated[records.ImportMode, Query()] = "create",
+) -> ImportReport:
+    """Import calls from a JSON Lines body, all or nothing (admin, coordinator)."""
+    return await records.import_records(request, service, principal, COLLECTION, mode)
+
+
+@router.get("/{call_id}", response_model=CallPublic, responses=ERRORS)
+def read_call(service: ServiceDep, principal: PrincipalDep, call_id: CallId) -> dict[str, Any]:
+    """One call."""
+    return records.read_record(service, principal, COLLECTION, call_id)
+
+
+@router.patch("/{call_id}", response_model=CallPublic, responses=ERRORS)
+def update_call(
+    service: ServiceDep, principal: EditorDep, call_id: CallId, changes: CallUpdate
+) -> dict[str, Any]:
+    """Change fields of a call (admin, coordinator)."""
+    return records.update_record(
+        service, principal, COLLECTION, call_id, changes.model_dump(exclude_unset=True)
+    )
+
+
+@router.delete("/{call_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
+def delete_call(service: ServiceDep, principal: EditorDep, call_id: CallId) -> None:
+    """Delete a call (admin, coordinator)."""
+    records.delete_record(service, principal, COLLECTION, call_id)
+
+
+@router.get("/{call_id}/candidates", response_model=CandidatesPublic, responses=ERRORS)
+def candidates(
+    service: ServiceDep,
+    _principal: PrincipalDep,
+    call_id: CallId,
+    k: Annotated[int, Query(ge=1, le=200, description="How many.")] = 10,
+    explain: Annotated[bool, Query(description="Add each candidate's evidence.")] = True,
+) -> CandidatesPublic:
+    """The best eligible, reachable profiles for a call, with the route to each and the
+    evidence behind each score (publications, keywords, call parts covered)."""
+    fitted = service.engine.get()
+    fitted.dataset.call(call_id)  # 404 for an unknown call
+    matcher = fitted.matcher
+    pool = fitted.candidate_pool(call_id)[:k]
+    return CandidatesPublic(
+        call_id=call_id,
+        abstains=matcher.abstains(call_id),
+        candidates=[
+            candidate_public(fitted, call_id, candidate, rank, explain)
+            for rank, candidate in enumerate(pool, 1)
+        ],
+    )
+
+
+@router.get("/{call_id}/candidates/{profile_id}", response_model=Evidence, responses=ERRORS)
+def explain(
+    service: ServiceDep,
+    _principal: PrincipalDep,
+    call_id: CallId,
+    profile_id: Annotated[str, Path(min_length=1, max_length=200)],
+) -> Evidence:
+    """Why one profile scores what it scores for a call."""
+    fitted = service.engine.get()
+    fitted.dataset.call(call_id)
+    fitted.dataset.profile(profile_id)
+    return evidence(fitted, call_id, profile_id)
+
+
+@router.get("/{call_id}/teams", response_model=TeamsPublic, responses=ERRORS)
+def teams(
+    service: ServiceDep,
+    _principal: PrincipalDep,
+    call_id: CallId,
+    pin: IdList = [],  # noqa: B006 - FastAPI copies query defaults
+    ban: IdList = [],  # noqa: B006
+    solver: Solver = "exact",
+    alternatives: Annotated[int, Query(ge=0, le=5, description="More diverse teams.")] = 0,
+    open_office: IdList = [],  # noqa: B006
+) -> TeamsPublic:
+    """The best team for a call under its rules, with the route to each member, and
+    ``alternatives`` diverse others; when none exists, which rule fails and the smallest
+    relaxations. ``open_office``: as if these offices were open (what-if)."""
+    fitted = service.engine.get()
+    dataset = fitted.dataset
+    dataset.call(call_id)
+    _known_profiles(dataset.has_profile, pin, "pin")
+    _known_profiles(dataset.has_profile, ban, "ban")
+    both = sorted(set(pin) & set(ban))
+    if both:
+        raise ApiError(
+            422,
+            f"profiles both pinned and banned: {both}",
+            [Problem(field="query.ban", value=both, reason="also pinned")],
+        )
+    for office_id in open_office:
+        dataset.office(office_id)
+    matcher = fitted.matcher.what_if(open_office) if open_office else fitted.matcher
+    result = matcher.team(
+        call_id,
+        pin=list(dict.fromkeys(pin)),
+        ban=set(ban),
+        solver=solver,
+        alternatives=alternatives,
+    )
+    return teams_public(result)
+
+
+@router.get("/{call_id}/partners", response_model=PartnersPublic, responses=ERRORS)
+def partners(
+    service: ServiceDep,
+    _principal: PrincipalDep,
+    call_id: CallId,
+    team: IdList = [],  # noqa: B006
+    k: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> PartnersPublic:
+    """The best profiles to add to a partial team for a call (relevance, the countries
+    the team still needs, the route, past collaboration)."""
+    fitted = service.engine.get()
+    fitted.dataset.call(call_id)
+    _known_profiles(fitted.dataset.has_profile, team, "team")
+    members = list(dict.fromkeys(team))
+    suggestions = fitted.matcher.partners(call_id, members, k)
+    return PartnersPublic(
+        call_id=call_id,
+        team=members,
+        partners=[partner_public(fitted.dataset, s, rank) for rank, s in enumerate(suggestions, 1)],
+    )
+
+
+def _known_profiles(has_profile: Any, ids: list[str], field: str) -> None:
+    for position, profile_id in enumerate(ids):
+        if not has_profile(profile_id):
+            raise ApiError(
+                404,
+                f"no profile with id {profile_id!r}",
+                [
+                    Problem(
+                        field=f"query.{field}.{position}",
+                        value=profile_id,
+                        reason="no profile with this id",
+                    )
+                ],
+            )

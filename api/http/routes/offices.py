@@ -1,0 +1,112 @@
+"""``/offices``: foreign representative offices, and what-if one opened (or closed)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, status
+
+from api.http.deps import (
+    CountryQuery,
+    EditorDep,
+    KeywordQuery,
+    LimitQuery,
+    OffsetQuery,
+    PrincipalDep,
+    ServiceDep,
+)
+from api.http.errors import forbidden
+from api.http.routes import records
+from api.http.routes.answers import whatif_public
+from api.http.routes.profiles import ERRORS
+from api.http.schemas.answers import Solver, WhatIfPublic
+from api.http.schemas.records import ImportReport, OfficeCreate, OfficePublic, OfficeUpdate, Page
+from api.http.store.records import Filters
+from matcher.model import OfficeStatus
+from matcher.whatif import compare
+
+router = APIRouter(prefix="/offices", tags=["offices"])
+COLLECTION = "offices"
+OfficeId = Annotated[str, Path(min_length=1, max_length=200, description="Office id.")]
+
+
+@router.get("", response_model=Page[OfficePublic], responses=ERRORS)
+def list_offices(
+    service: ServiceDep,
+    principal: PrincipalDep,
+    country: CountryQuery = None,
+    kind: Annotated[OfficeStatus | None, Query(description="The office's status.")] = None,
+    keyword: KeywordQuery = None,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 50,
+) -> dict[str, Any]:
+    """Offices, filtered by host country, status and keyword (name or operator)."""
+    filters = Filters(country=country, kind=kind, keyword=keyword)
+    return records.list_records(service, principal, COLLECTION, filters, offset, limit)
+
+
+@router.post("", response_model=OfficePublic, status_code=status.HTTP_201_CREATED, responses=ERRORS)
+def create_office(
+    service: ServiceDep, principal: EditorDep, office: OfficeCreate
+) -> dict[str, Any]:
+    """Create an office (admin, coordinator)."""
+    return records.create_record(service, principal, COLLECTION, office)
+
+
+@router.post(
+    "/import", response_model=ImportReport, responses=ERRORS, openapi_extra=records.IMPORT_BODY
+)
+async def import_offices(
+    request: Request,
+    service: ServiceDep,
+    principal: EditorDep,
+    mode: Annotated[records.ImportMode, Query()] = "create",
+) -> ImportReport:
+    """Import offices from a JSON Lines body, all or nothing (admin, coordinator)."""
+    return await records.import_records(request, service, principal, COLLECTION, mode)
+
+
+@router.get("/{office_id}", response_model=OfficePublic, responses=ERRORS)
+def read_office(
+    service: ServiceDep, principal: PrincipalDep, office_id: OfficeId
+) -> dict[str, Any]:
+    """One office."""
+    return records.read_record(service, principal, COLLECTION, office_id)
+
+
+@router.patch("/{office_id}", response_model=OfficePublic, responses=ERRORS)
+def update_office(
+    service: ServiceDep, principal: PrincipalDep, office_id: OfficeId, changes: OfficeUpdate
+) -> dict[str, Any]:
+    """Change fields of an office (admin, coordinator, or the office's own staff)."""
+    if principal.role not in ("admin", "coordinator") and not principal.is_staff_of(office_id):
+        raise forbidden("only admin, coordinators and the office's staff edit an office")
+    return records.update_record(
+        service, principal, COLLECTION, office_id, changes.model_dump(exclude_unset=True)
+    )
+
+
+@router.delete("/{office_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
+def delete_office(service: ServiceDep, principal: EditorDep, office_id: OfficeId) -> None:
+    """Delete an office (admin, coordinator)."""
+    records.delete_record(service, principal, COLLECTION, office_id)
+
+
+@router.get("/{office_id}/what-if", response_model=WhatIfPublic, responses=ERRORS)
+def what_if(
+    service: ServiceDep,
+    _principal: PrincipalDep,
+    office_id: OfficeId,
+    change: Annotated[str, Query(pattern="^(open|close)$")] = "open",
+    solver: Solver = "fast",
+) -> WhatIfPublic:
+    """Every call's best team before and after the office opens (or closes): which calls
+    gain a viable team, which lose theirs, how the objective changes."""
+    fitted = service.engine.get()
+    fitted.dataset.office(office_id)  # 404 for an unknown office
+    if change == "open":
+        after = fitted.matcher.what_if([office_id])
+    else:
+        after = fitted.matcher.what_if(close_offices=[office_id])
+    report = compare(fitted.matcher, after, f"{change} office {office_id}", solver=solver)
+    return whatif_public(report)

@@ -1,0 +1,121 @@
+"""``/profiles``: researcher and organisation profiles, and partners abroad for one."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, status
+
+from api.http.deps import (
+    CountryQuery,
+    EditorDep,
+    KeywordQuery,
+    LimitQuery,
+    OffsetQuery,
+    PrincipalDep,
+    ServiceDep,
+)
+from api.http.errors import forbidden
+from api.http.routes import records
+from api.http.routes.answers import partner_public
+from api.http.schemas.answers import PartnersPublic
+from api.http.schemas.errors import ErrorBody
+from api.http.schemas.records import ImportReport, Page, ProfileCreate, ProfilePublic, ProfileUpdate
+from api.http.store.records import Filters
+from matcher.model import ProfileKind
+
+router = APIRouter(prefix="/profiles", tags=["profiles"])
+COLLECTION = "profiles"
+ProfileId = Annotated[str, Path(min_length=1, max_length=200, description="Profile id.")]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 413, 422)
+}
+
+
+@router.get("", response_model=Page[ProfilePublic], responses=ERRORS)
+def list_profiles(
+    service: ServiceDep,
+    principal: PrincipalDep,
+    country: CountryQuery = None,
+    kind: Annotated[ProfileKind | None, Query()] = None,
+    keyword: KeywordQuery = None,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 50,
+) -> dict[str, Any]:
+    """Profiles, filtered by country, kind and keyword, ordered by id."""
+    filters = Filters(country=country, kind=kind, keyword=keyword)
+    return records.list_records(service, principal, COLLECTION, filters, offset, limit)
+
+
+@router.post(
+    "", response_model=ProfilePublic, status_code=status.HTTP_201_CREATED, responses=ERRORS
+)
+def create_profile(
+    service: ServiceDep, principal: EditorDep, profile: ProfileCreate
+) -> dict[str, Any]:
+    """Create a profile (admin, coordinator)."""
+    return records.create_record(service, principal, COLLECTION, profile)
+
+
+@router.post(
+    "/import", response_model=ImportReport, responses=ERRORS, openapi_extra=records.IMPORT_BODY
+)
+async def import_profiles(
+    request: Request,
+    service: ServiceDep,
+    principal: EditorDep,
+    mode: Annotated[
+        records.ImportMode, Query(description="create: ids must be new; upsert: replace.")
+    ] = "create",
+) -> ImportReport:
+    """Import profiles from a JSON Lines body, all or nothing (admin, coordinator)."""
+    return await records.import_records(request, service, principal, COLLECTION, mode)
+
+
+@router.get("/{profile_id}", response_model=ProfilePublic, responses=ERRORS)
+def read_profile(
+    service: ServiceDep, principal: PrincipalDep, profile_id: ProfileId
+) -> dict[str, Any]:
+    """One profile; ``contact`` only for roles allowed to see it."""
+    return records.read_record(service, principal, COLLECTION, profile_id)
+
+
+@router.patch("/{profile_id}", response_model=ProfilePublic, responses=ERRORS)
+def update_profile(
+    service: ServiceDep, principal: PrincipalDep, profile_id: ProfileId, changes: ProfileUpdate
+) -> dict[str, Any]:
+    """Change fields of a profile (admin, coordinator, or the researcher themself)."""
+    if principal.role not in ("admin", "coordinator") and not principal.is_researcher(profile_id):
+        raise forbidden("only admin, coordinators and the researcher themself edit a profile")
+    return records.update_record(
+        service, principal, COLLECTION, profile_id, changes.model_dump(exclude_unset=True)
+    )
+
+
+@router.delete("/{profile_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
+def delete_profile(service: ServiceDep, principal: EditorDep, profile_id: ProfileId) -> None:
+    """Delete a profile (admin, coordinator)."""
+    records.delete_record(service, principal, COLLECTION, profile_id)
+
+
+@router.get("/{profile_id}/partners-abroad", response_model=PartnersPublic, responses=ERRORS)
+def partners_abroad(
+    service: ServiceDep,
+    principal: PrincipalDep,
+    profile_id: ProfileId,
+    k: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> PartnersPublic:
+    """The best partners in other countries for one researcher, with the route to each.
+
+    A researcher may ask only for themself.
+    """
+    if principal.role == "researcher" and not principal.is_researcher(profile_id):
+        raise forbidden("a researcher asks for partners for their own profile only")
+    fitted = service.engine.get()
+    fitted.dataset.profile(profile_id)  # 404 for an unknown profile
+    suggestions = fitted.matcher.partners_abroad(profile_id, k)
+    return PartnersPublic(
+        call_id=None,
+        team=[profile_id],
+        partners=[partner_public(fitted.dataset, s, rank) for rank, s in enumerate(suggestions, 1)],
+    )

@@ -1,0 +1,50 @@
+"""Schemas of background jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from api.http.schemas.base import RequestModel
+
+
+class RankJobCreate(RequestModel):
+    """Rank every call: the ``k`` best profiles per call."""
+
+    kind: Literal["rank"]
+    k: int = Field(default=10, ge=1, le=1000)
+
+
+class RoundJobCreate(RequestModel):
+    """Score and staff the whole round (``matcher.rounds.run_round``)."""
+
+    kind: Literal["round"]
+    top_k: int = Field(default=10, ge=1, le=1000)
+    staffing: Literal["joint", "lagrangian", "greedy", "independent"] = "joint"
+    solver: Literal["exact", "fast"] = "exact"
+    time_limit: float = Field(default=300.0, gt=0, le=3600)
+
+
+JobCreate = Annotated[RankJobCreate | RoundJobCreate, Field(discriminator="kind")]
+"""A new job, by kind."""
+
+
+class JobPublic(BaseModel):
+    """A job: ``status`` queued, running, succeeded or failed; ``progress`` 0 to 1 within
+    ``stage``; ``result`` when it succeeded, ``error`` when it failed."""
+
+    id: str
+    kind: str
+    status: Literal["queued", "running", "succeeded", "failed"]
+    stage: str
+    progress: float
+    params: dict[str, Any]
+    result: dict[str, Any] | None
+    error: str | None
+    created_by: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    data_version: int

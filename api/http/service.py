@@ -1,0 +1,115 @@
+"""The service object behind the HTTP API: the store, the keys, the fitted engine, jobs.
+
+The engine (:class:`api.http.engine.MatcherCache`) is fitted on the store's current dataset
+and cached; it is refitted only when the store's data version has moved on (every change to
+a record bumps it), so a burst of queries pays for one fit.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.http.auth import Principal, hash_key, parse_keys
+from api.http.engine import MatcherCache
+from api.http.jobs import JobContext, JobRunner
+from api.http.settings import Settings
+from api.http.store.db import Database
+from api.http.store.tables import ApiKeyRow, AuditRow, IntroductionRow, utcnow
+
+log = logging.getLogger("grantmatch.api")
+
+
+class Service:
+    """Everything a request needs: settings, store, keys, the engine cache, the jobs.
+
+    Parameters
+    ----------
+    settings : Settings
+        The service settings.
+    database : Database, optional
+        The store (default: opened, and migrated, from ``settings``).
+    """
+
+    def __init__(self, settings: Settings, database: Database | None = None) -> None:
+        self.settings = settings
+        self.database = database or Database(settings.resolved_database_url())
+        self.keys = parse_keys(settings.api_keys)
+        self.engine = MatcherCache(self.database, settings.backend)
+        self.jobs = JobRunner(JobContext(self.database, self.settings, self.engine))
+
+    def principal(self, key: str) -> Principal | None:
+        """The caller a key belongs to, or ``None`` for an unknown or revoked key."""
+        digest = hash_key(key)
+        known = self.keys.get(digest)
+        if known is not None:
+            return known
+        with self.database.session() as session:
+            row = session.scalar(
+                select(ApiKeyRow).where(
+                    ApiKeyRow.key_hash == digest, ApiKeyRow.revoked_at.is_(None)
+                )
+            )
+            if row is None:
+                return None
+            return Principal(row.role, row.binding, f"key {row.id}")
+
+    def start(self) -> None:
+        """Start the job worker (after marking jobs a dead process left running failed)."""
+        self.jobs.recover()
+        if self.settings.run_jobs:
+            self.jobs.start()
+
+    def stop(self) -> None:
+        """Stop the job worker and close the database connections."""
+        self.jobs.stop()
+        self.database.dispose()
+
+
+def audit(
+    session: Session,
+    principal: Principal,
+    action: str,
+    target: str,
+    detail: dict[str, object] | None = None,
+) -> None:
+    """Record an action (who, what, on what, when) in the caller's transaction."""
+    session.add(
+        AuditRow(
+            at=utcnow(),
+            actor=principal.actor,
+            action=action,
+            target=target,
+            detail=dict(detail or {}),
+        )
+    )
+
+
+def contact_visible_ids(session: Session, principal: Principal) -> set[str] | None:
+    """Profiles whose contact data the caller may see; ``None`` means every profile.
+
+    Admin sees all; a researcher sees their own, and the partners of their accepted
+    introductions; office staff see both sides of the accepted introductions through
+    their office; a coordinator sees none.
+    """
+    if principal.role == "admin":
+        return None
+    visible: set[str] = set()
+    accepted = IntroductionRow.status == "accepted"
+    if principal.role == "researcher" and principal.binding is not None:
+        visible.add(principal.binding)
+        query = select(IntroductionRow.partner_id).where(
+            accepted, IntroductionRow.requester_id == principal.binding
+        )
+        visible.update(session.scalars(query))
+    elif principal.role == "office_staff" and principal.binding is not None:
+        rows = session.execute(
+            select(IntroductionRow.requester_id, IntroductionRow.partner_id).where(
+                accepted, IntroductionRow.office_id == principal.binding
+            )
+        ).all()
+        for requester, partner in rows:
+            visible.update((requester, partner))
+    return visible

@@ -1,0 +1,66 @@
+"""Settings of the HTTP service, read from the environment through one class.
+
+Where files live (``GRANTMATCH_HOME``, ``GRANTMATCH_CACHE``) is shared with the CLI and the
+Python API: see :mod:`embeddings.locations`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from embeddings.locations import data_dir
+
+# --------------------------------------------------------------------------- the service
+# The HTTP service reads everything through one pydantic-settings class, so that the
+# environment variables, their types and their defaults are documented in one place.
+
+ServiceRole = Literal["admin", "coordinator", "office_staff", "researcher"]
+
+
+class Settings(BaseSettings):
+    """Settings of the HTTP service, from ``GRANTMATCH_*`` environment variables.
+
+    Attributes
+    ----------
+    home : Path, optional
+        ``GRANTMATCH_HOME``, the data directory (see :func:`data_dir`).
+    database_url : str, optional
+        ``GRANTMATCH_DATABASE_URL``: an SQLAlchemy URL, e.g.
+        ``postgresql+psycopg://user:pass@host/db``. Default: the SQLite file
+        ``$GRANTMATCH_HOME/grantmatch.sqlite``.
+    host, port : str, int
+        ``GRANTMATCH_HOST`` (default ``127.0.0.1``), ``GRANTMATCH_PORT`` (default 8000).
+    backend : str
+        ``GRANTMATCH_BACKEND``: the embedding backend the engine is fitted with.
+    api_keys : str
+        ``GRANTMATCH_API_KEYS``: keys as a JSON list of ``{"key", "role", "binding"}``
+        objects, or comma-separated ``key:role[:binding]`` (binding: the office id of
+        office staff, the profile id of a researcher).
+    max_body_bytes : int
+        ``GRANTMATCH_MAX_BODY_BYTES``: larger request bodies are answered 413.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="GRANTMATCH_", extra="ignore")
+
+    home: Path | None = None
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    backend: str = "auto"
+    api_keys: str = ""
+    max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    run_jobs: bool = Field(default=True, description="Start the background job worker.")
+
+    def data_directory(self) -> Path:
+        """The data directory: ``home`` when set, else :func:`data_dir`."""
+        return self.home.expanduser() if self.home is not None else data_dir()
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_directory() / 'grantmatch.sqlite'}"

@@ -1,0 +1,117 @@
+"""Derived answers over HTTP: candidates with evidence, teams, partners, what-if; the
+engine is refitted only when the data changed."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.http.service import Service
+from matcher.engine import Matcher
+from tests.api.http.conftest import ADMIN, AppFactory, auth, load_small
+
+
+def service_of(client: TestClient) -> Service:
+    service: Service = client.app.state.service  # type: ignore[attr-defined]
+    return service
+
+
+def test_candidates_come_with_routes_and_evidence(small_client: TestClient) -> None:
+    response = small_client.get("/calls/c-methane/candidates", params={"k": 5}, headers=auth(ADMIN))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [c["rank"] for c in body["candidates"]] == [1, 2, 3, 4, 5]
+    relevance = [c["relevance"] for c in body["candidates"]]
+    assert relevance == sorted(relevance, reverse=True)
+    best = body["candidates"][0]
+    assert best["route"]["kind"] and best["evidence"]["publications"]
+    assert best["evidence"]["score"] == pytest.approx(best["relevance"], abs=1e-4)
+    one = small_client.get(
+        f"/calls/c-methane/candidates/{best['profile']['id']}", headers=auth(ADMIN)
+    )
+    assert one.status_code == 200 and one.json()["parts"]
+    missing = small_client.get("/calls/nope/candidates", headers=auth(ADMIN))
+    assert missing.status_code == 404 and missing.json()["errors"][0]["value"] == "nope"
+
+
+def test_teams_with_alternatives_pins_bans_and_what_if(small_client: TestClient) -> None:
+    response = small_client.get(
+        "/calls/c-methane/teams", params={"alternatives": 1, "solver": "fast"}, headers=auth(ADMIN)
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["feasible"] and body["team"]["members"]
+    if "alternatives" in inspect.signature(Matcher.team).parameters:
+        assert len(body["alternatives"]) <= 1
+    first = body["team"]["members"][0]["profile_id"]
+    banned = small_client.get(
+        "/calls/c-methane/teams", params={"ban": [first], "solver": "fast"}, headers=auth(ADMIN)
+    ).json()
+    assert first not in [m["profile_id"] for m in (banned["team"] or {"members": []})["members"]]
+    # The Belarus call has no team until the office in negotiation opens.
+    closed = small_client.get("/calls/c-by-materials/teams", headers=auth(ADMIN)).json()
+    assert not closed["feasible"] and closed["reasons"] and closed["relaxations"]
+    opened = small_client.get(
+        "/calls/c-by-materials/teams", params={"open_office": "off-kuzbass-by"}, headers=auth(ADMIN)
+    ).json()
+    assert opened["feasible"]
+    whatif = small_client.get("/offices/off-kuzbass-by/what-if", headers=auth(ADMIN)).json()
+    assert "c-by-materials" in whatif["gained"] and whatif["viable_after"] > whatif["viable_before"]
+    both = small_client.get(
+        "/calls/c-methane/teams", params={"pin": [first], "ban": [first]}, headers=auth(ADMIN)
+    )
+    assert both.status_code == 422
+
+
+def test_partners_for_a_team_and_abroad(small_client: TestClient) -> None:
+    team = small_client.get(
+        "/calls/c-methane/partners", params={"team": ["s-ru-methane"], "k": 3}, headers=auth(ADMIN)
+    )
+    assert team.status_code == 200, team.text
+    assert team.json()["partners"] and all(
+        p["profile"]["id"] != "s-ru-methane" for p in team.json()["partners"]
+    )
+    abroad = small_client.get("/profiles/s-ru-methane/partners-abroad", headers=auth(ADMIN))
+    assert abroad.status_code == 200
+    assert all(p["profile"]["country"] != "RU" for p in abroad.json()["partners"])
+    unknown = small_client.get(
+        "/calls/c-methane/partners", params={"team": ["ghost"]}, headers=auth(ADMIN)
+    )
+    assert unknown.status_code == 404 and unknown.json()["errors"][0]["field"] == "query.team.0"
+
+
+def test_the_engine_is_refitted_only_when_the_data_changed(small_client: TestClient) -> None:
+    service = service_of(small_client)
+    for _ in range(3):
+        small_client.get("/calls/c-methane/candidates", headers=auth(ADMIN))
+    fits = service.engine.fits
+    assert fits == 1
+    small_client.patch("/calls/c-methane", json={"keywords": ["soil"]}, headers=auth(ADMIN))
+    small_client.get("/calls/c-methane/candidates", headers=auth(ADMIN))
+    small_client.get("/calls/c-methane/teams", headers=auth(ADMIN))
+    assert service.engine.fits == fits + 1
+
+
+def test_an_empty_store_answers_409_not_500(make_client: AppFactory) -> None:
+    client = make_client()
+    client.post("/calls", json={"id": "c1", "title": "Coal"}, headers=auth(ADMIN))
+    response = client.get("/calls/c1/candidates", headers=auth(ADMIN))
+    assert response.status_code == 409 and "import" in response.json()["detail"]
+
+
+@pytest.mark.model
+def test_the_default_model_serves_the_small_fixture(make_client: AppFactory) -> None:
+    # The real default backend ("auto": the fixture holds Chinese text, so the multilingual
+    # model), not the tfidf stand-in.
+    client = make_client(backend="auto")
+    load_small(client)
+    response = client.get("/calls/c-methane/candidates", params={"k": 3}, headers=auth(ADMIN))
+    assert response.status_code == 200, response.text
+    ids = [c["profile"]["id"] for c in response.json()["candidates"]]
+    assert "s-ru-methane" in ids
+    model_id = service_of(client).engine.get().matcher.encoder_.model_id.lower()
+    assert "tfidf" not in model_id and ("use" in model_id or "minilm" in model_id)
+    teams = client.get("/calls/c-methane/teams", headers=auth(ADMIN)).json()
+    assert teams["feasible"]

@@ -1,0 +1,99 @@
+"""Jobs: stored in the database with status, progress and results; a restart runs the
+queued ones and reports the ones a dead process left running as failed."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api.http.jobs import RESTART_REASON
+from api.http.store.db import Database
+from api.http.store.tables import JobRow, utcnow
+from tests.api.http.conftest import ADMIN, COORDINATOR, AppFactory, auth, load_small
+
+
+def wait_for(client: TestClient, job_id: str, timeout: float = 120.0) -> dict[str, Any]:
+    """Poll a job until it ends (bounded; the bound is a safety net, not an assertion)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job: dict[str, Any] = client.get(f"/jobs/{job_id}", headers=auth(ADMIN)).json()
+        if job["status"] in ("succeeded", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.1)
+
+
+def test_a_rank_job_runs_in_the_background(small_client: TestClient) -> None:
+    submitted = small_client.post("/jobs", json={"kind": "rank", "k": 2}, headers=auth(COORDINATOR))
+    assert submitted.status_code == 202, submitted.text
+    job = wait_for(small_client, submitted.json()["id"])
+    assert job["status"] == "succeeded", job["error"]
+    assert job["progress"] == 1.0 and len(job["result"]["rows"]) == 3 * 2
+    listed = small_client.get("/jobs", headers=auth(ADMIN)).json()
+    assert listed["items"][0]["id"] == job["id"]
+
+
+def test_a_round_job_runs_the_whole_round(small_client: TestClient) -> None:
+    submitted = small_client.post(
+        "/jobs",
+        json={"kind": "round", "top_k": 3, "staffing": "greedy", "solver": "fast"},
+        headers=auth(ADMIN),
+    )
+    assert submitted.status_code == 202
+    job = wait_for(small_client, submitted.json()["id"])
+    assert job["status"] == "succeeded", job["error"]
+    summary = job["result"]["summary"]
+    assert summary["calls"] == 3 and summary["profiles"] == 29
+    assert job["stage"] in ("embed", "score", "staff", "write")
+
+
+def test_a_failing_job_is_reported_failed(make_client: AppFactory) -> None:
+    client = make_client()  # an empty store: the ranking cannot fit an engine
+    job_id = client.post("/jobs", json={"kind": "rank"}, headers=auth(ADMIN)).json()["id"]
+    job = wait_for(client, job_id)
+    assert job["status"] == "failed" and "no profiles" in job["error"]
+
+
+def test_jobs_survive_a_restart_or_are_reported_failed(
+    make_client: AppFactory, sqlite_url: str
+) -> None:
+    first = make_client(run_jobs=False)  # a server whose worker never picks jobs up
+    load_small(first)
+    queued = first.post("/jobs", json={"kind": "rank", "k": 1}, headers=auth(ADMIN)).json()["id"]
+    # A job the previous process was running when it died.
+    database = Database(sqlite_url)
+    with database.session() as session:
+        session.add(
+            JobRow(
+                id="dead-job",
+                kind="rank",
+                status="running",
+                stage="rank",
+                progress=0.4,
+                params={"k": 1},
+                created_by="test",
+                created_at=utcnow(),
+                started_at=utcnow(),
+            )
+        )
+    first.__exit__(None, None, None)
+    second = make_client()  # the restart
+    dead = second.get("/jobs/dead-job", headers=auth(ADMIN)).json()
+    assert dead["status"] == "failed" and dead["error"] == RESTART_REASON
+    assert wait_for(second, queued)["status"] == "succeeded"
+    with database.session() as session:
+        statuses = set(session.scalars(select(JobRow.status)))
+    assert statuses == {"failed", "succeeded"}
+    database.dispose()
+
+
+def test_bad_job_requests_say_what_is_wrong(small_client: TestClient) -> None:
+    response = small_client.post("/jobs", json={"kind": "nope"}, headers=auth(ADMIN))
+    assert response.status_code == 422
+    response = small_client.post("/jobs", json={"kind": "round", "top_k": 0}, headers=auth(ADMIN))
+    assert response.status_code == 422
+    problem = response.json()["errors"][0]
+    assert problem["field"].endswith("top_k") and problem["value"] == 0
+    assert small_client.get("/jobs/unknown", headers=auth(ADMIN)).status_code == 404
