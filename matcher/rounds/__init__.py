@@ -5,7 +5,7 @@ researchers' and offices' capacities, resumable, locally or on Dask.
 """
 
 from matcher.rounds.checkpoints import ResumeError
-from matcher.rounds.config import RoundConfig, RoundSummary
+from matcher.rounds.config import RoundConfig, RoundSummary, UnsupportedRoundOption
 from matcher.rounds.runner import run_round
 
-__all__ = ["ResumeError", "RoundConfig", "RoundSummary", "run_round"]
+__all__ = ["ResumeError", "RoundConfig", "RoundSummary", "UnsupportedRoundOption", "run_round"]

@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from matcher.errors import GrantmatchError
+from matcher.relevance import RelevanceWeights
+from matcher.routes import RouteCosts
+from matcher.teams import TeamObjective
+
 Engine = Literal["local", "dask"]
 Staffing = Literal["joint", "lagrangian", "greedy", "independent"]
+
+
+class UnsupportedRoundOption(GrantmatchError, ValueError):
+    """A setting :class:`matcher.Matcher` honours but a round cannot, so it is refused
+    instead of silently ignored.
+
+    Parameters
+    ----------
+    option : str
+        The setting, dotted as on :class:`RoundConfig` (e.g. ``relevance.lexical``).
+    value : object
+        The value given.
+    reason : str
+        Why a round cannot honour it, and what to set instead.
+    """
+
+    def __init__(self, option: str, value: object, reason: str) -> None:
+        self.option = option
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{option}={value!r} is not supported by rounds: {reason}")
 
 
 @dataclass(frozen=True)
@@ -57,6 +84,20 @@ class RoundConfig:
         Stop the Lagrangian iterations after this many seconds. ``None`` (the default):
         only the iteration count stops them, so a round's teams do not depend on how fast
         the machine is, and a resumed round equals an uninterrupted one.
+    relevance : RelevanceWeights, optional
+        How the parts of relevance are blended, as for :class:`matcher.Matcher`
+        (``None``: the defaults). The round's scorer supports the part weights and
+        ``top_k`` with the ``top_k_mean`` aggregation; a lexical share, another
+        aggregation, a recency half-life or a match threshold are refused
+        (:class:`UnsupportedRoundOption`).
+    team_objective : TeamObjective, optional
+        Weights of each call's team objective, as for :class:`matcher.Matcher`. Rounds
+        staff without the coverage term, so ``coverage_weight`` must be 0 (``None``: the
+        default objective without coverage).
+    route_costs : RouteCosts, optional
+        Cost of each kind of route, as for :class:`matcher.Matcher`.
+    home_country : str, optional
+        The country teams are built from; inferred from the offices when omitted.
     """
 
     backend: str = "auto"
@@ -74,6 +115,10 @@ class RoundConfig:
     max_joint_variables: int = 150_000
     lagrangian_iterations: int = 30
     lagrangian_time_limit: float | None = None
+    relevance: RelevanceWeights | None = None
+    team_objective: TeamObjective | None = None
+    route_costs: RouteCosts | None = None
+    home_country: str | None = None
 
     def __post_init__(self) -> None:
         if self.top_k < 1:
@@ -92,6 +137,20 @@ class RoundConfig:
             raise ValueError("chunk_size must be at least 1")
         if self.pool_depth < 1 or self.memory_mb < 1:
             raise ValueError("pool_depth and memory_mb must be positive")
+        _refuse_unsupported_relevance(self.round_relevance())
+        _refuse_unsupported_objective(self.round_team_objective())
+
+    def round_relevance(self) -> RelevanceWeights:
+        """The relevance weights the round scores with."""
+        return self.relevance or RelevanceWeights()
+
+    def round_team_objective(self) -> TeamObjective:
+        """The team objective the round staffs with (by default, without coverage)."""
+        return self.team_objective or TeamObjective(coverage_weight=0.0)
+
+    def round_route_costs(self) -> RouteCosts:
+        """The route costs the round's routes use."""
+        return self.route_costs or RouteCosts()
 
     def fingerprint(self) -> dict[str, Any]:
         """The settings that change the results (what a resumed run must share)."""
@@ -99,7 +158,51 @@ class RoundConfig:
         # Where the work runs, and the cache, do not change what is computed.
         for name in ("engine", "scheduler", "dask_workers", "cache_path"):
             settings.pop(name)
-        return settings
+        # Defaults spelled out, so that None and the equal explicit settings resume alike.
+        settings["relevance"] = asdict(self.round_relevance())
+        settings["team_objective"] = asdict(self.round_team_objective())
+        settings["route_costs"] = asdict(self.round_route_costs())
+        # As the manifest stores it (tuples become lists), so a resume compares equal.
+        fingerprint: dict[str, Any] = json.loads(json.dumps(settings))
+        return fingerprint
+
+
+def _refuse_unsupported_relevance(weights: RelevanceWeights) -> None:
+    """Refuse the relevance settings the chunked round scorer cannot compute."""
+    scorer = "the chunked round scorer (matcher.rounds.scoring)"
+    if weights.lexical > 0:
+        raise UnsupportedRoundOption(
+            "relevance.lexical", weights.lexical, f"{scorer} blends no lexical score; set 0"
+        )
+    if weights.aggregation != "top_k_mean":
+        raise UnsupportedRoundOption(
+            "relevance.aggregation",
+            weights.aggregation,
+            f"{scorer} aggregates publications by their top_k mean only",
+        )
+    if weights.recency_half_life is not None:
+        raise UnsupportedRoundOption(
+            "relevance.recency_half_life",
+            weights.recency_half_life,
+            f"{scorer} does not discount publications by age; set None",
+        )
+    if weights.match_threshold is not None:
+        raise UnsupportedRoundOption(
+            "relevance.match_threshold",
+            weights.match_threshold,
+            "rounds do not abstain (scores.csv lists the top_k profiles of every call); set None",
+        )
+
+
+def _refuse_unsupported_objective(objective: TeamObjective) -> None:
+    """Refuse the team objective terms a round leaves out."""
+    if objective.coverage_weight > 0:
+        raise UnsupportedRoundOption(
+            "team_objective.coverage_weight",
+            objective.coverage_weight,
+            "rounds staff without the coverage term (it would embed every call's parts "
+            "against every kept candidate); set coverage_weight=0",
+        )
 
 
 @dataclass

@@ -254,7 +254,8 @@ def run_round(
         Folder for ``scores.csv``/``.parquet``, ``teams.csv``/``.parquet``,
         ``summary.json``, ``report.html`` and the checkpoints (``.checkpoints/``).
     config : RoundConfig
-        Backend, top-k, staffing method, engine, chunking.
+        Backend, top-k, staffing method, engine, chunking, and the relevance weights,
+        team objective and routes (as for :class:`matcher.Matcher`).
     resume : bool
         Continue from the checkpoints in ``out_dir`` (refused, with a
         :class:`~matcher.rounds.checkpoints.ResumeError`, if they were made from other
@@ -273,8 +274,8 @@ def run_round(
     out_dir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    objective = TeamObjective()
-    weights = RelevanceWeights()
+    objective = config.round_team_objective()
+    weights = config.round_relevance()
     size = chunk_size_for(dataset, config)
     n_chunks = math.ceil(len(dataset.profiles) / size) if dataset.profiles else 0
     encoder = make_encoder(dataset, config.backend, config.cache_path)
@@ -295,7 +296,7 @@ def run_round(
     timings["embed"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    routes = RouteFinder(dataset)
+    routes = RouteFinder(dataset, config.home_country, config.round_route_costs())
     profile_route = profile_routes(dataset, routes)
     plan = plan_pools(dataset, profile_route, objective, config.pool_depth)
     specs = SpecArrays(

@@ -1,6 +1,6 @@
 """Staffing every call of a round at once, with capacities shared across calls.
 
-Every call's team problem comes from :meth:`matcher.teams.TeamAssembler.encode` (its rules,
+Every call's team problem comes from :meth:`matcher.teams.TeamAssembler.encode_pool` (its rules,
 objective and saturating terms unchanged). The *joint* staffing stacks them block-diagonally
 into one MILP (HiGHS through ``scipy.optimize.milp``, as :mod:`matcher.solvers.milp` does for
 one call) and links the blocks:
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -41,15 +40,15 @@ from matcher.solvers import GroupBound, Selection, TeamProblem, violations
 from matcher.teams import Candidate, EncodedTeam, TeamAssembler, TeamObjective
 
 CAPACITY_REASON = "capacity used by other calls"
-_EMPTY = np.zeros(0, dtype=np.float32)
 
 
 class RoundAssembler(TeamAssembler):
-    """A :class:`TeamAssembler` whose pools come from the round's chunked scoring.
+    """A :class:`TeamAssembler` that encodes each call from the round's chunked scoring.
 
-    ``candidates`` returns the call's kept pool (see :mod:`matcher.rounds.pools`) and
-    ``member_threshold`` the call's exact threshold over its whole pool, so ``encode``
-    builds the same problem as on a dense relevance row without ever holding one.
+    ``pools`` holds each call's kept pool (see :mod:`matcher.rounds.pools`) and
+    ``thresholds`` its exact member threshold over the whole pool, so :meth:`encode_call`
+    builds the same problem as :meth:`~TeamAssembler.encode` on a dense relevance row
+    without ever holding one.
     """
 
     def __init__(
@@ -61,32 +60,19 @@ class RoundAssembler(TeamAssembler):
         thresholds: dict[str, float],
     ) -> None:
         super().__init__(dataset, routes, objective, coverage=None)
-        self._pools = pools
-        self._thresholds = thresholds
-        self._current: str | None = None
-
-    def candidates(
-        self,
-        call: Call,
-        relevance: npt.NDArray[np.float32],
-        exclude: Collection[str] = (),
-    ) -> list[Candidate]:
-        """The call's kept pool (``relevance`` is unused: the pool carries it)."""
-        return [c for c in self._pools.get(call.id, []) if c.profile.id not in exclude]
-
-    def call_threshold(self, call: Call, relevance: npt.NDArray[np.float32]) -> float:
-        """The call's threshold, computed while scoring (over every eligible profile)."""
-        if self.objective.member_threshold is not None or self._current is None:
-            return super().call_threshold(call, relevance)
-        return self._thresholds.get(self._current, 0.0)
+        self.pools = pools
+        self.thresholds = thresholds
 
     def encode_call(self, call: Call) -> EncodedTeam:
-        """The call's team problem over its kept pool."""
-        self._current = call.id
-        try:
-            return self.encode(call, _EMPTY)
-        finally:
-            self._current = None
+        """The call's team problem over its kept pool, with its member threshold."""
+        return self.encode_pool(call, self.pools.get(call.id, []), self.threshold_of(call))
+
+    def threshold_of(self, call: Call) -> float:
+        """The call's member threshold: the objective's fixed one, else the one computed
+        while scoring (0 for a call nobody is eligible for, as on a dense row)."""
+        if self.objective.member_threshold is not None:
+            return self.objective.member_threshold
+        return self.thresholds.get(call.id, 0.0)
 
 
 @dataclass
