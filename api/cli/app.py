@@ -77,8 +77,12 @@ def _exit_code(code: object) -> int:
 
 
 def _error_line(message: str) -> None:
+    from rich.markup import escape
+
     from api.cli import render
 
+    # Escaped: messages quote user input and name extras ("grantmatch[service]"), which
+    # rich would otherwise read as markup and drop.
     render.make_console(stderr=True).print(
-        f"[bold red]error:[/bold red] {message}", highlight=False
+        f"[bold red]error:[/bold red] {escape(message)}", highlight=False
     )

@@ -19,6 +19,7 @@ from api.cli.common import (
     UsageError,
     load_data,
 )
+from api.cli.teams import WeightOpt, team_objective
 
 _STAGES = {
     "embed": "embedding texts",
@@ -78,17 +79,28 @@ def round_(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue from the checkpoints in --out.")
     ] = False,
+    weight: WeightOpt = None,
+    no_report: Annotated[
+        bool,
+        typer.Option(
+            "--no-report",
+            help="Write the tables and summary.json only, no report.html (which needs the "
+            "'report' extra).",
+        ),
+    ] = False,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
 ) -> None:
     """Score every call of a round and staff them all under the capacities.
 
     Writes scores.csv/.parquet, teams.csv/.parquet, summary.json and report.html to --out.
+    Teams are solved without the coverage term (see README, Grant rounds), so --weight
+    coverage is refused; the other --weight names are those of `grantmatch teams`.
     """
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     from api.cli import render
-    from embeddings.locations import vector_cache_path
+    from matcher.extras import MissingExtraError
     from matcher.rounds import RoundConfig, run_round
 
     if engine != "dask" and scheduler is not None:
@@ -98,7 +110,6 @@ def round_(
     try:
         config = RoundConfig(
             backend=backend,
-            cache_path=None if (cache := vector_cache_path()) is None else str(cache),
             top_k=top_k,
             staffing=staffing,  # type: ignore[arg-type]  # checked by RoundConfig
             solver=solver,
@@ -110,6 +121,8 @@ def round_(
             time_limit=time_limit,
             lagrangian_iterations=lagrangian_iterations,
             lagrangian_time_limit=lagrangian_time_limit,
+            team_objective=team_objective(weight or [], coverage_weight=0.0),
+            report=not no_report,
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
@@ -132,6 +145,8 @@ def round_(
 
         try:
             summary = run_round(dataset, out, config, resume=resume, progress=progress)
+        except MissingExtraError as error:
+            raise UsageError(f"{error} (or pass --no-report)") from None
         except KeyboardInterrupt:
             bars.stop()
             console.print(f"interrupted; continue with: grantmatch round ... --out {out} --resume")

@@ -100,11 +100,15 @@ def teams(
     console.print(render.team_panel(dataset, result))
 
 
-def team_objective(values: list[str]) -> TeamObjective:
-    """A :class:`~matcher.teams.TeamObjective` from ``--weight NAME=VALUE`` options."""
+def team_objective(values: list[str], **defaults: float) -> TeamObjective:
+    """A :class:`~matcher.teams.TeamObjective` from ``--weight NAME=VALUE`` options.
+
+    ``defaults`` are field values the options start from (a round starts from
+    ``coverage_weight=0``).
+    """
     from matcher.teams import TeamObjective
 
-    changes: dict[str, float] = {}
+    changes: dict[str, float] = dict(defaults)
     for value in values:
         name, sep, number = value.partition("=")
         if not sep or name.strip() not in OBJECTIVE_WEIGHTS:

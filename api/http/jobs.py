@@ -24,7 +24,6 @@ from api.http.settings import Settings
 from api.http.store.db import Database
 from api.http.store.records import data_version, load_dataset
 from api.http.store.tables import JobRow, utcnow
-from embeddings.locations import vector_cache_path
 
 log = logging.getLogger("grantmatch.api.http.jobs")
 
@@ -80,10 +79,8 @@ def _round(
 
     with context.database.session() as session:
         dataset = load_dataset(session)
-    cache = vector_cache_path()
     config = RoundConfig(
         backend=context.settings.backend,
-        cache_path=None if cache is None else str(cache),
         top_k=int(params.get("top_k", 10)),
         staffing=params.get("staffing", "joint"),
         solver=str(params.get("solver", "exact")),

@@ -45,7 +45,9 @@ class RoundConfig:
     backend : str
         Embedding backend name (see :func:`embeddings.available_backends`).
     cache_path : str, optional
-        SQLite vector cache; reruns embed only texts not seen before. ``None``: no cache.
+        SQLite vector cache; reruns embed only texts not seen before. ``"auto"`` (the
+        default): the cache the CLI, the service and :class:`matcher.Matcher` share (see
+        :mod:`embeddings.locations`); ``None``: no cache.
     top_k : int
         Profiles per call in the scores output (``scores.csv``).
     staffing : {"joint", "lagrangian", "greedy", "independent"}
@@ -98,10 +100,13 @@ class RoundConfig:
         Cost of each kind of route, as for :class:`matcher.Matcher`.
     home_country : str, optional
         The country teams are built from; inferred from the offices when omitted.
+    report : bool
+        Write ``report.html`` (plots; needs the ``report`` extra, checked before any work
+        starts). ``False``: the tables and ``summary.json`` only.
     """
 
     backend: str = "auto"
-    cache_path: str | None = None
+    cache_path: str | None = "auto"
     top_k: int = 10
     staffing: Staffing = "joint"
     solver: str = "exact"
@@ -119,6 +124,7 @@ class RoundConfig:
     team_objective: TeamObjective | None = None
     route_costs: RouteCosts | None = None
     home_country: str | None = None
+    report: bool = True
 
     def __post_init__(self) -> None:
         if self.top_k < 1:
@@ -156,7 +162,7 @@ class RoundConfig:
         """The settings that change the results (what a resumed run must share)."""
         settings = asdict(self)
         # Where the work runs, and the cache, do not change what is computed.
-        for name in ("engine", "scheduler", "dask_workers", "cache_path"):
+        for name in ("engine", "scheduler", "dask_workers", "cache_path", "report"):
             settings.pop(name)
         # Defaults spelled out, so that None and the equal explicit settings resume alike.
         settings["relevance"] = asdict(self.round_relevance())

@@ -28,6 +28,7 @@ import numpy as np
 from embeddings import Encoder
 from matcher.dataset import Dataset
 from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique, make_encoder
+from matcher.extras import require_extra
 from matcher.io import write_text_atomic
 from matcher.model import Team
 from matcher.relevance import RelevanceWeights
@@ -38,7 +39,6 @@ from matcher.rounds.engines import run_dask, run_local
 from matcher.rounds.lagrangian import solve_lagrangian
 from matcher.rounds.outputs import SCORE_COLUMNS, TEAM_COLUMNS, team_rows, write_table
 from matcher.rounds.pools import PoolPlan, plan_pools, profile_routes, quantile_from_top
-from matcher.rounds.report import build_report
 from matcher.rounds.scoring import ProfileLayout, chunk_layout
 from matcher.rounds.staffing import (
     RoundAssembler,
@@ -269,6 +269,8 @@ def run_round(
     RoundSummary
         Counts, objective, capacity use, timings, output files.
     """
+    if config.report:
+        require_extra("report", "matplotlib", "jinja2")
     report: Progress = progress or (lambda stage, fraction: None)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -385,8 +387,9 @@ def run_round(
         "teams_csv": "teams.csv",
         "teams_parquet": "teams.parquet",
         "summary": "summary.json",
-        "report": "report.html",
     }
+    if config.report:
+        files["report"] = "report.html"
     write_table(score_rows, SCORE_COLUMNS, out_dir / "scores.csv", out_dir / "scores.parquet")
     report("write", 0.3)
     write_table(team_rows(teams), TEAM_COLUMNS, out_dir / "teams.csv", out_dir / "teams.parquet")
@@ -416,8 +419,14 @@ def run_round(
     )
     payload = summary.to_json()
     payload["notes"] = staffing.notes
-    html = build_report(dataset, summary, score_rows, teams, profile_use, staffing.notes)
-    write_text_atomic(html, out_dir / "report.html")
+    if config.report:
+        # Imported here: matplotlib is an extra, and slow to import.
+        from matcher.rounds.report import build_report
+
+        html = build_report(dataset, summary, score_rows, teams, profile_use, staffing.notes)
+        write_text_atomic(html, out_dir / "report.html")
+    else:
+        (out_dir / "report.html").unlink(missing_ok=True)  # never a stale report beside new data
     report("write", 0.8)
     # summary.json last: its presence says every other output is complete.
     write_text_atomic(
