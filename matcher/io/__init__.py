@@ -24,12 +24,15 @@ The package, one module per concern:
 from matcher.io.atomic import atomic_text_writer, write_text_atomic
 from matcher.io.dataset_loader import load_dataset
 from matcher.io.json_lines import write_jsonl
+from matcher.io.locations import Place
 from matcher.io.readers import (
+    LoadedRecords,
     read_calls,
     read_institutions,
     read_offices,
     read_partner_queries,
     read_profiles,
+    read_records,
 )
 from matcher.io.sources import (
     ACCEPTED_SUFFIXES,
@@ -51,7 +54,9 @@ __all__ = [
     "PARQUET_SUFFIX",
     "BinaryStream",
     "Format",
+    "LoadedRecords",
     "PathArg",
+    "Place",
     "Source",
     "atomic_text_writer",
     "load_dataset",
@@ -60,6 +65,7 @@ __all__ = [
     "read_offices",
     "read_partner_queries",
     "read_profiles",
+    "read_records",
     "write_jsonl",
     "write_text_atomic",
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from matcher.dataset import Dataset
 from matcher.io.locations import Place
-from matcher.io.readers import Loaded, Record, garbage_collector_paused, read_records
+from matcher.io.readers import LoadedRecords, Record, garbage_collector_paused, read_records
 from matcher.io.sources import PathArg
 from matcher.model import Call, Institution, Office, Profile
 from matcher.references import KnownIds, first_reference_problem
@@ -58,17 +58,19 @@ def load_dataset(
     )
 
 
-def _read_optional(path: PathArg | None, model: type[Record]) -> Loaded[Record] | None:
+def _read_optional(path: PathArg | None, model: type[Record]) -> LoadedRecords[Record] | None:
     return None if path is None else read_records(path, model)
 
 
 def _check_references(
-    profiles: Loaded[Profile],
-    institutions: Loaded[Institution] | None,
-    offices: Loaded[Office] | None,
+    profiles: LoadedRecords[Profile],
+    institutions: LoadedRecords[Institution] | None,
+    offices: LoadedRecords[Office] | None,
 ) -> None:
     """Raise the first reference problem, located at its record's file and line."""
-    files: list[Loaded[Any]] = [f for f in (institutions, profiles, offices) if f is not None]
+    files: list[LoadedRecords[Any]] = [
+        f for f in (institutions, profiles, offices) if f is not None
+    ]
     records = [record for file in files for record in file.records]
     places: list[Place] = [place for file in files for place in file.places]
     known_institutions = (

@@ -199,8 +199,21 @@ def read_partner_queries(
 
 
 @dataclass
-class Loaded(Generic[Record]):
-    """The records of one input, each with its place, and an index by id."""
+class LoadedRecords(Generic[Record]):
+    """The records of one input, each with its place, and an index by id.
+
+    Attributes
+    ----------
+    name : str or None
+        What errors call the input.
+    records : list
+        The records in input order.
+    places : list of Place
+        Where each record is (``places[i]`` for ``records[i]``); ``place.error(reason,
+        field)`` makes an :class:`InputError` located there, as the readers' own.
+    positions : dict of str to int
+        The position of each id in ``records``.
+    """
 
     name: str | None
     records: list[Record] = field(default_factory=list)
@@ -224,8 +237,16 @@ def read_records(
     *,
     format: Format | None = None,
     name: str | None = None,
-) -> Loaded[Record]:
+) -> LoadedRecords[Record]:
     """Read and validate every record of ``source`` as ``model``, keeping each one's place.
+
+    For a caller that checks more about the records and reports it located like the
+    readers' errors, e.g. a service checking references against its store::
+
+        loaded = read_records(body, Profile, format="jsonl", name="request body")
+        problem = first_reference_problem(loaded.records, profiles=stored_profiles)
+        if problem is not None:
+            raise loaded.places[problem.index].error(problem.reason, problem.field)
 
     Parameters
     ----------
@@ -236,7 +257,7 @@ def read_records(
 
     Returns
     -------
-    Loaded
+    LoadedRecords
         The records in input order, their places, and their positions by id.
 
     Raises
@@ -246,7 +267,7 @@ def read_records(
     """
     resolved = resolve(source, format, name)
     raw_records = _FORMAT_READERS[resolved.format](resolved, model)
-    loaded: Loaded[Record] = Loaded(resolved.name)
+    loaded: LoadedRecords[Record] = LoadedRecords(resolved.name)
     with garbage_collector_paused():
         for place, raw in raw_records:
             loaded.add(_validate(model, raw, place), place)

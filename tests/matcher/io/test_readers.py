@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from matcher.errors import InputError
-from matcher.io import read_calls, read_profiles
+from matcher.io import read_calls, read_profiles, read_records
+from matcher.model import Profile
 from tests.matcher.io.helpers import FIXTURES, MINIMAL_PROFILE, assert_located, raised, write
 
 
@@ -153,3 +154,14 @@ def test_a_failed_read_leaves_the_garbage_collector_on(tmp_path: Path) -> None:
         read_profiles(path)
 
     assert gc.isenabled()
+
+
+def test_read_records_keeps_each_records_place_for_later_checks() -> None:
+    body = b'{"id": "p1", "name": "A"}\n\n{"id": "p2", "name": "B", "institution": "tpu"}\n'
+
+    loaded = read_records(body, Profile, format="jsonl", name="request body")
+    error = loaded.places[1].error("unknown institution 'tpu'", "institution")
+
+    assert [profile.id for profile in loaded.records] == ["p1", "p2"]
+    assert [place.number for place in loaded.places] == [1, 3]
+    assert str(error) == "request body:3: field 'institution': unknown institution 'tpu'"
