@@ -1,4 +1,4 @@
-"""The HTTP service under concurrent load on loopback (issue 7).
+"""The HTTP service under concurrent load on loopback.
 
 Starts ``grantmatch serve`` in a child process on 127.0.0.1 with a fresh SQLite store,
 imports synthetic profiles (and a few calls, institutions and offices) through the bulk

@@ -1,6 +1,6 @@
 """Partner recovery on CORDIS: can the engine name a consortium's missing organisation?
 
-Protocol (issue 4). Organisation profiles (kind ``organization``) are built only from the
+Protocol. Organisation profiles (kind ``organization``) are built only from the
 Horizon Europe projects that started before 2023: each organisation's past projects are its
 ``publications`` (title, objective as abstract, start year, the other participants as
 ``coauthors``). Every 2023 project with at least 4 participating organisations in at least 3

@@ -1,6 +1,6 @@
 """Alembic migrations, run programmatically (at service start and by ``grantmatch db``).
 
-The migration scripts ship inside the package (``api/store/migrations``), so an installed
+The migration scripts ship inside the package (``api/http/store/migrations``), so an installed
 service upgrades its own database; no ``alembic.ini`` is needed.
 """
 

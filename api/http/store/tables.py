@@ -5,7 +5,7 @@ fields included) and copy the fields that lists filter on into columns of their 
 filtering runs in the database. ``search`` holds the lower-cased name and keywords for
 the keyword filter (a plain ``LIKE`` that behaves the same on SQLite and PostgreSQL).
 
-The schema itself is created by the Alembic migrations in ``api/store/migrations``; these
+The schema itself is created by the Alembic migrations in ``api/http/store/migrations``; these
 classes must describe the newest revision.
 """
 
