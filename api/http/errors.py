@@ -85,7 +85,7 @@ def input_error_problem(error: InputError, source: str = "body") -> Problem:
 
 
 def input_error_detail(error: InputError, source: str = "body") -> str:
-    """The loaders' one-line message, naming ``source`` instead of a temporary file."""
+    """The loaders' one-line message about ``source``: ``body line 4: field 'id': ...``."""
     where = source if error.line is None else f"{source} line {error.line}"
     what = f"field '{error.field}': " if error.field else ""
     return f"{where}: {what}{error.reason}"

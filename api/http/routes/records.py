@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.http.auth import Principal
 from api.http.errors import ApiError, not_found, validation_problems
-from api.http.record_changes import check_references, parse_json_lines
+from api.http.record_changes import check_references, read_import
 from api.http.schemas.errors import Problem
 from api.http.schemas.records import ImportReport
 from api.http.service import Service, audit, contact_visible_ids
@@ -102,7 +102,7 @@ def create_record(
                 f"a {SINGULAR[collection]} with id {domain.id!r} exists; update it instead",
                 [Problem(field="body.id", value=domain.id, reason="id already taken")],
             )
-        check_references(session, collection, [domain])
+        check_references(session, [domain])
         row, _ = store.save(session, collection, domain)
         store.bump_version(session)
         audit(session, principal, f"{SINGULAR[collection]}.create", f"{collection}:{domain.id}")
@@ -143,7 +143,7 @@ def update_record(
             raise ApiError(
                 422, f"invalid {SINGULAR[collection]}: {problems[0].reason}", problems
             ) from None
-        check_references(session, collection, [domain])
+        check_references(session, [domain])
         row, _ = store.save(session, collection, domain)
         store.bump_version(session)
         audit(
@@ -170,12 +170,14 @@ def delete_record(service: Service, principal: Principal, collection: str, recor
 def _import(
     service: Service, principal: Principal, collection: str, body: bytes, mode: ImportMode
 ) -> ImportReport:
-    records, lines = parse_json_lines(collection, body)
+    loaded = read_import(collection, body)
+    records: list[DomainRecord] = loaded.records
     with service.database.session() as session:
         if mode == "create":
             taken = store.existing_ids(session, collection, (r.id for r in records))
-            for record, line in zip(records, lines, strict=True):
+            for record, place in zip(records, loaded.places, strict=True):
                 if record.id in taken:
+                    line = place.number
                     raise ApiError(
                         409,
                         f"body line {line}: field 'id': a {SINGULAR[collection]} with id "
@@ -186,7 +188,7 @@ def _import(
                             )
                         ],
                     )
-        check_references(session, collection, records, lines)
+        check_references(session, records, loaded.places)
         created, updated = store.save_many(session, collection, records)
         version = store.bump_version(session)
         audit(
