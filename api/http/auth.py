@@ -13,7 +13,6 @@ for introductions).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import secrets
 from dataclasses import dataclass
@@ -104,7 +103,3 @@ def parse_keys(text: str) -> dict[str, Principal]:
         keys[hash_key(key)] = Principal(role, binding, f"settings key {position}")
     return keys
 
-
-def same_hash(first: str, second: str) -> bool:
-    """Constant-time comparison of two digests."""
-    return hmac.compare_digest(first, second)

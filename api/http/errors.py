@@ -79,7 +79,7 @@ def validation_problems(errors: Any, prefix: str = "") -> list[Problem]:
     return problems
 
 
-def input_error_problem(error: InputError, source: str = "body") -> Problem:
+def input_error_problem(error: InputError) -> Problem:
     """A problem from the loaders' :class:`InputError` (line, field, reason)."""
     return Problem(field=error.field, line=error.line, reason=error.reason, value=None)
 

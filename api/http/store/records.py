@@ -87,11 +87,6 @@ def _fill(row: RecordRowType, record: DomainRecord) -> None:
         row.countries = call_countries(record)
 
 
-def to_domain(collection: str, row: RecordRowType) -> DomainRecord:
-    """The domain record a row stores."""
-    return MODELS[collection].model_validate(row.data)
-
-
 # --------------------------------------------------------------------------- version
 
 
