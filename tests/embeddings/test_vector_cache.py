@@ -182,6 +182,7 @@ def test_an_older_schema_is_rebuilt_in_place(path: Path) -> None:
     assert cache.count() == 0
 
 
+@pytest.mark.slow
 def test_two_processes_write_the_same_cache_safely(path: Path) -> None:
     a = [f"shared text {i}" for i in range(150)] + [f"only a {i}" for i in range(50)]
     b = [f"shared text {i}" for i in range(150)] + [f"only b {i}" for i in range(50)]

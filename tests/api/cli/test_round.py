@@ -54,6 +54,7 @@ def uninterrupted(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory)
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_killed_round_resumes_to_identical_outputs(
     sig: signal.Signals, env: dict[str, str], uninterrupted: Path, tmp_path: Path
@@ -91,6 +92,7 @@ def test_killed_round_resumes_to_identical_outputs(
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+@pytest.mark.slow
 def test_resume_onto_other_inputs_is_one_clear_line(
     env: dict[str, str], uninterrupted: Path, tmp_path: Path
 ) -> None:

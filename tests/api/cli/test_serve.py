@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from api.cli import main
 from api.http.store.db import Database
@@ -24,6 +25,7 @@ def _free_port() -> int:
         return port
 
 
+@pytest.mark.slow
 def test_serve_starts_the_service_with_one_command(tmp_path: Path) -> None:
     port = _free_port()
     env = os.environ | {

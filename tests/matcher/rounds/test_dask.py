@@ -17,6 +17,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(stream))
 
 
+@pytest.mark.slow
 def test_dask_round_equals_local(demo: Dataset, vector_cache: str, tmp_path: Path) -> None:
     base = RoundConfig(backend="tfidf", cache_path=vector_cache, chunk_size=40, top_k=12)
     local = run_round(demo, tmp_path / "local", base)

@@ -5,6 +5,7 @@ optimum."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -108,6 +109,7 @@ def test_joint_staffing_keeps_rules_and_capacities(round_: tuple[Dataset, np.nda
         assert rules.min_team_size <= len(team.members) <= rules.max_team_size
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rounds())
 def test_lagrangian_staffing_is_feasible_and_bounds_the_joint_optimum(
