@@ -16,7 +16,8 @@ from matcher.model import Profile, Publication
 def random_unit(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
     """``n`` random unit vectors of ``dim`` dimensions (float32)."""
     vectors = rng.standard_normal((n, dim)).astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return unit
 
 
 def synthetic_profiles(rng: np.random.Generator, n: int) -> list[Profile]:

@@ -49,7 +49,7 @@ def synthetic(n_profiles: int, n_calls: int, seed: int = 7) -> dict[str, list[di
     rng = random.Random(seed)
     vocabulary = [f"term{i}" for i in range(2000)]
     topics = [rng.sample(vocabulary, 12) for _ in range(200)]
-    institutions = [
+    institutions: list[dict[str, Any]] = [
         {"id": f"inst-{c}-{i}", "name": f"University {c} {i}", "country": c}
         for c in COUNTRIES
         for i in range(20)

@@ -16,11 +16,16 @@ Usage (from the repository root)::
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
-from embeddings_data import cordis_projects, translations
 
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.embeddings_data import cordis_projects, translations
 from embeddings import get_encoder
 
 

@@ -27,11 +27,16 @@ Usage (from the repository root)::
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
-from embeddings_data import csl_papers, translations, translations_kk_mn
 
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.embeddings_data import csl_papers, translations, translations_kk_mn
 from embeddings import Encoder, get_encoder
 from tests.embeddings.test_cross_lingual_default import (
     CALL,

@@ -33,7 +33,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-from embeddings_data import cordis_projects, cordis_publication_titles, peak_rss_mib
+
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.embeddings_data import cordis_projects, cordis_publication_titles, peak_rss_mib
 
 N_TEXTS = 100_000
 NEURAL = {"use": (1000, 3000), "minilm": (500, 1500), "e5": (200, 600)}

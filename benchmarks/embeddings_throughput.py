@@ -21,15 +21,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from embeddings_data import cordis_projects
 
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.embeddings_data import cordis_projects
 from embeddings import CachedEncoder, get_encoder
 
 
@@ -80,7 +85,7 @@ def bench(name: str, texts: list[str], threads: int) -> dict[str, float]:
             else [("pipe", pipeline.encode), ("raw", raw)]
         )
         for label, call in order:
-            seconds = timed(lambda call=call, chunk=chunk: call(chunk))
+            seconds = timed(partial(call, chunk))
             if label == "raw":
                 raw_s += seconds
             else:

@@ -65,7 +65,7 @@ from benchmarks._metrics import (
     relevance_in_rank_order,
 )
 from embeddings import CachedEncoder as PersistentCache
-from embeddings import Encoder, Matrix, get_encoder
+from embeddings import Encoder, Matrix, TextKind, get_encoder
 from matcher import Matcher
 from matcher.dataset import Dataset
 from matcher.model import Call, Profile, Publication
@@ -191,7 +191,6 @@ class CachedEncoder(Encoder):
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
-        self.calibrate = getattr(inner, "calibrate", None)
         self.embedded = 0
         self._cache: dict[str, npt.NDArray[np.float32]] = {}
 
@@ -199,11 +198,16 @@ class CachedEncoder(Encoder):
     def version(self) -> str:  # type: ignore[override]
         return self.inner.version
 
-    def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> Matrix:
+    def calibrate(self, similarities: npt.ArrayLike) -> npt.NDArray[np.float32]:
+        return self.inner.calibrate(similarities)
+
+    def encode(
+        self, texts: Sequence[str], *, show_progress: bool = False, kind: TextKind = "passage"
+    ) -> Matrix:
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            # Every text is embedded as a passage: the DBLP queries are papers too, and a
-            # query/passage-sensitive backend (e5) is not among those measured here.
+            # Every text is embedded as a passage (``kind`` is ignored): the DBLP queries are
+            # papers too, and a query/passage-sensitive backend (e5) is not among those measured.
             vectors = self.inner.encode(missing, show_progress=show_progress)
             self._cache.update(zip(missing, vectors, strict=True))
             self.embedded += len(missing)

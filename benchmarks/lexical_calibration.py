@@ -19,11 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from embeddings_data import cordis_projects
-
+from benchmarks.embeddings_data import cordis_projects
 from matcher.lexical import LexicalIndex, LexicalMethod
 
 

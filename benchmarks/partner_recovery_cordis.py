@@ -44,6 +44,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -403,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quick:
         for share in (0.3, 0.5, 0.7, 1.0):
             weights = RelevanceWeights(lexical=share)
-            add(f"relevance only, bm25 {share:g}", "", lambda w=weights: experiment.relevance(w))
+            add(f"relevance only, bm25 {share:g}", "", partial(experiment.relevance, weights))
         for label, weights in (
             ("top_k 1", RelevanceWeights(top_k=1)),
             ("top_k 5", RelevanceWeights(top_k=5)),
@@ -413,14 +414,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             add(
                 f"relevance only, {label}",
                 "default blend otherwise",
-                lambda w=weights: experiment.relevance(w),
+                partial(experiment.relevance, weights),
             )
         for weight in (0.3, 0.6):
             partner = PartnerWeights(collaboration_weight=weight)
             add(
                 f"grantmatch partners, collaboration_weight {weight:g}",
                 "default relevance",
-                lambda p=partner: experiment.partners(default, p),
+                partial(experiment.partners, default, partner),
             )
     n_eligible = len(build_queries(future, known, 0, args.seed))
     facts = {

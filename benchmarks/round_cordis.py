@@ -148,8 +148,8 @@ def main() -> None:
         backend=args.backend,
         cache_path=args.cache,
         top_k=20,
-        staffing=args.staffing,  # type: ignore[arg-type]
-        engine=args.engine,  # type: ignore[arg-type]
+        staffing=args.staffing,
+        engine=args.engine,
         max_joint_variables=args.max_joint_variables,
         chunk_size=args.chunk_size,
         time_limit=args.time_limit,

@@ -145,7 +145,7 @@ def cordis_instances(
     )
     org_texts = [" ".join(text_of[p] for p in org_projects[o][:10]) for o in orgs]
     org_matrix = vectorizer.fit_transform(org_texts)
-    instances = []
+    instances: list[tuple[Dataset, Call, np.ndarray, CoverageFn]] = []
     for index, project in enumerate(chosen):
         rows = members[project]
         coordinator = next((r for r in rows if r["role"] == "coordinator"), rows[0])

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings import Encoder, Matrix, l2_normalize
+from embeddings import Encoder, Matrix, TextKind, l2_normalize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -31,7 +31,9 @@ class KeywordEncoder(Encoder):
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
 
-    def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> Matrix:
+    def encode(
+        self, texts: Sequence[str], *, show_progress: bool = False, kind: TextKind = "passage"
+    ) -> Matrix:
         self.calls.append(list(texts))
         rows = []
         for text in texts:

@@ -347,8 +347,8 @@ def test_demo_profiles(demo: World) -> None:
     institutions = {p.id: demo.institution[p.institution or ""] for p in researchers}
     for p in researchers:
         if p.contact and p.contact.email:
-            assert p.contact.email.endswith("@" + institutions[p.id].model_extra["domain"])
-    assert sum(len(p.model_extra["topics"]) == 2 for p in researchers) >= 20
+            assert p.contact.email.endswith("@" + (institutions[p.id].model_extra or {})["domain"])
+    assert sum(len((p.model_extra or {})["topics"]) == 2 for p in researchers) >= 20
 
 
 def test_demo_publication_languages(demo: World) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -106,7 +107,9 @@ def brute_force_best(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pools_and_rules())
-def test_exact_solver_never_violates_a_rule_and_is_optimal(case: tuple) -> None:
+def test_exact_solver_never_violates_a_rule_and_is_optimal(
+    case: tuple[list[Profile], CallRules, np.ndarray],
+) -> None:
     profiles, rules, relevance = case
     call = Call(id="c", title="call", rules=rules)
     dataset = Dataset(profiles=profiles, calls=[call])
@@ -319,7 +322,9 @@ def full_objective(
     objective: TeamObjective,
 ) -> float:
     """The documented objective, computed independently of the solver's encoding."""
-    value = sum(float(relevance[i]) - objective.member_threshold for i in members)  # type: ignore[operator]
+    threshold = objective.member_threshold
+    assert threshold is not None, "the tests fix the member threshold"
+    value = sum(float(relevance[i]) - threshold for i in members)
     value += objective.lead_weight * float(relevance[lead])
     totals = coverage[members].sum(axis=0)
     gain = np.minimum(totals, 1.0) + 0.25 * np.clip(totals - 1.0, 0.0, 1.0)
@@ -360,14 +365,16 @@ def conflict_violations(members: list[Profile]) -> list[str]:
 @pytest.mark.parametrize("solver", ["exact", "fast"])
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=pools_with_conflicts())
-def test_every_solver_keeps_every_rule_with_the_full_objective(solver: str, case: tuple) -> None:
+def test_every_solver_keeps_every_rule_with_the_full_objective(
+    solver: str, case: tuple[list[Profile], CallRules, np.ndarray, np.ndarray]
+) -> None:
     profiles, rules, relevance, coverage = case
     call = Call(id="c", title="call", rules=rules)
     dataset = Dataset(profiles=profiles, calls=[call])
     objective = TeamObjective(member_threshold=0.3, diversity_weight=0.05, coverage_weight=1.0)
     position = {p.id: i for i, p in enumerate(profiles)}
 
-    def coverage_of(_call: Call, ids: list[str]) -> tuple[list[str], np.ndarray]:
+    def coverage_of(_call: Call, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
         return [f"part {j}" for j in range(coverage.shape[1])], coverage[[position[i] for i in ids]]
 
     assembler = TeamAssembler(dataset, RouteFinder(dataset), objective, coverage_of)
@@ -415,7 +422,7 @@ def test_coverage_prefers_complementary_experts_to_copies() -> None:
     relevance = np.asarray([0.80, 0.80, 0.75, 0.10], dtype=np.float32)
     coverage = np.asarray([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
 
-    def coverage_of(_call: Call, ids: list[str]) -> tuple[list[str], np.ndarray]:
+    def coverage_of(_call: Call, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
         return ["part A", "part B"], coverage[[int(i[2:]) for i in ids]]
 
     objective = TeamObjective(member_threshold=0.0, diversity_weight=0.0)

@@ -21,7 +21,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def test_dask_round_equals_local(demo: Dataset, vector_cache: str, tmp_path: Path) -> None:
     base = RoundConfig(backend="tfidf", cache_path=vector_cache, chunk_size=40, top_k=12)
     local = run_round(demo, tmp_path / "local", base)
-    with distributed.LocalCluster(
+    with distributed.LocalCluster(  # type: ignore[no-untyped-call]  # distributed is untyped here
         n_workers=2,
         threads_per_worker=1,
         processes=True,

@@ -25,7 +25,8 @@ from matcher.teams import TeamAssembler, TeamObjective
 
 def _unit(rng: np.random.Generator, n: int, dim: int = 32) -> np.ndarray:
     vectors = rng.standard_normal((n, dim)).astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return unit
 
 
 @pytest.mark.parametrize("top_k", [1, 3, 5])

@@ -20,6 +20,7 @@ from matcher.rounds.staffing import (
     team_objectives,
 )
 from matcher.routes import RouteFinder
+from matcher.solvers import Selection
 from matcher.teams import EncodedTeam, TeamAssembler, TeamObjective
 
 COUNTRIES = ["RU", "CN", "MN"]
@@ -98,7 +99,7 @@ def test_joint_staffing_keeps_rules_and_capacities(round_: tuple[Dataset, np.nda
     assert check_selections(dataset, encoded, greedy.selections) == []
     bonus = staffing_bonus(encoded)
 
-    def value(selections: dict) -> float:
+    def value(selections: dict[str, Selection]) -> float:
         return sum(team_objectives(encoded, selections).values()) + bonus * len(selections)
 
     assert value(joint.selections) >= value(greedy.selections) - 1e-6 * max(1.0, bonus)
@@ -127,7 +128,7 @@ def test_lagrangian_staffing_is_feasible_and_bounds_the_joint_optimum(
     assert joint is not None
     bonus = staffing_bonus(encoded)
 
-    def value(selections: dict) -> float:
+    def value(selections: dict[str, Selection]) -> float:
         return sum(team_objectives(encoded, selections).values()) + bonus * len(selections)
 
     tolerance = 1e-6 * max(1.0, bonus * len(dataset.calls))
