@@ -99,12 +99,19 @@ def small() -> World:
 
 
 def load_script() -> ModuleType:
+    """The documented entry point, ``scripts/generate_demo_data.py``, loaded by path."""
     spec = importlib.util.spec_from_file_location("generate_demo_data", SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being created
     spec.loader.exec_module(module)
     return module
+
+
+def load_generator(name: str) -> ModuleType:
+    """A module of the package behind the script, ``scripts/demo_generator`` (not installed)."""
+    if str(SCRIPT.parent) not in sys.path:
+        sys.path.insert(0, str(SCRIPT.parent))
+    return importlib.import_module(f"demo_generator.{name}")
 
 
 # ------------------------------------------------------------------------------------------
@@ -487,10 +494,10 @@ def test_generator_reproduces_the_committed_files(tmp_path: Path) -> None:
 
 
 def test_generator_depends_on_its_seed_only(tmp_path: Path) -> None:
-    script = load_script()
-    first = [script.to_json_line(p) for p in script.generate(7).profiles]
-    again = [script.to_json_line(p) for p in script.generate(7).profiles]
-    default = [script.to_json_line(p) for p in script.generate().profiles]
+    world, dataset = load_generator("world"), load_generator("dataset")
+    first = [dataset.to_json_line(p) for p in world.generate(7).profiles]
+    again = [dataset.to_json_line(p) for p in world.generate(7).profiles]
+    default = [dataset.to_json_line(p) for p in world.generate().profiles]
     assert first == again
     assert first != default
 
@@ -509,18 +516,18 @@ def test_a_broken_reference_is_reported_by_the_loader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A generator bug surfaces as the loader's located error, and nothing is written."""
-    script = load_script()
-    world = script.small_fixture()
+    cli = load_generator("cli")
+    world = load_generator("fixture").small_fixture()
     first = world.profiles[0].model_copy(update={"collaborators": ["s-nobody"]})
     broken = dataclasses.replace(world, profiles=[first, *world.profiles[1:]])
     with pytest.raises(InputError) as raised:
-        script.write_validated(broken, tmp_path / "direct")
+        load_generator("dataset").write_validated(broken, tmp_path / "direct")
     assert (Path(raised.value.path or "").name, raised.value.line) == ("profiles.jsonl", 1)
     assert raised.value.field == "collaborators.0" and "s-nobody" in raised.value.reason
     assert not list((tmp_path / "direct").iterdir())
 
-    monkeypatch.setattr(script, "generate", lambda seed: broken)
+    monkeypatch.setattr(cli, "generate", lambda seed: broken)  # the name main() looks up
     out = tmp_path / "demo"
-    assert script.main(["--out", str(out), "--skip-fixture", "--quiet"]) == 1
+    assert cli.main(["--out", str(out), "--skip-fixture", "--quiet"]) == 1
     assert "profiles.jsonl:1: field 'collaborators.0'" in capsys.readouterr().err
     assert not list(out.iterdir())
