@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -41,18 +42,21 @@ class Viewer:
     session : Session
         The request's transaction; disclosures to someone other than the owner are
         audited in it.
-    visible : set of str or None
-        Profiles whose private fields the caller may see; ``None``: every profile.
     """
 
     principal: Principal
     session: Session
-    visible: set[str] | None
 
     @classmethod
     def of(cls, session: Session, principal: Principal) -> Viewer:
-        """The viewer for ``principal``, its visibility read in ``session``."""
-        return cls(principal, session, contact_visible_ids(session, principal))
+        """The viewer for ``principal``, reading in ``session``."""
+        return cls(principal, session)
+
+    @cached_property
+    def visible(self) -> set[str] | None:
+        """Profiles whose private fields the caller may see; ``None``: every profile
+        (read once, when a record with private fields is first shown)."""
+        return contact_visible_ids(self.session, self.principal)
 
     def may_see_private(self, collection: str, record_id: str) -> bool:
         """Whether the caller may see the private fields of this record."""

@@ -141,3 +141,27 @@ def test_parallel_edits_with_one_etag_have_one_winner(live: str) -> None:
         final = http.get("/calls/c-etag")
     assert final.json()["title"] == winner.json()["title"]
     assert final.headers["ETag"] == winner.headers["ETag"] != etag
+
+
+def test_if_match_guards_patch_and_delete(live: str) -> None:
+    with client(live, COORDINATOR) as http:
+        created = http.post("/calls", json={"id": "c-guard", "title": "Guard"})
+        first = created.headers["ETag"]
+        assert http.get("/calls/c-guard").headers["ETag"] == first
+        changed = http.patch("/calls/c-guard", json={"title": "B"}, headers={"If-Match": first})
+        assert changed.status_code == 200 and changed.headers["ETag"] != first
+        stale = http.patch("/calls/c-guard", json={"title": "C"}, headers={"If-Match": first})
+        assert stale.status_code == 412
+        assert stale.json()["errors"][0]["field"] == "header.If-Match"
+        assert http.delete("/calls/c-guard", headers={"If-Match": first}).status_code == 412
+        assert http.get("/calls/c-guard").json()["title"] == "B"
+        assert http.patch("/calls/c-guard", json={"title": "D"}).status_code == 200  # no If-Match
+        assert (
+            http.patch("/calls/c-guard", json={"title": "E"}, headers={"If-Match": "*"}).status_code
+            == 200
+        )
+        current = http.get("/calls/c-guard").headers["ETag"]
+        assert http.delete("/calls/c-guard", headers={"If-Match": current}).status_code == 204
+        # Created again: a new version, so the old tags stay stale.
+        again = http.post("/calls", json={"id": "c-guard", "title": "Again"})
+        assert again.headers["ETag"] not in (first, current)
