@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.service = service
     app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
-    install_handlers(app)
+    install_handlers(app, service.record_denial)
     for module in (meta, profiles, institutions, offices, calls, introductions, jobs, keys, audit):
         app.include_router(module.router)
     logging.getLogger("grantmatch.api").setLevel(logging.INFO)

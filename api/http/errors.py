@@ -7,15 +7,18 @@ problems, each with its field, value and reason.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http.privacy import scrub_reason
 from api.http.schemas.errors import ErrorBody, Problem
 from matcher.errors import InputError, UnknownIdError
 
@@ -81,14 +84,49 @@ def validation_problems(errors: Any, prefix: str = "") -> list[Problem]:
 
 def input_error_problem(error: InputError) -> Problem:
     """A problem from the loaders' :class:`InputError` (line, field, reason)."""
-    return Problem(field=error.field, line=error.line, reason=error.reason, value=None)
+    reason = scrub_reason(error.field, error.reason)
+    return Problem(field=error.field, line=error.line, reason=reason, value=None)
 
 
 def input_error_detail(error: InputError, source: str = "body") -> str:
     """The loaders' one-line message about ``source``: ``body line 4: field 'id': ...``."""
     where = source if error.line is None else f"{source} line {error.line}"
     what = f"field '{error.field}': " if error.field else ""
-    return f"{where}: {what}{error.reason}"
+    return f"{where}: {what}{scrub_reason(error.field, error.reason)}"
+
+
+def only_sent(problems: list[Problem], sent: dict[str, Any], prefix: str = "body") -> list[Problem]:
+    """``problems`` with each value kept only where the caller sent it.
+
+    An update is validated merged with the stored record, so pydantic's offending input
+    can be a stored value (or, for a missing field, the whole stored record) the caller
+    never sent; those are dropped.
+    """
+    # Built anew, not copied: a Problem drops private values when it is validated.
+    return [
+        Problem(
+            field=problem.field,
+            value=_sent_value(problem.field, sent, prefix),
+            reason=problem.reason,
+            line=problem.line,
+        )
+        for problem in problems
+    ]
+
+
+def _sent_value(field: str | None, sent: dict[str, Any], prefix: str) -> Any:
+    parts = (field or "").split(".")
+    if parts[:1] == [prefix]:
+        parts = parts[1:]
+    value: Any = sent
+    for part in parts:
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return None if value is sent else value
 
 
 def _body(status: int, detail: str, problems: list[Problem]) -> JSONResponse:
@@ -96,11 +134,29 @@ def _body(status: int, detail: str, problems: list[Problem]) -> JSONResponse:
     return JSONResponse(payload, status_code=status)
 
 
-def install_handlers(app: FastAPI) -> None:
-    """Register the error handlers on ``app``."""
+DenialRecorder = Callable[[str | None, str, str, str], None]
+"""``record(key, method, path, reason)``: audits a refused access."""
+
+
+def install_handlers(app: FastAPI, record_denial: DenialRecorder | None = None) -> None:
+    """Register the error handlers on ``app``.
+
+    Parameters
+    ----------
+    app : FastAPI
+        The application.
+    record_denial : callable, optional
+        Called (in a worker thread) for every 403, so that each refused access is in the
+        audit trail whichever route refused it.
+    """
 
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, error: ApiError) -> JSONResponse:
+        if error.status == 403 and record_denial is not None:
+            key = request.headers.get("X-API-Key")
+            await run_in_threadpool(
+                record_denial, key, request.method, request.url.path, error.detail
+            )
         return _body(error.status, error.detail, error.problems)
 
     @app.exception_handler(RequestValidationError)

@@ -10,13 +10,14 @@ other files.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from api.http.errors import ApiError, input_error_detail, input_error_problem
-from api.http.schemas.base import find_nul
+from api.http.schemas.base import find_nul, unreadable_id
 from api.http.schemas.errors import Problem
 from api.http.store.records import MODELS, DomainRecord, count, existing_ids, record_data
 from matcher.errors import InputError
@@ -49,6 +50,7 @@ def read_import(collection: str, body: bytes) -> LoadedRecords[Any]:
             body, MODELS[collection], format="jsonl", name="body"
         )
         _refuse_nul(loaded)
+        _refuse_unreadable_ids(loaded, body)
     except InputError as error:
         raise ApiError(422, input_error_detail(error), [input_error_problem(error)]) from None
     return loaded
@@ -60,6 +62,17 @@ def _refuse_nul(loaded: LoadedRecords[Any]) -> None:
         found = find_nul(record_data(record))
         if found is not None:
             raise place.error("contains a NUL character", found)
+
+
+def _refuse_unreadable_ids(loaded: LoadedRecords[Any], body: bytes) -> None:
+    """The rule of the single-record schemas (:func:`unreadable_id`), on each line's id as
+    written: the loaders trim white space, which must be refused here, not silently fixed."""
+    lines = body.decode("utf-8-sig").split("\n")  # as the loader splits it
+    for place in loaded.places:
+        written = json.loads(lines[place.number - 1]).get("id")
+        problem = unreadable_id(written) if isinstance(written, str) else None
+        if problem is not None:
+            raise place.error(problem, "id")
 
 
 def check_references(

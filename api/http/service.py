@@ -56,6 +56,25 @@ class Service:
                 return None
             return Principal(row.role, row.binding, f"key {row.id}")
 
+    def record_denial(self, key: str | None, method: str, path: str, reason: str) -> None:
+        """Audit a refused access (403) by a known caller, in a transaction of its own (the
+        request's was rolled back with the refusal).
+
+        Parameters
+        ----------
+        key : str or None
+            The ``X-API-Key`` the request sent.
+        method, path : str
+            What was asked.
+        reason : str
+            Why it was refused.
+        """
+        principal = self.principal(key) if key else None
+        if principal is None:
+            return
+        with self.database.session() as session:
+            audit(session, principal, "access.denied", f"{method} {path}", {"reason": reason})
+
     def start(self) -> None:
         """Start the job worker (after marking jobs a dead process left running failed)."""
         self.jobs.recover()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from api.http.deps import (
     CountryQuery,
@@ -47,9 +47,11 @@ def list_calls(
 
 
 @router.post("", response_model=CallPublic, status_code=status.HTTP_201_CREATED, responses=ERRORS)
-def create_call(service: ServiceDep, principal: EditorDep, call: CallCreate) -> dict[str, Any]:
+def create_call(
+    service: ServiceDep, principal: EditorDep, call: CallCreate, response: Response
+) -> dict[str, Any]:
     """Create a call (admin, coordinator)."""
-    return records.create_record(service, principal, COLLECTION, call)
+    return records.create_record(service, principal, COLLECTION, call, response)
 
 
 @router.post(
@@ -66,25 +68,44 @@ async def import_calls(
 
 
 @router.get("/{call_id}", response_model=CallPublic, responses=ERRORS)
-def read_call(service: ServiceDep, principal: PrincipalDep, call_id: CallId) -> dict[str, Any]:
+def read_call(
+    service: ServiceDep, principal: PrincipalDep, call_id: CallId, response: Response
+) -> dict[str, Any]:
     """One call."""
-    return records.read_record(service, principal, COLLECTION, call_id)
+    return records.read_record(service, principal, COLLECTION, call_id, response)
 
 
 @router.patch("/{call_id}", response_model=CallPublic, responses=ERRORS)
 def update_call(
-    service: ServiceDep, principal: EditorDep, call_id: CallId, changes: CallUpdate
+    service: ServiceDep,
+    principal: PrincipalDep,
+    call_id: CallId,
+    changes: CallUpdate,
+    response: Response,
+    if_match: records.IfMatch = None,
 ) -> dict[str, Any]:
-    """Change fields of a call (admin, coordinator)."""
+    """Change fields of a call; which fields each role may change is in
+    :mod:`api.http.permissions` (403 naming a field the caller may not change)."""
     return records.update_record(
-        service, principal, COLLECTION, call_id, changes.model_dump(exclude_unset=True)
+        service,
+        principal,
+        COLLECTION,
+        call_id,
+        changes.model_dump(exclude_unset=True),
+        if_match,
+        response,
     )
 
 
 @router.delete("/{call_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def delete_call(service: ServiceDep, principal: EditorDep, call_id: CallId) -> None:
-    """Delete a call (admin, coordinator)."""
-    records.delete_record(service, principal, COLLECTION, call_id)
+def delete_call(
+    service: ServiceDep,
+    principal: EditorDep,
+    call_id: CallId,
+    if_match: records.IfMatch = None,
+) -> None:
+    """Delete a call (admin, coordinator); 409 while other records name it."""
+    records.delete_record(service, principal, COLLECTION, call_id, if_match)
 
 
 @router.get("/{call_id}/candidates", response_model=CandidatesPublic, responses=ERRORS)

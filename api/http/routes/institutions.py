@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from api.http.deps import (
     CountryQuery,
@@ -51,10 +51,10 @@ def list_institutions(
     "", response_model=InstitutionPublic, status_code=status.HTTP_201_CREATED, responses=ERRORS
 )
 def create_institution(
-    service: ServiceDep, principal: EditorDep, institution: InstitutionCreate
+    service: ServiceDep, principal: EditorDep, institution: InstitutionCreate, response: Response
 ) -> dict[str, Any]:
     """Create an institution (admin, coordinator)."""
-    return records.create_record(service, principal, COLLECTION, institution)
+    return records.create_record(service, principal, COLLECTION, institution, response)
 
 
 @router.post(
@@ -72,28 +72,40 @@ async def import_institutions(
 
 @router.get("/{institution_id}", response_model=InstitutionPublic, responses=ERRORS)
 def read_institution(
-    service: ServiceDep, principal: PrincipalDep, institution_id: InstitutionId
+    service: ServiceDep, principal: PrincipalDep, institution_id: InstitutionId, response: Response
 ) -> dict[str, Any]:
     """One institution."""
-    return records.read_record(service, principal, COLLECTION, institution_id)
+    return records.read_record(service, principal, COLLECTION, institution_id, response)
 
 
 @router.patch("/{institution_id}", response_model=InstitutionPublic, responses=ERRORS)
 def update_institution(
     service: ServiceDep,
-    principal: EditorDep,
+    principal: PrincipalDep,
     institution_id: InstitutionId,
     changes: InstitutionUpdate,
+    response: Response,
+    if_match: records.IfMatch = None,
 ) -> dict[str, Any]:
-    """Change fields of an institution (admin, coordinator)."""
+    """Change fields of an institution; which fields each role may change is in
+    :mod:`api.http.permissions` (403 naming a field the caller may not change)."""
     return records.update_record(
-        service, principal, COLLECTION, institution_id, changes.model_dump(exclude_unset=True)
+        service,
+        principal,
+        COLLECTION,
+        institution_id,
+        changes.model_dump(exclude_unset=True),
+        if_match,
+        response,
     )
 
 
 @router.delete("/{institution_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
 def delete_institution(
-    service: ServiceDep, principal: EditorDep, institution_id: InstitutionId
+    service: ServiceDep,
+    principal: EditorDep,
+    institution_id: InstitutionId,
+    if_match: records.IfMatch = None,
 ) -> None:
-    """Delete an institution (admin, coordinator)."""
-    records.delete_record(service, principal, COLLECTION, institution_id)
+    """Delete an institution (admin, coordinator); 409 while other records name it."""
+    records.delete_record(service, principal, COLLECTION, institution_id, if_match)

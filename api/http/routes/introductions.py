@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, status
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.http.auth import Principal
@@ -18,8 +19,8 @@ from api.http.routes.profiles import ERRORS
 from api.http.schemas.access import IntroductionCreate, IntroductionDecision, IntroductionPublic
 from api.http.schemas.errors import Problem
 from api.http.service import audit
-from api.http.store.records import get_row
 from api.http.store.tables import IntroductionRow, utcnow
+from api.http.views import Viewer
 from matcher.dataset import Dataset
 from matcher.engine import Matcher
 from matcher.model import Contact, Office, Route
@@ -69,14 +70,10 @@ def _office_for(
     return hosts[0], route
 
 
-def _contact(session: Session, profile_id: str) -> Contact | None:
-    row = get_row(session, "profiles", profile_id)
-    if row is None or "contact" not in row.data:
-        return None
-    return Contact.model_validate(row.data["contact"])
-
-
 def _public(session: Session, row: IntroductionRow, principal: Principal) -> IntroductionPublic:
+    """An introduction as the caller sees it: contact data only after acceptance, only for
+    the requester (the partner's) and the office's staff (both), and only through the
+    records' view (:class:`api.http.views.Viewer`)."""
     out = IntroductionPublic(
         id=row.id,
         requester_id=row.requester_id,
@@ -93,16 +90,17 @@ def _public(session: Session, row: IntroductionRow, principal: Principal) -> Int
     )
     if row.status != "accepted":
         return out
-    shown: dict[str, Any] = {}
+    viewer = Viewer.of(session, principal)
+    where = f"introduction:{row.id}"
     if principal.is_researcher(row.requester_id) or principal.is_staff_of(row.office_id):
-        out.partner_contact = _contact(session, row.partner_id)
-        shown["partner"] = row.partner_id
+        out.partner_contact = _contact(viewer.contact(row.partner_id, where))
     if principal.is_staff_of(row.office_id):
-        out.requester_contact = _contact(session, row.requester_id)
-        shown["requester"] = row.requester_id
-    if shown:
-        audit(session, principal, "contact.shown", f"introduction:{row.id}", shown)
+        out.requester_contact = _contact(viewer.contact(row.requester_id, where))
     return out
+
+
+def _contact(data: dict[str, Any] | None) -> Contact | None:
+    return None if data is None else Contact.model_validate(data)
 
 
 def _may_see(principal: Principal, row: IntroductionRow) -> bool:
@@ -110,6 +108,15 @@ def _may_see(principal: Principal, row: IntroductionRow) -> bool:
         principal.role in ("admin", "coordinator")
         or principal.is_researcher(row.requester_id)
         or principal.is_staff_of(row.office_id)
+    )
+
+
+def _already_pending(partner_id: str, pending: int | None = None) -> ApiError:
+    which = f"introduction {pending}" if pending is not None else "an introduction"
+    return ApiError(
+        409,
+        f"{which} to {partner_id!r} is still pending",
+        [Problem(field="body.partner_id", value=partner_id, reason="pending")],
     )
 
 
@@ -146,11 +153,7 @@ def request_introduction(
             )
         )
         if pending is not None:
-            raise ApiError(
-                409,
-                f"introduction {pending} to {request.partner_id!r} is still pending",
-                [Problem(field="body.partner_id", value=request.partner_id, reason="pending")],
-            )
+            raise _already_pending(request.partner_id, pending)
         row = IntroductionRow(
             requester_id=requester,
             partner_id=request.partner_id,
@@ -163,7 +166,11 @@ def request_introduction(
             note="",
         )
         session.add(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:
+            # A concurrent identical request was stored first (the pending index).
+            raise _already_pending(request.partner_id) from None
         audit(
             session,
             principal,
@@ -215,16 +222,25 @@ def decide(
             raise not_found("introduction", str(introduction_id))
         if not principal.is_staff_of(row.office_id):
             raise forbidden(f"only the staff of office {row.office_id!r} decide this request")
-        if row.status != "pending":
+        # Only a pending request changes: of concurrent decisions, the first to update
+        # wins and the others find it decided (the row is locked until the winner commits).
+        decided = session.execute(
+            update(IntroductionRow)
+            .where(IntroductionRow.id == introduction_id, IntroductionRow.status == "pending")
+            .values(
+                status="accepted" if decision.decision == "accept" else "declined",
+                decided_at=utcnow(),
+                decided_by=principal.actor,
+                note=decision.note,
+            )
+        )
+        session.refresh(row)
+        if decided.rowcount != 1:  # type: ignore[attr-defined]
             raise ApiError(
                 409,
                 f"introduction {introduction_id} was already {row.status}",
                 [Problem(field="path.introduction_id", value=introduction_id, reason=row.status)],
             )
-        row.status = "accepted" if decision.decision == "accept" else "declined"
-        row.decided_at = utcnow()
-        row.decided_by = principal.actor
-        row.note = decision.note
         audit(
             session,
             principal,

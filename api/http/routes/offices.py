@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from api.http.deps import (
     CountryQuery,
@@ -15,7 +15,6 @@ from api.http.deps import (
     PrincipalDep,
     ServiceDep,
 )
-from api.http.errors import forbidden
 from api.http.routes import records
 from api.http.routes.answers import whatif_public
 from api.http.routes.profiles import ERRORS
@@ -47,10 +46,10 @@ def list_offices(
 
 @router.post("", response_model=OfficePublic, status_code=status.HTTP_201_CREATED, responses=ERRORS)
 def create_office(
-    service: ServiceDep, principal: EditorDep, office: OfficeCreate
+    service: ServiceDep, principal: EditorDep, office: OfficeCreate, response: Response
 ) -> dict[str, Any]:
     """Create an office (admin, coordinator)."""
-    return records.create_record(service, principal, COLLECTION, office)
+    return records.create_record(service, principal, COLLECTION, office, response)
 
 
 @router.post(
@@ -68,28 +67,43 @@ async def import_offices(
 
 @router.get("/{office_id}", response_model=OfficePublic, responses=ERRORS)
 def read_office(
-    service: ServiceDep, principal: PrincipalDep, office_id: OfficeId
+    service: ServiceDep, principal: PrincipalDep, office_id: OfficeId, response: Response
 ) -> dict[str, Any]:
     """One office."""
-    return records.read_record(service, principal, COLLECTION, office_id)
+    return records.read_record(service, principal, COLLECTION, office_id, response)
 
 
 @router.patch("/{office_id}", response_model=OfficePublic, responses=ERRORS)
 def update_office(
-    service: ServiceDep, principal: PrincipalDep, office_id: OfficeId, changes: OfficeUpdate
+    service: ServiceDep,
+    principal: PrincipalDep,
+    office_id: OfficeId,
+    changes: OfficeUpdate,
+    response: Response,
+    if_match: records.IfMatch = None,
 ) -> dict[str, Any]:
-    """Change fields of an office (admin, coordinator, or the office's own staff)."""
-    if principal.role not in ("admin", "coordinator") and not principal.is_staff_of(office_id):
-        raise forbidden("only admin, coordinators and the office's staff edit an office")
+    """Change fields of an office; which fields each role may change is in
+    :mod:`api.http.permissions` (403 naming a field the caller may not change)."""
     return records.update_record(
-        service, principal, COLLECTION, office_id, changes.model_dump(exclude_unset=True)
+        service,
+        principal,
+        COLLECTION,
+        office_id,
+        changes.model_dump(exclude_unset=True),
+        if_match,
+        response,
     )
 
 
 @router.delete("/{office_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def delete_office(service: ServiceDep, principal: EditorDep, office_id: OfficeId) -> None:
-    """Delete an office (admin, coordinator)."""
-    records.delete_record(service, principal, COLLECTION, office_id)
+def delete_office(
+    service: ServiceDep,
+    principal: EditorDep,
+    office_id: OfficeId,
+    if_match: records.IfMatch = None,
+) -> None:
+    """Delete an office (admin, coordinator); 409 while other records name it."""
+    records.delete_record(service, principal, COLLECTION, office_id, if_match)
 
 
 @router.get("/{office_id}/what-if", response_model=WhatIfPublic, responses=ERRORS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from api.http.deps import (
     CountryQuery,
@@ -51,10 +51,10 @@ def list_profiles(
     "", response_model=ProfilePublic, status_code=status.HTTP_201_CREATED, responses=ERRORS
 )
 def create_profile(
-    service: ServiceDep, principal: EditorDep, profile: ProfileCreate
+    service: ServiceDep, principal: EditorDep, profile: ProfileCreate, response: Response
 ) -> dict[str, Any]:
     """Create a profile (admin, coordinator)."""
-    return records.create_record(service, principal, COLLECTION, profile)
+    return records.create_record(service, principal, COLLECTION, profile, response)
 
 
 @router.post(
@@ -74,28 +74,43 @@ async def import_profiles(
 
 @router.get("/{profile_id}", response_model=ProfilePublic, responses=ERRORS)
 def read_profile(
-    service: ServiceDep, principal: PrincipalDep, profile_id: ProfileId
+    service: ServiceDep, principal: PrincipalDep, profile_id: ProfileId, response: Response
 ) -> dict[str, Any]:
     """One profile; ``contact`` only for roles allowed to see it."""
-    return records.read_record(service, principal, COLLECTION, profile_id)
+    return records.read_record(service, principal, COLLECTION, profile_id, response)
 
 
 @router.patch("/{profile_id}", response_model=ProfilePublic, responses=ERRORS)
 def update_profile(
-    service: ServiceDep, principal: PrincipalDep, profile_id: ProfileId, changes: ProfileUpdate
+    service: ServiceDep,
+    principal: PrincipalDep,
+    profile_id: ProfileId,
+    changes: ProfileUpdate,
+    response: Response,
+    if_match: records.IfMatch = None,
 ) -> dict[str, Any]:
-    """Change fields of a profile (admin, coordinator, or the researcher themself)."""
-    if principal.role not in ("admin", "coordinator") and not principal.is_researcher(profile_id):
-        raise forbidden("only admin, coordinators and the researcher themself edit a profile")
+    """Change fields of a profile; which fields each role may change is in
+    :mod:`api.http.permissions` (403 naming a field the caller may not change)."""
     return records.update_record(
-        service, principal, COLLECTION, profile_id, changes.model_dump(exclude_unset=True)
+        service,
+        principal,
+        COLLECTION,
+        profile_id,
+        changes.model_dump(exclude_unset=True),
+        if_match,
+        response,
     )
 
 
 @router.delete("/{profile_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def delete_profile(service: ServiceDep, principal: EditorDep, profile_id: ProfileId) -> None:
-    """Delete a profile (admin, coordinator)."""
-    records.delete_record(service, principal, COLLECTION, profile_id)
+def delete_profile(
+    service: ServiceDep,
+    principal: EditorDep,
+    profile_id: ProfileId,
+    if_match: records.IfMatch = None,
+) -> None:
+    """Delete a profile (admin, coordinator); 409 while other records name it."""
+    records.delete_record(service, principal, COLLECTION, profile_id, if_match)
 
 
 @router.get("/{profile_id}/partners-abroad", response_model=PartnersPublic, responses=ERRORS)

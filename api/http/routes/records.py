@@ -6,21 +6,27 @@ their endpoints with their own schemas and call these helpers.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal
 
-from fastapi import Request
+from fastapi import Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.http.auth import Principal
-from api.http.errors import ApiError, not_found, validation_problems
+from api.http.errors import ApiError, not_found, only_sent, validation_problems
+from api.http.permissions import check_edit
 from api.http.record_changes import check_references, read_import
 from api.http.schemas.errors import Problem
 from api.http.schemas.records import ImportReport
-from api.http.service import Service, audit, contact_visible_ids
+from api.http.service import Service, audit
+from api.http.store import integrity
 from api.http.store import records as store
-from api.http.store.records import MODELS, SINGULAR, DomainRecord, Filters, RecordRowType
+from api.http.store.records import MODELS, SINGULAR, DomainRecord, Filters
+from api.http.views import Viewer, etag
 
 ImportMode = Literal["create", "upsert"]
 
@@ -38,27 +44,55 @@ IMPORT_BODY: dict[str, Any] = {
 }
 """OpenAPI description of a bulk import body (read raw, not as JSON)."""
 
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=1000,
+        description="The ETag of the record as last read: the change is made only if the "
+        "record is still at that version (412 otherwise). Without it, a PATCH merges its "
+        "fields into the newest version and a DELETE is unconditional.",
+    ),
+]
 
-def public(
-    collection: str,
-    row: RecordRowType,
-    principal: Principal,
-    visible: set[str] | None,
-    session: Session | None = None,
-) -> dict[str, Any]:
-    """A row as the caller may see it (a profile's contact only where allowed)."""
-    data = dict(row.data)
-    data["created_at"] = row.created_at
-    data["updated_at"] = row.updated_at
-    if collection == "profiles" and "contact" in data:
-        allowed = visible is None or row.id in visible
-        if not allowed:
-            data.pop("contact")
-            data["contact_hidden"] = True
-        elif session is not None and principal.role != "admin" and row.id != principal.binding:
-            # Contact data disclosed to someone other than its owner: recorded.
-            audit(session, principal, "contact.shown", f"profile:{row.id}")
-    return data
+
+@contextmanager
+def writing(service: Service) -> Iterator[tuple[Session, int]]:
+    """A transaction that changes records, and the version its writes carry.
+
+    The data version is bumped first, which makes the writers of the store take turns
+    (see :func:`api.http.store.records.bump_version`): what a request reads in it is what
+    it changes, and no concurrent write lands in between. A constraint the database still
+    finds broken at commit is a conflict (409), never a 500.
+    """
+    try:
+        with service.database.session() as session:
+            yield session, store.bump_version(session)
+    except IntegrityError:
+        raise ApiError(
+            409,
+            "the change conflicts with a concurrent one; read the record again and retry",
+            [Problem(reason="conflicting concurrent change")],
+        ) from None
+
+
+def check_precondition(collection: str, version: int, if_match: str | None) -> None:
+    """Refuse (412) a change whose ``If-Match`` names no current tag of the record."""
+    if if_match is None:
+        return
+    tags = {tag.strip() for tag in if_match.split(",")}
+    if "*" in tags or etag(version) in tags:
+        return
+    raise ApiError(
+        412,
+        f"the {SINGULAR[collection]} changed since it was read (now at ETag {etag(version)})",
+        [Problem(field="header.If-Match", value=if_match, reason="not the current ETag")],
+    )
+
+
+def _tagged(response: Response | None, view: dict[str, Any]) -> dict[str, Any]:
+    if response is not None:
+        response.headers["ETag"] = etag(view["version"])
+    return view
 
 
 def list_records(
@@ -69,33 +103,40 @@ def list_records(
     offset: int,
     limit: int,
 ) -> dict[str, Any]:
-    """One page of records matching the filters."""
+    """One page of records matching the filters, as the caller may see them."""
     with service.database.session() as session:
         rows, total = store.list_rows(session, collection, filters, offset, limit)
-        visible = contact_visible_ids(session, principal) if collection == "profiles" else None
-        items = [public(collection, row, principal, visible, session) for row in rows]
+        viewer = Viewer.of(session, principal)
+        items = [viewer.record(collection, row) for row in rows]
     return {"items": items, "total": total, "offset": offset, "limit": limit}
 
 
 def read_record(
-    service: Service, principal: Principal, collection: str, record_id: str
+    service: Service,
+    principal: Principal,
+    collection: str,
+    record_id: str,
+    response: Response | None = None,
 ) -> dict[str, Any]:
-    """One record (404 when there is none)."""
+    """One record (404 when there is none), with its ETag."""
     with service.database.session() as session:
         row = store.get_row(session, collection, record_id)
         if row is None:
             raise not_found(SINGULAR[collection], record_id)
-        visible = contact_visible_ids(session, principal) if collection == "profiles" else None
-        return public(collection, row, principal, visible, session)
+        return _tagged(response, Viewer.of(session, principal).record(collection, row))
 
 
 def create_record(
-    service: Service, principal: Principal, collection: str, record: DomainRecord
+    service: Service,
+    principal: Principal,
+    collection: str,
+    record: DomainRecord,
+    response: Response | None = None,
 ) -> dict[str, Any]:
-    """Store a new record (409 when the id is taken)."""
+    """Store a new record (409 when the id is taken, concurrently too)."""
     # The request schema is a subclass of the domain model; store the domain form.
     domain = MODELS[collection].model_validate(store.record_data(record))
-    with service.database.session() as session:
+    with writing(service) as (session, version):
         if store.get_row(session, collection, domain.id) is not None:
             raise ApiError(
                 409,
@@ -103,12 +144,10 @@ def create_record(
                 [Problem(field="body.id", value=domain.id, reason="id already taken")],
             )
         check_references(session, [domain])
-        row, _ = store.save(session, collection, domain)
-        store.bump_version(session)
+        row, _ = store.save(session, collection, domain, version)
         audit(session, principal, f"{SINGULAR[collection]}.create", f"{collection}:{domain.id}")
         session.flush()
-        visible = contact_visible_ids(session, principal) if collection == "profiles" else None
-        return public(collection, row, principal, visible)
+        return _tagged(response, Viewer.of(session, principal).record(collection, row))
 
 
 def update_record(
@@ -117,35 +156,29 @@ def update_record(
     collection: str,
     record_id: str,
     changes: dict[str, Any],
+    if_match: str | None = None,
+    response: Response | None = None,
 ) -> dict[str, Any]:
     """Apply a partial update: given fields replace the stored ones, ``null`` removes one
-    (its default applies); the result is validated as a whole."""
-    if "id" in changes and changes["id"] != record_id:
-        raise ApiError(
-            422,
-            "the id of a record cannot change",
-            [Problem(field="body.id", value=changes["id"], reason="differs from the path id")],
-        )
-    with service.database.session() as session:
+    (its default applies); the result is validated as a whole.
+
+    Only the fields the caller's role may change are accepted (403 naming the others);
+    with ``If-Match``, only if the record is still at that version (412). Error bodies
+    carry only the values the caller sent.
+    """
+    changes = _without_same_id(changes, record_id)
+    check_edit(principal, collection, record_id, changes)
+    with writing(service) as (session, version):
         row = store.get_row(session, collection, record_id)
         if row is None:
             raise not_found(SINGULAR[collection], record_id)
-        merged = dict(row.data)
-        for name, value in changes.items():
-            if value is None:
-                merged.pop(name, None)
-            else:
-                merged[name] = value
+        check_precondition(collection, row.version, if_match)
+        domain = _merged(collection, row.data, changes)
         try:
-            domain = MODELS[collection].model_validate(merged)
-        except ValidationError as error:
-            problems = validation_problems(error.errors(include_url=False), "body")
-            raise ApiError(
-                422, f"invalid {SINGULAR[collection]}: {problems[0].reason}", problems
-            ) from None
-        check_references(session, [domain])
-        row, _ = store.save(session, collection, domain)
-        store.bump_version(session)
+            check_references(session, [domain])
+        except ApiError as error:
+            raise ApiError(error.status, error.detail, only_sent(error.problems, changes)) from None
+        row, _ = store.save(session, collection, domain, version)
         audit(
             session,
             principal,
@@ -154,17 +187,87 @@ def update_record(
             {"fields": sorted(changes)},
         )
         session.flush()
-        visible = contact_visible_ids(session, principal) if collection == "profiles" else None
-        return public(collection, row, principal, visible)
+        return _tagged(response, Viewer.of(session, principal).record(collection, row))
 
 
-def delete_record(service: Service, principal: Principal, collection: str, record_id: str) -> None:
-    """Delete a record (404 when there is none)."""
-    with service.database.session() as session:
-        if not store.delete(session, collection, record_id):
+def _without_same_id(changes: dict[str, Any], record_id: str) -> dict[str, Any]:
+    """``changes`` without an ``id`` equal to the path's (422 for another one)."""
+    if "id" not in changes:
+        return changes
+    if changes["id"] != record_id:
+        raise ApiError(
+            422,
+            "the id of a record cannot change",
+            [Problem(field="body.id", value=changes["id"], reason="differs from the path id")],
+        )
+    return {name: value for name, value in changes.items() if name != "id"}
+
+
+def _merged(collection: str, stored: dict[str, Any], changes: dict[str, Any]) -> DomainRecord:
+    """The stored record with ``changes`` applied, validated (422 echoing only what was
+    sent: the stored values are the caller's to read, not the error's to show)."""
+    merged = dict(stored)
+    for name, value in changes.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    try:
+        return MODELS[collection].model_validate(merged)
+    except ValidationError as error:
+        problems = only_sent(validation_problems(error.errors(include_url=False), "body"), changes)
+        raise ApiError(
+            422, f"invalid {SINGULAR[collection]}: {problems[0].reason}", problems
+        ) from None
+
+
+def delete_record(
+    service: Service,
+    principal: Principal,
+    collection: str,
+    record_id: str,
+    if_match: str | None = None,
+) -> None:
+    """Delete a record: 404 when there is none, 412 on a stale ``If-Match``, 409 naming
+    the records that still name it. The keys bound to a deleted profile or office are
+    revoked and the introductions involving it deleted, in the same transaction."""
+    with writing(service) as (session, _version):
+        row = store.get_row(session, collection, record_id)
+        if row is None:
             raise not_found(SINGULAR[collection], record_id)
-        store.bump_version(session)
-        audit(session, principal, f"{SINGULAR[collection]}.delete", f"{collection}:{record_id}")
+        check_precondition(collection, row.version, if_match)
+        _refuse_if_named(session, collection, record_id)
+        revoked = integrity.revoke_keys(session, collection, record_id)
+        introductions = integrity.delete_introductions(session, collection, record_id)
+        session.delete(row)
+        detail: dict[str, object] = {"keys_revoked": revoked, "introductions": introductions}
+        audit(
+            session,
+            principal,
+            f"{SINGULAR[collection]}.delete",
+            f"{collection}:{record_id}",
+            detail,
+        )
+
+
+def _refuse_if_named(session: Session, collection: str, record_id: str) -> None:
+    found = integrity.referrers(session, collection, record_id)
+    if not found:
+        return
+    names = sorted({f"{r.collection}/{r.record_id}" for r in found})
+    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    raise ApiError(
+        409,
+        f"{SINGULAR[collection]} {record_id!r} is named by {shown}; change those first",
+        [
+            Problem(
+                field=referrer.field,
+                value=f"{referrer.collection}/{referrer.record_id}",
+                reason=f"names this {SINGULAR[collection]}",
+            )
+            for referrer in found[:100]
+        ],
+    )
 
 
 def _import(
@@ -172,7 +275,7 @@ def _import(
 ) -> ImportReport:
     loaded = read_import(collection, body)
     records: list[DomainRecord] = loaded.records
-    with service.database.session() as session:
+    with writing(service) as (session, version):
         if mode == "create":
             taken = store.existing_ids(session, collection, (r.id for r in records))
             for record, place in zip(records, loaded.places, strict=True):
@@ -189,8 +292,7 @@ def _import(
                         ],
                     )
         check_references(session, records, loaded.places)
-        created, updated = store.save_many(session, collection, records)
-        version = store.bump_version(session)
+        created, updated = store.save_many(session, collection, records, version)
         audit(
             session,
             principal,

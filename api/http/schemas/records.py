@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.http.schemas.base import RequestModel
+from api.http.schemas.base import NewRecord, RequestModel
 from matcher.model import (
     Call,
     CallRules,
@@ -28,19 +28,19 @@ from matcher.model import (
 )
 
 
-class ProfileCreate(Profile, RequestModel):
+class ProfileCreate(Profile, NewRecord):
     """A new profile, in the interchange form (``profiles.jsonl``)."""
 
 
-class InstitutionCreate(Institution, RequestModel):
+class InstitutionCreate(Institution, NewRecord):
     """A new institution, in the interchange form."""
 
 
-class OfficeCreate(Office, RequestModel):
+class OfficeCreate(Office, NewRecord):
     """A new foreign office, in the interchange form."""
 
 
-class CallCreate(Call, RequestModel):
+class CallCreate(Call, NewRecord):
     """A new call with its rules, in the interchange form."""
 
 
@@ -106,6 +106,9 @@ class CallUpdate(_Update):
 class _Stamped(BaseModel):
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    version: int | None = Field(
+        default=None, description="The record's version; its ETag is this number quoted."
+    )
 
 
 class ProfilePublic(Profile, _Stamped):

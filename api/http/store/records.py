@@ -74,7 +74,7 @@ def _columns(record: DomainRecord) -> dict[str, Any]:
     return {"name": record.title, "country": None, "kind": None, "w": words}
 
 
-def _fill(row: RecordRowType, record: DomainRecord) -> None:
+def _fill(row: RecordRowType, record: DomainRecord, version: int) -> None:
     columns = _columns(record)
     row.name = columns["name"]
     row.country = columns["country"]
@@ -83,6 +83,7 @@ def _fill(row: RecordRowType, record: DomainRecord) -> None:
     row.search = "\n".join(columns["w"]).lower()
     row.data = record_data(record)
     row.updated_at = utcnow()
+    row.version = version
     if isinstance(row, CallRow) and isinstance(record, Call):
         row.countries = call_countries(record)
 
@@ -97,7 +98,13 @@ def data_version(session: Session) -> int:
 
 
 def bump_version(session: Session) -> int:
-    """Add one to the data version (in the caller's transaction); returns the new value."""
+    """Add one to the data version (in the caller's transaction); returns the new value.
+
+    A transaction that changes records calls this **first**: the update locks the counter's
+    row until the transaction ends (PostgreSQL's row lock; SQLite's write lock), so the
+    store's writers run one after the other and each reads what the previous one wrote.
+    The new value is the version of every record the transaction writes.
+    """
     session.execute(
         update(MetaRow).where(MetaRow.key == "data_version").values(value=MetaRow.value + 1)
     )
@@ -160,22 +167,25 @@ def list_rows(
     return [cast(RecordRowType, row) for row in rows], total
 
 
-def save(session: Session, collection: str, record: DomainRecord) -> tuple[RecordRowType, bool]:
-    """Insert or replace one record; returns the row and whether it was created."""
+def save(
+    session: Session, collection: str, record: DomainRecord, version: int
+) -> tuple[RecordRowType, bool]:
+    """Insert or replace one record at ``version``; returns the row and whether it was
+    created."""
     table = RECORD_TABLES[collection]
     row = get_row(session, collection, record.id)
     created = row is None
     if row is None:
         row = table(id=record.id, created_at=utcnow())
         session.add(row)
-    _fill(row, record)
+    _fill(row, record, version)
     return row, created
 
 
 def save_many(
-    session: Session, collection: str, records: Sequence[DomainRecord]
+    session: Session, collection: str, records: Sequence[DomainRecord], version: int
 ) -> tuple[int, int]:
-    """Insert or replace many records; returns (created, updated)."""
+    """Insert or replace many records at ``version``; returns (created, updated)."""
     table = RECORD_TABLES[collection]
     present = existing_ids(session, collection, (r.id for r in records))
     created = updated = 0
@@ -189,7 +199,7 @@ def save_many(
             row = table(id=record.id, created_at=utcnow())
             session.add(row)
             created += 1
-        _fill(row, record)
+        _fill(row, record, version)
     return created, updated
 
 

@@ -14,7 +14,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -23,10 +34,36 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp that is always timezone-aware UTC, whatever the database keeps.
+
+    SQLite has no time zones and hands back naive values; PostgreSQL hands back its
+    session's zone. Both are read as UTC with an offset, so every response carries one.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        return aware.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite: stored as UTC without its offset
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
 class Base(DeclarativeBase):
     """Base of every table."""
 
-    type_annotation_map = {dict[str, Any]: JSON, dt.datetime: DateTime(timezone=True)}  # noqa: RUF012
+    type_annotation_map = {dict[str, Any]: JSON, dt.datetime: UtcDateTime()}  # noqa: RUF012
 
 
 class RecordRow:
@@ -40,6 +77,9 @@ class RecordRow:
     data: Mapped[dict[str, Any]]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The data version of the record's last write: its entity tag. Taken from the store's
+    # ever-growing counter, so a record deleted and created again never reuses one.
+    version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ProfileRow(RecordRow, Base):
@@ -95,6 +135,18 @@ class IntroductionRow(Base):
     """A researcher's request to be introduced to a partner through an office."""
 
     __tablename__ = "introductions"
+    # One pending request per requester and partner: concurrent identical requests
+    # cannot both be stored.
+    __table_args__ = (
+        Index(
+            "uq_introductions_pending",
+            "requester_id",
+            "partner_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     requester_id: Mapped[str] = mapped_column(Text, index=True)

@@ -26,7 +26,7 @@ PROFILE: dict[str, Any] = {
 def test_migrations_build_the_schema_from_nothing(database_url: str) -> None:
     engine = create_engine(database_url)
     upgrade(engine)
-    assert current_revision(engine) == head_revision() == "0002"
+    assert current_revision(engine) == head_revision() == "0003"
     tables = set(inspect(engine).get_table_names())
     assert {"profiles", "calls", "jobs", "introductions", "audit", "api_keys"} <= tables
     engine.dispose()
@@ -67,7 +67,7 @@ def test_an_upgrade_keeps_the_data_already_stored(
     engine.dispose()
     # ... is upgraded by the service at start, and everything is still there.
     client = make_client(url=database_url)
-    assert current_revision(client.app.state.service.database.engine) == "0002"  # type: ignore[attr-defined]
+    assert current_revision(client.app.state.service.database.engine) == head_revision()  # type: ignore[attr-defined]
     profile = client.get("/profiles/p-new", headers=auth(ADMIN)).json()
     assert profile["name"] == "Nina Novak" and profile["orcid"] == "0000-0001"
     # The migration filled the new column from the stored call: the filter finds it.
@@ -161,3 +161,34 @@ def test_text_with_nul_characters_is_refused_not_a_500(
     assert client.get("/profiles?keyword=%00", headers=auth(ADMIN)).status_code == 400
     client_ok: TestClient = client
     assert client_ok.get("/health").json()["status"] == "ok"
+
+
+def test_revision_0003_versions_records_and_keeps_one_pending_request(
+    database_url: str, make_client: AppFactory
+) -> None:
+    # A database at 0002 holding a record and two identical pending requests (the race
+    # before 0003 could store them).
+    engine = create_engine(database_url)
+    upgrade(engine, "0002")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO calls (id, name, search, data, created_at, updated_at, countries) "
+                "VALUES ('c-old', 'Old', 'old', :data, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '')"
+            ),
+            {"data": json.dumps({"id": "c-old", "title": "Old"})},
+        )
+        for _ in range(2):
+            connection.execute(
+                text(
+                    "INSERT INTO introductions (requester_id, partner_id, office_id, message, "
+                    "route, status, created_at, note) VALUES ('a', 'b', 'o', '', '{}', "
+                    "'pending', CURRENT_TIMESTAMP, '')"
+                )
+            )
+    engine.dispose()
+    client = make_client(url=database_url)
+    read = client.get("/calls/c-old", headers=auth(ADMIN))
+    assert read.status_code == 200 and read.headers["ETag"] == f'"{read.json()["version"]}"'
+    statuses = [i["status"] for i in client.get("/introductions", headers=auth(ADMIN)).json()]
+    assert statuses == ["pending", "declined"]
