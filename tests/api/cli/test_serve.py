@@ -14,7 +14,7 @@ import pytest
 
 from api.cli import main
 from api.http.store.db import Database
-from api.http.store.migrate import current_revision
+from api.http.store.migrate import current_revision, head_revision
 from tests.api.http.conftest import ADMIN, KEYS, SMALL, auth
 
 
@@ -67,5 +67,5 @@ def test_db_upgrade_migrates_a_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.sqlite'}"
     assert main(["db", "upgrade", "--database-url", url]) == 0
     database = Database(url, migrate=False)
-    assert current_revision(database.engine) == "0002"
+    assert current_revision(database.engine) == head_revision() == "0003"
     database.dispose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -61,7 +62,7 @@ def test_parallel_decisions_on_one_introduction_have_one_winner(live: str) -> No
         with client(live, staff) as http:
             return http.post(path, json={"decision": decision})
 
-    responses = in_parallel([lambda d=d: decide(d) for d in decisions])
+    responses = in_parallel([partial(decide, d) for d in decisions])
 
     assert _statuses(responses) == {200: 1, 409: PARALLEL - 1}
     winner = next(r for r in responses if isinstance(r, httpx.Response) and r.status_code == 200)
@@ -101,7 +102,7 @@ def test_parallel_creates_of_one_id_make_one_and_409s(live: str) -> None:
         with client(live, COORDINATOR) as http:
             return http.post("/calls", json={"id": "c-race", "title": f"Race {position}"})
 
-    responses = in_parallel([lambda p=p: create(p) for p in range(PARALLEL)])
+    responses = in_parallel([partial(create, p) for p in range(PARALLEL)])
 
     assert _statuses(responses) == {201: 1, 409: PARALLEL - 1}
 
@@ -114,7 +115,7 @@ def test_parallel_edits_of_one_record_lose_nothing(live: str) -> None:
         with client(live, COORDINATOR) as http:
             return http.patch("/calls/c-edits", json={f"note_{position}": position})
 
-    responses = in_parallel([lambda p=p: edit(p) for p in range(PARALLEL)])
+    responses = in_parallel([partial(edit, p) for p in range(PARALLEL)])
 
     assert _statuses(responses) == {200: PARALLEL}
     with client(live, COORDINATOR) as http:
@@ -133,7 +134,7 @@ def test_parallel_edits_with_one_etag_have_one_winner(live: str) -> None:
                 "/calls/c-etag", json={"title": f"Title {position}"}, headers={"If-Match": etag}
             )
 
-    responses = in_parallel([lambda p=p: edit(p) for p in range(PARALLEL)])
+    responses = in_parallel([partial(edit, p) for p in range(PARALLEL)])
 
     assert _statuses(responses) == {200: 1, 412: PARALLEL - 1}
     winner = next(r for r in responses if isinstance(r, httpx.Response) and r.status_code == 200)
