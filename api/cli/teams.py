@@ -97,6 +97,11 @@ def teams(
         return
     console = render.make_console()
     console.print(render.call_header(dataset.call(call)))
+    console.print(
+        render.pool_line(
+            int(matcher.may_join(call).sum()), len(dataset.profiles), matcher.nobody_may_join(call)
+        )
+    )
     console.print(render.team_panel(dataset, result))
 
 

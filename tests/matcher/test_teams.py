@@ -305,7 +305,7 @@ def test_consortium_only_call_takes_members_of_its_consortium_only() -> None:
     team = _assembler(dataset).assemble(call, relevance).team
     assert team is not None
     assert {m.profile_id for m in team.members} == {"in1", "in2"}
-    with pytest.raises(TeamRulesError, match="not at an institution of REC Kuzbass"):
+    with pytest.raises(TeamRulesError, match="eligible consortia REC Kuzbass"):
         _assembler(dataset).assemble(call, relevance, pin=["out"])
 
 
