@@ -38,6 +38,7 @@ OBJECTIVE_WEIGHTS = {
     "diversity": "diversity_weight",
     "threshold_quantile": "threshold_quantile",
     "alternative_overlap": "alternative_overlap",
+    "lead_seniority": "lead_seniority_weight",
 }
 
 WeightOpt = Annotated[

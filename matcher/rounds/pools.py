@@ -31,6 +31,7 @@ from matcher.evidence import IntArray
 from matcher.model import Call, Route
 from matcher.routes import RouteFinder
 from matcher.teams import TeamObjective
+from matcher.teams.pool import lead_stage_groups
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -184,7 +185,9 @@ def plan_pools(
             specs.append(KeepSpec(number, mask_id(pool), depth))
         groups = [pool & (countries == country) for country in rules.required_countries]
         groups += [pool & (stages == stage) for stage in rules.min_career_stage_counts]
-        groups.append(pool & _lead_mask(call, dataset))
+        leads = pool & _lead_mask(call, dataset)
+        groups.append(leads)
+        groups += [leads & (stages == stage) for stage in lead_stage_groups(call, objective)]
         for group in groups:
             kept = min(objective.per_group_pool, int(group.sum()))
             if kept:

@@ -136,6 +136,15 @@ def check_pins(dataset: Dataset, call: Call, pinned: set[str], pool: list[Candid
         raise TeamRulesError(f"pinned profile {profile_id} ({profile.name}) {reason}")
 
 
+def lead_stage_groups(call: Call, objective: TeamObjective) -> list[str]:
+    """Career stages whose best possible leads the shortlist also takes: every stage when
+    the lead's seniority is weighted and the call leaves the lead's stage open (a senior
+    lead a little less relevant than the best may then be the better choice)."""
+    if objective.lead_seniority_weight <= 0 or call.rules.lead_career_stages is not None:
+        return []
+    return ["senior", "mid", "early", "doctoral"]
+
+
 def shortlist(
     call: Call, pool: list[Candidate], pinned: set[str], objective: TeamObjective
 ) -> list[Candidate]:
@@ -154,6 +163,9 @@ def shortlist(
         chosen.update({c.profile.id: c for c in in_group[: objective.per_group_pool]})
     leads = [c for c in by_relevance if may_lead(call, c.profile)]
     chosen.update({c.profile.id: c for c in leads[: objective.per_group_pool]})
+    for stage in lead_stage_groups(call, objective):
+        staged = [c for c in leads if c.profile.career_stage == stage]
+        chosen.update({c.profile.id: c for c in staged[: objective.per_group_pool]})
     chosen.update({c.profile.id: c for c in pool if c.profile.id in pinned})
     return sorted(chosen.values(), key=lambda c: (-c.relevance, c.profile.id))
 
