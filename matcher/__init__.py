@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from matcher.dataset import Dataset
     from matcher.datasets import demo_paths, load_demo
+    from matcher.eligibility import Eligibility
     from matcher.engine import Matcher, RankedProfile
     from matcher.errors import GrantmatchError, InputError, UnknownIdError
     from matcher.io import (
@@ -49,6 +50,7 @@ _EXPORTS = {
     "Dataset": "matcher.dataset",
     "demo_paths": "matcher.datasets",
     "load_demo": "matcher.datasets",
+    "Eligibility": "matcher.eligibility",
     "Matcher": "matcher.engine",
     "RankedProfile": "matcher.engine",
     "GrantmatchError": "matcher.errors",
@@ -84,6 +86,7 @@ __all__ = [
     "CallRules",
     "Contact",
     "Dataset",
+    "Eligibility",
     "Explanation",
     "GrantmatchError",
     "InputError",

@@ -1,6 +1,9 @@
 """Which parts of a call a profile's evidence covers.
 
-A call is split into *parts*: its keywords and the sentences of its title and description.
+A call is split into *parts*: its keywords and the sentences of its title and description,
+research content only: administrative sentences (eligibility, leadership, budget, deadline,
+format, duration: :func:`matcher.call_text.is_administrative`) are rules, not topics a
+member could cover, and are left out.
 Each part is embedded on its own (as a query), and a profile covers a part as well as its
 best-matching piece of evidence (a publication or past project, its keyword list, its
 summary) does, on the calibrated scale of :mod:`embeddings.calibration` clipped to
@@ -20,6 +23,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from matcher.call_text import is_administrative, split_sentences
 from matcher.evidence import EvidenceIndex, FloatMatrix, IntArray
 from matcher.model import Call
 
@@ -37,11 +41,6 @@ MIN_SENTENCE_WORDS = 3
 MIN_CJK_CHARACTERS = 4
 """A Chinese/Japanese sentence needs this many ideographs to count (no spaces to count)."""
 
-# A sentence ends at ., !, ? or ; followed by white space, at CJK sentence punctuation (no
-# space follows it in CJK text), or at a line break. Abbreviations like "e.g. " do split;
-# the fragment left behind is dropped when too short, which is the cheap, language-agnostic
-# trade-off.
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])|[\r\n]+")
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -58,23 +57,6 @@ def _normalised(text: str) -> str:
     """The form two parts are compared in to detect duplicates."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(_WORD.findall(folded))
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text`` (Latin, Cyrillic and CJK punctuation), stripped, in order.
-
-    Parameters
-    ----------
-    text : str
-        Any text.
-
-    Returns
-    -------
-    list of str
-        Non-empty sentences; fragments are *not* removed here (see :func:`is_fragment`).
-    """
-    pieces = (piece.strip() for piece in _SENTENCE_END.split(text))
-    return [piece for piece in pieces if piece]
 
 
 def is_fragment(sentence: str) -> bool:
@@ -100,7 +82,9 @@ def is_fragment(sentence: str) -> bool:
 def call_parts(call: Call, max_parts: int = MAX_PARTS) -> list[CallPart]:
     """The parts of a call: its keywords, then the sentences of its title and description.
 
-    Duplicates (same words, ignoring case and punctuation) and fragments are dropped. When
+    Duplicates (same words, ignoring case and punctuation), fragments and administrative
+    sentences of the description (:func:`matcher.call_text.is_administrative`: "Each
+    project is led from the Russian side") are dropped; the title is always kept. When
     there are more than ``max_parts``, keywords keep at least half of the places (they are
     the funder's own summary of the topics) and sentences are kept in reading order, title
     first. A call always has at least one part: its title, even when it is a fragment.
@@ -127,7 +111,8 @@ def call_parts(call: Call, max_parts: int = MAX_PARTS) -> list[CallPart]:
             seen.add(key)
             keywords.append(CallPart(keyword.strip(), "keyword"))
     sentences: list[CallPart] = []
-    for sentence in [*split_sentences(call.title), *split_sentences(call.description)]:
+    research = [s for s in split_sentences(call.description) if not is_administrative(s)]
+    for sentence in [*split_sentences(call.title), *research]:
         key = _normalised(sentence)
         if key and key not in seen and not is_fragment(sentence):
             seen.add(key)

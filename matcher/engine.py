@@ -13,6 +13,7 @@ from embeddings import DEFAULT_BACKEND, Encoder
 from embeddings.locations import DEFAULT_CACHE
 from matcher.coverage import CallPart, call_parts, coverage_matrix
 from matcher.dataset import Dataset, with_agreements
+from matcher.eligibility import BoolArray, Eligibility, EligibilityChecker
 from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique, encode_as, make_encoder
 from matcher.model import Call
 from matcher.partners import PartnerFinder, PartnerSuggestion, PartnerWeights
@@ -129,6 +130,7 @@ class Matcher:
 
     def _set_routes(self, routes: RouteFinder) -> None:
         self.routes_ = routes
+        self.eligibility_ = EligibilityChecker(self.dataset_, routes)
         self.teams_ = TeamAssembler(
             self.dataset_, routes, self.team_objective, coverage=self._team_coverage
         )
@@ -192,14 +194,52 @@ class Matcher:
 
     # -- answers -------------------------------------------------------------------------
 
-    def rank(self, call_id: str, k: int = 10) -> list[RankedProfile]:
-        """The ``k`` most relevant profiles for one call (``k <= 0``: every profile)."""
+    def rank(
+        self, call_id: str, k: int = 10, *, eligible_only: bool = False
+    ) -> list[RankedProfile]:
+        """The ``k`` most relevant profiles for one call (``k <= 0``: every profile).
+
+        With ``eligible_only``, only profiles that may join the call's team (eligible
+        under its rules and reachable, see :meth:`eligibility`) are ranked: the ``k``
+        best of them, ranks 1 to ``k``. Otherwise everyone is ranked, eligible or not.
+        """
         scores = self.relevance_of(call_id)
-        positions = top_k_indices(scores, k)
+        if eligible_only:
+            allowed = np.flatnonzero(self.may_join(call_id))
+            positions = allowed[top_k_indices(scores[allowed], k)]
+        else:
+            positions = top_k_indices(scores, k)
         return [
             RankedProfile(call_id, self.dataset_.profiles[p].id, float(scores[p]), rank)
             for rank, p in enumerate(positions, start=1)
         ]
+
+    def eligibility(self, call_id: str, profile_id: str) -> Eligibility:
+        """Whether a profile may join a team for a call, and if not, why.
+
+        Returns
+        -------
+        Eligibility
+            ``eligible`` (the call's member kinds, eligible countries and consortia admit
+            it, and it has capacity), ``reachable`` (a route reaches it), ``route``, and
+            ``rule`` / ``reason`` naming the first failing rule with the profile's value,
+            e.g. "country KZ is not among the call's eligible countries RU, CN".
+        """
+        self._check_fitted()
+        call = self.dataset_.call(call_id)
+        return self.eligibility_.check(call, self.dataset_.profile(profile_id))
+
+    def may_join(self, call_id: str) -> BoolArray:
+        """Per profile (aligned with ``dataset_.profiles``): eligible for the call and
+        reachable."""
+        self._check_fitted()
+        return self.eligibility_.may_join_mask(self.dataset_.call(call_id))
+
+    def nobody_may_join(self, call_id: str) -> str | None:
+        """Why no profile at all may join the call's team (``None`` when someone may):
+        the failing rules with how many profiles fail each and an example."""
+        self._check_fitted()
+        return self.eligibility_.nobody_reason(self.dataset_.call(call_id))
 
     def candidates(self, call_id: str, k: int = 10) -> list[Candidate]:
         """The ``k`` most relevant profiles that may join a team for the call: eligible
@@ -209,13 +249,19 @@ class Matcher:
         pool.sort(key=lambda c: (-c.relevance, c.profile.id))
         return pool if k <= 0 else pool[:k]
 
-    def rank_all(self, k: int = 10) -> Iterator[RankedProfile]:
+    def rank_all(self, k: int = 10, *, eligible_only: bool = False) -> Iterator[RankedProfile]:
         """:meth:`rank` for every call, in the dataset's call order."""
         for call in self.dataset_.calls:
-            yield from self.rank(call.id, k)
+            yield from self.rank(call.id, k, eligible_only=eligible_only)
 
     def explain(self, call_id: str, profile_id: str) -> Explanation:
-        """The parts of one score, and the publications and keywords behind it."""
+        """The parts of one score, the publications and keywords behind it, and whether
+        the profile may join the call at all.
+
+        ``is_match`` is true only for a real match: the score reaches the match threshold
+        (``reaches_threshold``) *and* the profile may join the call's team
+        (``eligibility``, with the reason when it may not).
+        """
         self._check_fitted()
         call = self.dataset_.call(call_id)
         profile = self.dataset_.profile(profile_id)
@@ -228,7 +274,14 @@ class Matcher:
             parts=self.call_parts(call_id),
             part_vectors=self._call_part_vectors(call_id),
         )
-        return replace(explanation, call_abstains=self.abstains(call_id))
+        eligibility = self.eligibility(call_id, profile_id)
+        return replace(
+            explanation,
+            call_abstains=self.abstains(call_id),
+            reaches_threshold=explanation.is_match,
+            is_match=explanation.is_match and eligibility.may_join,
+            eligibility=eligibility,
+        )
 
     @property
     def match_threshold(self) -> float:

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from matcher.call_text import research_text
 from matcher.countries import normalize_country
 
 CountryCode = Annotated[str, AfterValidator(normalize_country)]
@@ -214,8 +215,10 @@ class Call(_Record):
 
     @property
     def text(self) -> str:
-        """The text a call is embedded from."""
-        parts = [self.title, self.description]
+        """The text a call is embedded from: title, the research content of the
+        description (administrative sentences, :func:`matcher.call_text.is_administrative`,
+        left out: a call's rules are not its topic) and keywords."""
+        parts = [self.title, research_text(self.description)]
         if self.keywords:
             parts.append("Keywords: " + ", ".join(self.keywords))
         return ". ".join(part.strip().rstrip(".") for part in parts if part.strip())

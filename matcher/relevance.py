@@ -27,7 +27,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,9 @@ from matcher.coverage import CallPart
 from matcher.evidence import EvidenceIndex, EvidenceKind, FloatMatrix, IntArray
 from matcher.lexical import LexicalIndex, LexicalMethod
 from matcher.model import Call, Profile
+
+if TYPE_CHECKING:
+    from matcher.eligibility import Eligibility
 
 Calibration = Callable[[npt.NDArray[np.float32]], npt.NDArray[np.float32]]
 Aggregation = Literal["top_k_mean", "rank_decay", "percentile"]
@@ -150,8 +153,11 @@ class Explanation:
 
     ``call_parts`` and ``part_coverage`` (the profile's best evidence per part, 0 to 1) are
     filled when the explanation comes from :meth:`matcher.Matcher.explain`;
-    ``is_match`` says whether the score reaches ``match_threshold``, and ``call_abstains``
-    whether nobody in the pool does.
+    ``reaches_threshold`` says whether the score reaches ``match_threshold``, and
+    ``call_abstains`` whether nobody in the pool does. ``is_match`` is a real match: from
+    the scorer, the threshold alone; from :meth:`matcher.Matcher.explain`, the threshold
+    *and* ``eligibility.may_join`` (a profile the call does not admit, or that no route
+    reaches, is never called a match).
     """
 
     call_id: str
@@ -168,6 +174,8 @@ class Explanation:
     call_abstains: bool = False
     aggregation: str = ""
     lexical_weight: float = 0.0
+    reaches_threshold: bool = False
+    eligibility: Eligibility | None = None
 
 
 @dataclass(frozen=True)
@@ -504,6 +512,7 @@ class RelevanceScorer:
             part_coverage=part_coverage,
             match_threshold=self.match_threshold,
             is_match=float(score) >= self.match_threshold,
+            reaches_threshold=float(score) >= self.match_threshold,
             aggregation=describe_aggregation(self.weights),
             lexical_weight=self.weights.lexical if texts is not None else 0.0,
         )

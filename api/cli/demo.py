@@ -59,6 +59,13 @@ def run_demo(console: Console, backend: str = DEFAULT_BACKEND, n_calls: int = 3)
     for number, call in enumerate(shown):
         console.print(Rule(style="dim"))
         console.print(render.call_header(call))
+        console.print(
+            render.pool_line(
+                int(matcher.may_join(call.id).sum()),
+                len(dataset.profiles),
+                matcher.nobody_may_join(call.id),
+            )
+        )
         ranking = matcher.candidates(call.id, k=5)
         explanations = {c.profile.id: matcher.explain(call.id, c.profile.id) for c in ranking}
         console.print(render.candidates_table(dataset, ranking, explanations))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +23,12 @@ from api.cli.common import (
     load_data,
     split_ids,
 )
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from matcher.engine import Matcher, RankedProfile
+    from matcher.partners import PartnerSuggestion
 
 
 def rank(
@@ -42,12 +49,32 @@ def rank(
             "matches then has no rows).",
         ),
     ] = False,
+    with_eligibility: Annotated[
+        bool,
+        typer.Option(
+            "--with-eligibility",
+            help="Add the columns eligible,reachable,reason: whether the profile may join "
+            "the call's team, and why not.",
+        ),
+    ] = False,
+    eligible_only: Annotated[
+        bool,
+        typer.Option(
+            "--eligible-only",
+            help="Rank only profiles that may join the call's team (eligible under its "
+            "rules and reachable by a route): the K best of them.",
+        ),
+    ] = False,
 ) -> None:
     """Rank profiles for every call: CSV call_id,profile_id,score,rank.
 
     A call for which nobody reaches the match threshold (see README, Relevance) is named
-    on stderr: its rows are weak matches only.
+    on stderr: its rows are weak matches only. So is a call nobody may join (no profile
+    is eligible and reachable), with the rules that exclude them; and, unless
+    --with-eligibility or --eligible-only, how many rows are profiles that may not join.
     """
+    from rich.markup import escape
+
     from api.cli import render
     from api.cli.output import write_rankings
 
@@ -55,11 +82,36 @@ def rank(
         raise UsageError("--top-k must be 0 (every pair) or positive")
     dataset = load_data(data, profiles, calls, institutions, offices)
     matcher = fit_matcher(dataset, backend, quiet)
-    rows = matcher.rank_all(top_k)
+    excluded = 0
+
+    def counted(row: RankedProfile) -> RankedProfile:
+        nonlocal excluded
+        if not matcher.eligibility(row.call_id, row.profile_id).may_join:
+            excluded += 1
+        return row
+
+    rows: Iterator[RankedProfile] = matcher.rank_all(top_k, eligible_only=eligible_only)
     if only_matches:
         rows = (row for row in rows if row.score >= matcher.match_threshold)
-    count = write_rankings(out, rows)
+    if not (with_eligibility or eligible_only):
+        rows = map(counted, rows)
+    count = write_rankings(out, rows, matcher.eligibility if with_eligibility else None)
     console = render.make_console(stderr=True)
+    for call in dataset.calls:
+        nobody = matcher.nobody_may_join(call.id)
+        if nobody is not None:
+            console.print(
+                f"[yellow]nobody may join call {escape(call.id)}:[/yellow] {escape(nobody)}",
+                highlight=False,
+            )
+    if excluded:
+        console.print(
+            f"[yellow]{excluded} of {count} rows are profiles that may not join their "
+            "call's team[/yellow] (ineligible under its rules or unreachable); "
+            "--with-eligibility adds eligible,reachable,reason columns, --eligible-only "
+            "ranks only those who may join",
+            highlight=False,
+        )
     for call in dataset.calls:
         if not matcher.abstains(call.id):
             continue
@@ -92,6 +144,8 @@ def partners(
     quiet: QuietOpt = False,
 ) -> None:
     """The best profiles to add to a partial team for a call (or a batch with --queries)."""
+    from rich.markup import escape
+
     from api.cli import render
     from api.cli.output import write_partner_queries, write_partners
     from matcher.io import read_partner_queries
@@ -109,14 +163,68 @@ def partners(
     else:
         check_ids(dataset, batch)
     matcher = fit_matcher(dataset, backend, quiet)
+    asked = [(None, call or "", split_ids(team or ""))] if batch is None else list(batch)
+    blocked = _calls_nobody_may_join(matcher, [cid for _, cid, _ in asked])
+    console = render.make_console(stderr=True)
+    for call_id, reason in blocked.items():
+        console.print(
+            f"[yellow]no partner can be suggested for call {escape(call_id)}:[/yellow] "
+            f"{escape(reason)}",
+            highlight=False,
+        )
+    if asked and all(cid in blocked for _, cid, _ in asked):
+        # Not one query can be answered, whatever the team: the calls' rules exclude every
+        # profile in the data (e.g. member_kinds left at "researcher" over organisations).
+        raise UsageError(
+            "no partner can be suggested for any query: nobody in the data may join "
+            + ", ".join(blocked)
+            + " (reasons above); no output written"
+        )
     if batch is None:
         assert call is not None and team is not None  # checked above
-        count = write_partners(out, call, matcher.partners(call, split_ids(team), k))
+        suggestions = matcher.partners(call, split_ids(team), k)
+        _note_empty(console, None, call, suggestions, blocked)
+        count = write_partners(out, call, suggestions)
     else:
-        answers = ((qid, cid, matcher.partners(cid, members, k)) for qid, cid, members in batch)
+        answers = []
+        for qid, cid, members in batch:
+            suggestions = matcher.partners(cid, members, k)
+            _note_empty(console, qid, cid, suggestions, blocked)
+            answers.append((qid, cid, suggestions))
         count = write_partner_queries(out, answers)
     if not quiet:
-        render.make_console(stderr=True).print(f"Wrote {count} rows to {out}")
+        console.print(f"Wrote {count} rows to {out}")
+
+
+def _calls_nobody_may_join(matcher: Matcher, call_ids: list[str]) -> dict[str, str]:
+    """Per call (in first-asked order) that no profile may join, the reason."""
+    blocked: dict[str, str] = {}
+    for call_id in dict.fromkeys(call_ids):
+        reason = matcher.nobody_may_join(call_id)
+        if reason is not None:
+            blocked[call_id] = reason
+    return blocked
+
+
+def _note_empty(
+    console: Console,
+    query_id: str | None,
+    call_id: str,
+    suggestions: list[PartnerSuggestion],
+    blocked: dict[str, str],
+) -> None:
+    """Name on stderr a query that gets no suggestion although its call has candidates."""
+    from rich.markup import escape
+
+    if suggestions or call_id in blocked:
+        return
+    which = f"query {query_id} (call {call_id})" if query_id is not None else f"call {call_id}"
+    console.print(
+        f"[yellow]no partner left for {escape(which)}:[/yellow] every eligible, reachable "
+        "profile is in the team, declares a conflict with it, or is at an institution "
+        "already at the call's per-institution cap",
+        highlight=False,
+    )
 
 
 def explain(

@@ -62,7 +62,23 @@ def call_header(call: Call) -> Text:
         + (f", lead from {', '.join(rules.lead_countries)}" if rules.lead_countries else ""),
         style="dim",
     )
+    admits = [" and ".join(f"{kind}s" for kind in rules.member_kinds)]
+    if rules.eligible_countries is not None:
+        admits.append("from " + ", ".join(rules.eligible_countries))
+    if rules.eligible_consortia is not None:
+        admits.append("in consortia " + ", ".join(rules.eligible_consortia))
+    text.append("\nadmits " + " ".join(admits), style="dim")
     return text
+
+
+def pool_line(may_join: int, total: int, nobody: str | None) -> Text:
+    """How many profiles may join a call's team (eligible and reachable), or why none."""
+    if nobody is not None:
+        return Text(f"Nobody may join this call: {nobody}", style="bold yellow")
+    return Text(
+        f"{may_join} of {total} profiles may join (eligible under the rules and reachable)",
+        style="dim",
+    )
 
 
 def candidates_table(
@@ -179,8 +195,26 @@ def explanation_panel(dataset: Dataset, explanation: Explanation) -> Panel:
     text.append(f"score {explanation.score:.3f} = weighted mean of ")
     text.append(", ".join(f"{name} {value:.3f}" for name, value in explanation.parts.items()))
     text.append("\n")
-    verdict = "a real match" if explanation.is_match else "below the match threshold"
+    eligibility = explanation.eligibility
+    relevant = explanation.reaches_threshold
+    if explanation.is_match:
+        verdict = "a real match"
+    elif relevant:
+        verdict = "relevant (above the match threshold) but may not join this call"
+    else:
+        verdict = "below the match threshold"
     text.append(f"{verdict} (threshold {explanation.match_threshold:.2f})\n")
+    if eligibility is not None:
+        text.append("Eligibility: ", style="bold")
+        if eligibility.may_join:
+            assert eligibility.route is not None  # reachable
+            route = eligibility.route
+            text.append(
+                f"eligible and reachable ({ROUTE_LABELS[route.kind]}: {route.description})\n"
+            )
+        else:
+            label = "not eligible" if not eligibility.eligible else "eligible, not reachable"
+            text.append(f"{label}: {eligibility.reason}\n", style="bold red")
     if explanation.call_abstains:
         text.append(
             "Nobody in the pool reaches the threshold for this call: its best candidates are "

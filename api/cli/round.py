@@ -88,6 +88,20 @@ def round_(
             "'report' extra).",
         ),
     ] = False,
+    with_eligibility: Annotated[
+        bool,
+        typer.Option(
+            "--with-eligibility",
+            help="scores gain the columns eligible,reachable,reason (as rank --with-eligibility).",
+        ),
+    ] = False,
+    eligible_only: Annotated[
+        bool,
+        typer.Option(
+            "--eligible-only",
+            help="scores list per call the top-k profiles that may join its team only.",
+        ),
+    ] = False,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
 ) -> None:
@@ -123,6 +137,8 @@ def round_(
             lagrangian_time_limit=lagrangian_time_limit,
             team_objective=team_objective(weight or [], coverage_weight=0.0),
             report=not no_report,
+            eligible_only=eligible_only,
+            scores_with_eligibility=with_eligibility,
         )
     except ValueError as error:
         raise UsageError(str(error)) from None

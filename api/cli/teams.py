@@ -38,6 +38,7 @@ OBJECTIVE_WEIGHTS = {
     "diversity": "diversity_weight",
     "threshold_quantile": "threshold_quantile",
     "alternative_overlap": "alternative_overlap",
+    "lead_seniority": "lead_seniority_weight",
 }
 
 WeightOpt = Annotated[
@@ -97,6 +98,11 @@ def teams(
         return
     console = render.make_console()
     console.print(render.call_header(dataset.call(call)))
+    console.print(
+        render.pool_line(
+            int(matcher.may_join(call).sum()), len(dataset.profiles), matcher.nobody_may_join(call)
+        )
+    )
     console.print(render.team_panel(dataset, result))
 
 

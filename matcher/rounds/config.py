@@ -103,6 +103,14 @@ class RoundConfig:
     report : bool
         Write ``report.html`` (plots; needs the ``report`` extra, checked before any work
         starts). ``False``: the tables and ``summary.json`` only.
+    eligible_only : bool
+        ``scores`` lists, per call, the ``top_k`` best profiles that may join its team
+        (eligible under its rules and reachable) instead of the ``top_k`` best of all.
+        Teams are unchanged (they are always chosen from those profiles).
+    scores_with_eligibility : bool
+        ``scores`` gains the columns ``eligible,reachable,reason`` after the stable
+        ``call_id,profile_id,score,rank`` (as ``grantmatch rank --with-eligibility``).
+        An output format only: a round may be resumed with it changed.
     """
 
     backend: str = "auto"
@@ -125,6 +133,8 @@ class RoundConfig:
     route_costs: RouteCosts | None = None
     home_country: str | None = None
     report: bool = True
+    eligible_only: bool = False
+    scores_with_eligibility: bool = False
 
     def __post_init__(self) -> None:
         if self.top_k < 1:
@@ -161,8 +171,16 @@ class RoundConfig:
     def fingerprint(self) -> dict[str, Any]:
         """The settings that change the results (what a resumed run must share)."""
         settings = asdict(self)
-        # Where the work runs, and the cache, do not change what is computed.
-        for name in ("engine", "scheduler", "dask_workers", "cache_path", "report"):
+        # Where the work runs, the cache and the output formats do not change what is
+        # computed (the outputs are written again in full on resume).
+        for name in (
+            "engine",
+            "scheduler",
+            "dask_workers",
+            "cache_path",
+            "report",
+            "scores_with_eligibility",
+        ):
             settings.pop(name)
         # Defaults spelled out, so that None and the equal explicit settings resume alike.
         settings["relevance"] = asdict(self.round_relevance())

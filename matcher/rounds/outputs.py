@@ -1,6 +1,7 @@
 """A round's output tables (scores, teams) as CSV and Parquet, written atomically.
 
-``scores`` has the columns of ``grantmatch rank`` (``call_id,profile_id,score,rank``);
+``scores`` has the columns of ``grantmatch rank`` (``call_id,profile_id,score,rank``),
+then ``eligible,reachable,reason`` when asked for;
 ``teams`` one row per member. Values are formatted and ordered deterministically, so two
 runs on the same inputs write byte-identical files.
 """
@@ -22,6 +23,8 @@ from matcher.io import write_text_atomic
 from matcher.model import Team
 
 SCORE_COLUMNS = ("call_id", "profile_id", "score", "rank")
+#: ``RoundConfig(scores_with_eligibility=True)``: whether the profile may join, and why not.
+ELIGIBILITY_COLUMNS = ("eligible", "reachable", "reason")
 TEAM_COLUMNS = (
     "call_id",
     "team_objective",
@@ -35,6 +38,7 @@ TEAM_COLUMNS = (
     "route_cost",
 )
 _FLOATS = {"score", "team_objective", "relevance", "route_cost"}
+_BOOLS = {"eligible", "reachable"}
 
 
 def team_rows(teams: Sequence[Team]) -> list[dict[str, Any]]:
@@ -62,6 +66,8 @@ def team_rows(teams: Sequence[Team]) -> list[dict[str, Any]]:
 def _cell(name: str, value: Any) -> str:
     if value is None:
         return ""
+    if name in _BOOLS:
+        return "true" if value else "false"
     return f"{value:.6f}" if name in _FLOATS else str(value)
 
 
@@ -76,7 +82,13 @@ def write_table(
         writer.writerow([_cell(name, row[name]) for name in columns])
     write_text_atomic(buffer.getvalue(), csv_path)
     types = {
-        name: pa.float64() if name in _FLOATS else pa.int64() if name == "rank" else pa.string()
+        name: pa.float64()
+        if name in _FLOATS
+        else pa.int64()
+        if name == "rank"
+        else pa.bool_()
+        if name in _BOOLS
+        else pa.string()
         for name in columns
     }
     table = pa.table(

@@ -31,6 +31,7 @@ from matcher.evidence import IntArray
 from matcher.model import Call, Route
 from matcher.routes import RouteFinder
 from matcher.teams import TeamObjective
+from matcher.teams.pool import lead_stage_groups
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -139,8 +140,13 @@ def plan_pools(
     routes: list[Route | None],
     objective: TeamObjective,
     pool_depth: int,
+    score_depth: int = 0,
 ) -> PoolPlan:
-    """Masks and keep specs for every call of ``dataset`` (see the module docstring)."""
+    """Masks and keep specs for every call of ``dataset`` (see the module docstring).
+
+    ``score_depth``: keep at least this many of each call's pool (its ``top_k`` when the
+    round's scores list only the profiles that may join).
+    """
     reachable = np.asarray([route is not None for route in routes], dtype=bool)
     masks: list[BoolArray] = []
     mask_ids: dict[bytes, int] = {}
@@ -174,12 +180,14 @@ def plan_pools(
             depth = threshold_depth(size, objective.threshold_quantile)
             specs.append(KeepSpec(number, mask_id(eligible), depth))
         pool = eligible & reachable
-        depth = min(max(pool_depth, objective.pool_size), int(pool.sum()))
+        depth = min(max(pool_depth, objective.pool_size, score_depth), int(pool.sum()))
         if depth:
             specs.append(KeepSpec(number, mask_id(pool), depth))
         groups = [pool & (countries == country) for country in rules.required_countries]
         groups += [pool & (stages == stage) for stage in rules.min_career_stage_counts]
-        groups.append(pool & _lead_mask(call, dataset))
+        leads = pool & _lead_mask(call, dataset)
+        groups.append(leads)
+        groups += [leads & (stages == stage) for stage in lead_stage_groups(call, objective)]
         for group in groups:
             kept = min(objective.per_group_pool, int(group.sum()))
             if kept:

@@ -27,6 +27,7 @@ import numpy as np
 
 from embeddings import Encoder
 from matcher.dataset import Dataset
+from matcher.eligibility import EligibilityChecker
 from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique, make_encoder
 from matcher.extras import require_extra
 from matcher.io import write_text_atomic
@@ -37,7 +38,13 @@ from matcher.rounds.chunks import ChunkResult, ChunkTask, Merger, SpecArrays
 from matcher.rounds.config import RoundConfig, RoundSummary
 from matcher.rounds.engines import run_dask, run_local
 from matcher.rounds.lagrangian import solve_lagrangian
-from matcher.rounds.outputs import SCORE_COLUMNS, TEAM_COLUMNS, team_rows, write_table
+from matcher.rounds.outputs import (
+    ELIGIBILITY_COLUMNS,
+    SCORE_COLUMNS,
+    TEAM_COLUMNS,
+    team_rows,
+    write_table,
+)
 from matcher.rounds.pools import PoolPlan, plan_pools, profile_routes, quantile_from_top
 from matcher.rounds.scoring import ProfileLayout, chunk_layout
 from matcher.rounds.staffing import (
@@ -147,6 +154,39 @@ def _pools(
                 objective.threshold_quantile,
             )
     return pools, thresholds
+
+
+def _score_rows(
+    dataset: Dataset,
+    merger: Merger,
+    pools: dict[str, list[Candidate]],
+    routes: RouteFinder,
+    config: RoundConfig,
+) -> list[dict[str, Any]]:
+    """The rows of ``scores``: per call its ``top_k`` best profiles (of all, or of those
+    that may join with ``eligible_only``), with eligibility columns when asked for."""
+    position = {p.id: i for i, p in enumerate(dataset.profiles)}
+    checker = EligibilityChecker(dataset, routes) if config.scores_with_eligibility else None
+    rows: list[dict[str, Any]] = []
+    for number, call in enumerate(dataset.calls):
+        if config.eligible_only:
+            best = sorted(pools[call.id], key=lambda c: (-c.relevance, position[c.profile.id]))
+            top = [(position[c.profile.id], c.relevance) for c in best[: config.top_k]]
+        else:
+            index_top, score_top = merger.top[number]
+            top = [(int(p), float(score)) for p, score in zip(index_top, score_top, strict=True)]
+        for rank, (p, score) in enumerate(top, start=1):
+            row: dict[str, Any] = {
+                "call_id": call.id,
+                "profile_id": dataset.profiles[p].id,
+                "score": float(score),
+                "rank": rank,
+            }
+            if checker is not None:
+                found = checker.check(call, dataset.profiles[p])
+                row.update(eligible=found.eligible, reachable=found.reachable, reason=found.reason)
+            rows.append(row)
+    return rows
 
 
 def _save_staffing(path: Path, staffing: Staffing, encoded: dict[str, EncodedTeam]) -> None:
@@ -300,7 +340,13 @@ def run_round(
     started = time.perf_counter()
     routes = RouteFinder(dataset, config.home_country, config.round_route_costs())
     profile_route = profile_routes(dataset, routes)
-    plan = plan_pools(dataset, profile_route, objective, config.pool_depth)
+    plan = plan_pools(
+        dataset,
+        profile_route,
+        objective,
+        config.pool_depth,
+        score_depth=config.top_k if config.eligible_only else 0,
+    )
     specs = SpecArrays(
         call=np.asarray([s.call for s in plan.specs], dtype=np.int64),
         mask=np.asarray([s.mask for s in plan.specs], dtype=np.int64),
@@ -369,18 +415,7 @@ def run_round(
     timings["staff"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    score_rows = []
-    for number, call in enumerate(dataset.calls):
-        index_top, score_top = merger.top[number]
-        for rank, (p, score) in enumerate(zip(index_top, score_top, strict=True), start=1):
-            score_rows.append(
-                {
-                    "call_id": call.id,
-                    "profile_id": dataset.profiles[int(p)].id,
-                    "score": float(score),
-                    "rank": rank,
-                }
-            )
+    score_rows = _score_rows(dataset, merger, pools, routes, config)
     files = {
         "scores_csv": "scores.csv",
         "scores_parquet": "scores.parquet",
@@ -390,7 +425,8 @@ def run_round(
     }
     if config.report:
         files["report"] = "report.html"
-    write_table(score_rows, SCORE_COLUMNS, out_dir / "scores.csv", out_dir / "scores.parquet")
+    score_columns = SCORE_COLUMNS + (ELIGIBILITY_COLUMNS if config.scores_with_eligibility else ())
+    write_table(score_rows, score_columns, out_dir / "scores.csv", out_dir / "scores.parquet")
     report("write", 0.3)
     write_table(team_rows(teams), TEAM_COLUMNS, out_dir / "teams.csv", out_dir / "teams.parquet")
     report("write", 0.5)

@@ -4,6 +4,7 @@ The objective of a team is
 
     sum over members of (relevance - route_weight * route_cost - member_threshold)
     + lead_weight * relevance of the lead
+    + lead_seniority_weight * seniority of the lead (career stage and track record)
     + coverage_weight * mean over the call's parts of g(coverage of the part)
     + diversity_weight * (distinct institutions + distinct countries)
 
@@ -18,6 +19,11 @@ members of how well each member's evidence covers it (0 to 1). ``g`` has diminis
 returns: slope 1 up to one full cover, then 0.25 up to two, then flat. Five copies of the
 same expert cover the same parts and gain nothing over one; five complementary experts
 cover more parts. Diversity counts each distinct institution and country once.
+
+The lead's seniority (:func:`~matcher.teams.objective.lead_seniority`, 0 to 1) is 0.75 x
+its career stage (doctoral 0, early 1/3, mid 2/3, senior 1) plus 0.25 x its track record
+(publications, log-scaled, full at 20); the stage is left out when unknown or when the
+call's ``lead_career_stages`` already say who may lead.
 
 The call's rules are hard constraints (:mod:`matcher.solvers` never trades a rule for
 score): team size, members per required country, eligible countries and consortia, the
@@ -52,12 +58,17 @@ from matcher.teams.objective import (
     Relaxation,
     TeamObjective,
     TeamResult,
+    lead_seniority,
+    track_record,
 )
 from matcher.teams.pool import (
     Candidate,
+    Ineligibility,
     TeamRulesError,
     check_pins,
     eligibility_problem,
+    ineligibility,
+    lead_stage_groups,
     may_lead,
     member_threshold,
     reachable_candidates,
@@ -75,6 +86,7 @@ __all__ = [
     "CoverageFn",
     "EncodedTeam",
     "FloatMatrix",
+    "Ineligibility",
     "Relaxation",
     "RelaxationOption",
     "TeamAssembler",
@@ -93,6 +105,9 @@ __all__ = [
     "describe_rules",
     "diagnose",
     "eligibility_problem",
+    "ineligibility",
+    "lead_seniority",
+    "lead_stage_groups",
     "may_lead",
     "member_threshold",
     "office_capacity_groups",
@@ -103,4 +118,5 @@ __all__ = [
     "shortlist",
     "shortlist_coverage",
     "team_problem",
+    "track_record",
 ]

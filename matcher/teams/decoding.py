@@ -16,7 +16,7 @@ from matcher.model import Call, Profile, Route, Team, TeamMember
 from matcher.routes import RouteFinder
 from matcher.solvers import Selection
 from matcher.teams.encoding import EncodedTeam
-from matcher.teams.objective import TeamObjective
+from matcher.teams.objective import TeamObjective, lead_seniority
 from matcher.teams.pool import Candidate
 
 
@@ -53,6 +53,11 @@ def decode_team(
         "size_threshold": -encoded.threshold * len(chosen),
         "lead": solved["lead"],
     }
+    lead = shortlist[selection.lead].profile
+    seniority = lead_seniority(call, lead)
+    if objective.lead_seniority_weight > 0:
+        parts["lead_seniority"] = objective.lead_seniority_weight * seniority
+        parts["lead"] = solved["lead"] - parts["lead_seniority"]
     for name in ("coverage", "diversity"):
         if name in solved:
             parts[name] = solved[name]
@@ -63,7 +68,19 @@ def decode_team(
         parts=parts,
         rules_satisfied=describe_rules(call, team_profiles, members),
         solver=solver,
-        notes=coverage_notes(encoded, selection.members, objective.covers_threshold),
+        notes=[
+            _lead_note(lead, seniority),
+            *coverage_notes(encoded, selection.members, objective.covers_threshold),
+        ],
+    )
+
+
+def _lead_note(lead: Profile, seniority: float) -> str:
+    stage = f"{lead.career_stage} career" if lead.career_stage else "career stage unknown"
+    works = len(lead.publications)
+    return (
+        f"lead {lead.id}: {stage}, {works} publication{'s' if works != 1 else ''} "
+        f"(seniority {seniority:.2f})"
     )
 
 

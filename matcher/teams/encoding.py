@@ -1,7 +1,8 @@
 """A call's team as a solver problem (:class:`~matcher.solvers.TeamProblem`).
 
 The problem is indexed like the shortlist: per candidate its value (relevance minus route
-cost minus the member threshold), lead value and whether it may lead or is pinned; the
+cost minus the member threshold), lead value (``lead_weight`` x relevance plus
+``lead_seniority_weight`` x seniority) and whether it may lead or is pinned; the
 call's rules, office capacities and conflicts of interest as group bounds; coverage and
 diversity as saturating terms.
 """
@@ -18,7 +19,7 @@ from matcher.dataset import Dataset
 from matcher.model import Call
 from matcher.routes import RouteFinder
 from matcher.solvers import GroupBound, SaturatingTerm, TeamProblem
-from matcher.teams.objective import CoverageFn, TeamObjective
+from matcher.teams.objective import CoverageFn, TeamObjective, lead_seniority
 from matcher.teams.pool import Candidate, may_lead
 
 FloatArray = npt.NDArray[np.float64]
@@ -103,7 +104,9 @@ def team_problem(
     groups += conflict_groups(shortlist)
     return TeamProblem(
         value=relevance - objective.route_weight * cost - threshold,
-        lead_value=objective.lead_weight * relevance,
+        lead_value=objective.lead_weight * relevance
+        + objective.lead_seniority_weight
+        * np.asarray([lead_seniority(call, c.profile) for c in shortlist], dtype=np.float64),
         lead_allowed=np.asarray([may_lead(call, c.profile) for c in shortlist]),
         pinned=np.asarray([c.profile.id in pinned for c in shortlist]),
         min_size=rules.min_team_size,

@@ -5,13 +5,14 @@ The objective itself is described in :mod:`matcher.teams`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher.model import Call, Team
+from matcher.model import Call, Profile, Team
 
 FloatMatrix = npt.NDArray[np.float32]
 #: ``(call, profile ids) -> (part texts, coverage matrix)``: how well each profile's
@@ -19,12 +20,46 @@ FloatMatrix = npt.NDArray[np.float32]
 CoverageFn = Callable[[Call, Sequence[str]], tuple[list[str], FloatMatrix]]
 
 
+#: How senior each career stage is, for the lead's seniority (0 doctoral .. 1 senior).
+STAGE_SENIORITY = {"doctoral": 0.0, "early": 1 / 3, "mid": 2 / 3, "senior": 1.0}
+#: Publications (or past projects) at which the track record counts fully (log-scaled).
+RECORD_SATURATION = 20
+#: Share of the career stage in the seniority when both it and the record count.
+STAGE_SHARE = 0.75
+
+
+def track_record(profile: Profile) -> float:
+    """0 to 1: ``log(1 + publications) / log(1 + RECORD_SATURATION)``, capped at 1."""
+    return min(1.0, math.log1p(len(profile.publications)) / math.log1p(RECORD_SATURATION))
+
+
+def lead_seniority(call: Call, profile: Profile) -> float:
+    """How well ``profile``'s seniority and track record suit it to lead a team, 0 to 1.
+
+    ``STAGE_SHARE`` (0.75) of the career stage (:data:`STAGE_SENIORITY`) plus the rest of
+    the track record (:func:`track_record`). The stage is left out, so the record alone
+    counts, when the profile's stage is unknown or when the call's rules name the stages
+    that may lead (``lead_career_stages``): the call has then said who may lead, and an
+    early-career call is not turned against its early-career leads.
+    """
+    record = track_record(profile)
+    if profile.career_stage is None or call.rules.lead_career_stages is not None:
+        return record
+    return STAGE_SHARE * STAGE_SENIORITY[profile.career_stage] + (1 - STAGE_SHARE) * record
+
+
 @dataclass(frozen=True)
 class TeamObjective:
-    """Weights of the team objective (see :mod:`matcher.teams`)."""
+    """Weights of the team objective (see :mod:`matcher.teams`).
+
+    ``lead_seniority_weight`` times :func:`lead_seniority` of the lead is added to the
+    objective, so a senior member with a track record leads rather than a doctoral or
+    early-career one of similar relevance; 0 chooses the lead by relevance alone.
+    """
 
     route_weight: float = 0.2
     lead_weight: float = 0.5
+    lead_seniority_weight: float = 0.3
     threshold_quantile: float = 0.9
     member_threshold: float | None = None
     coverage_weight: float = 1.0
@@ -40,7 +75,13 @@ class TeamObjective:
     time_limit: float = 30.0
 
     def __post_init__(self) -> None:
-        weights = (self.route_weight, self.lead_weight, self.coverage_weight, self.diversity_weight)
+        weights = (
+            self.route_weight,
+            self.lead_weight,
+            self.lead_seniority_weight,
+            self.coverage_weight,
+            self.diversity_weight,
+        )
         if min(weights) < 0:
             raise ValueError("team objective weights must be non-negative")
         if not 0 <= self.threshold_quantile <= 1:

@@ -34,21 +34,68 @@ class TeamRulesError(GrantmatchError):
     """The user's pins or bans contradict the data (a pinned profile that is ineligible)."""
 
 
-def eligibility_problem(call: Call, profile: Profile, dataset: Dataset) -> str | None:
-    """Why ``profile`` may not join a team for ``call`` (``None`` when it may)."""
+@dataclass(frozen=True)
+class Ineligibility:
+    """Why a profile may not join a call's team: the rule (a ``CallRules`` field, or
+    ``capacity``) and the sentence naming the rule and the profile's value."""
+
+    rule: str
+    reason: str
+
+
+def _plural(kind: str) -> str:
+    return "researchers" if kind == "researcher" else "organizations"
+
+
+def ineligibility(call: Call, profile: Profile, dataset: Dataset) -> Ineligibility | None:
+    """The first rule of ``call`` that ``profile`` fails, and why (``None`` when it may join).
+
+    The one place the eligibility rules are written: the member kinds, the eligible
+    countries, the eligible consortia and the profile's capacity. Rounds vectorise the
+    same rules (:mod:`matcher.rounds.pools`), and tests hold the two equal.
+    """
     rules = call.rules
+    if profile.kind not in rules.member_kinds:
+        admitted = " and ".join(_plural(kind) for kind in rules.member_kinds)
+        only = " only" if len(rules.member_kinds) == 1 else ""
+        return Ineligibility(
+            "member_kinds", f"member kind {profile.kind}: the call admits {admitted}{only}"
+        )
+    if not rules.country_is_eligible(profile.country):
+        allowed = ", ".join(rules.eligible_countries or ())
+        if profile.country is None:
+            reason = f"country unknown: the call admits members from {allowed} only"
+        else:
+            reason = (
+                f"country {profile.country} is not among the call's eligible countries {allowed}"
+            )
+        return Ineligibility("eligible_countries", reason)
     if rules.eligible_consortia is not None:
         institution = dataset.institution(profile.institution) if profile.institution else None
         consortia = set(institution.consortia) if institution else set()
         if not consortia & set(rules.eligible_consortia):
-            return f"is not at an institution of {', '.join(rules.eligible_consortia)}"
-    if profile.kind not in rules.member_kinds:
-        return f"is an {profile.kind}, the call takes {', '.join(rules.member_kinds)} members"
-    if not rules.country_is_eligible(profile.country):
-        return f"country {profile.country or 'unknown'} is not eligible for {call.id}"
+            wanted = ", ".join(rules.eligible_consortia)
+            if profile.institution is None:
+                where = "no institution"
+            elif institution is None:
+                where = f"institution {profile.institution} (not in the institutions file)"
+            else:
+                member_of = ", ".join(sorted(consortia)) or "no consortium"
+                where = f"institution {institution.id} ({member_of})"
+            return Ineligibility(
+                "eligible_consortia",
+                f"{where} is not in the call's eligible consortia {wanted}",
+            )
     if profile.capacity < 1:
-        return "has no capacity left this round"
+        return Ineligibility("capacity", "capacity 0: no team left to join this round")
     return None
+
+
+def eligibility_problem(call: Call, profile: Profile, dataset: Dataset) -> str | None:
+    """Why ``profile`` may not join a team for ``call`` (``None`` when it may); the reason
+    of :func:`ineligibility`."""
+    problem = ineligibility(call, profile, dataset)
+    return None if problem is None else problem.reason
 
 
 def may_lead(call: Call, profile: Profile) -> bool:
@@ -85,8 +132,17 @@ def check_pins(dataset: Dataset, call: Call, pinned: set[str], pool: list[Candid
     for profile_id in sorted(pinned - in_pool):
         profile = dataset.profile(profile_id)
         problem = eligibility_problem(call, profile, dataset)
-        reason = problem or "cannot be reached by any route"
+        reason = f"is not eligible: {problem}" if problem else "cannot be reached by any route"
         raise TeamRulesError(f"pinned profile {profile_id} ({profile.name}) {reason}")
+
+
+def lead_stage_groups(call: Call, objective: TeamObjective) -> list[str]:
+    """Career stages whose best possible leads the shortlist also takes: every stage when
+    the lead's seniority is weighted and the call leaves the lead's stage open (a senior
+    lead a little less relevant than the best may then be the better choice)."""
+    if objective.lead_seniority_weight <= 0 or call.rules.lead_career_stages is not None:
+        return []
+    return ["senior", "mid", "early", "doctoral"]
 
 
 def shortlist(
@@ -107,6 +163,9 @@ def shortlist(
         chosen.update({c.profile.id: c for c in in_group[: objective.per_group_pool]})
     leads = [c for c in by_relevance if may_lead(call, c.profile)]
     chosen.update({c.profile.id: c for c in leads[: objective.per_group_pool]})
+    for stage in lead_stage_groups(call, objective):
+        staged = [c for c in leads if c.profile.career_stage == stage]
+        chosen.update({c.profile.id: c for c in staged[: objective.per_group_pool]})
     chosen.update({c.profile.id: c for c in pool if c.profile.id in pinned})
     return sorted(chosen.values(), key=lambda c: (-c.relevance, c.profile.id))
 

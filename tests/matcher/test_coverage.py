@@ -32,7 +32,7 @@ def test_parts_are_keywords_then_sentences_of_title_and_description() -> None:
     call = Call(
         id="c",
         title="Methane drainage in coal mines",
-        description="Projects on gas emission forecasting. They must involve two countries! Scope.",
+        description="Projects on gas emission forecasting. Apply new sensors! Scope.",
         keywords=["methane drainage", "gas control"],
     )
     assert call_parts(call) == [
@@ -40,7 +40,7 @@ def test_parts_are_keywords_then_sentences_of_title_and_description() -> None:
         CallPart("gas control", "keyword"),
         CallPart("Methane drainage in coal mines", "sentence"),
         CallPart("Projects on gas emission forecasting.", "sentence"),
-        CallPart("They must involve two countries!", "sentence"),
+        CallPart("Apply new sensors!", "sentence"),
     ]  # "Scope." is a fragment
 
 

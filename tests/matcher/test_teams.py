@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 from collections.abc import Sequence
 
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.dataset import Dataset
-from matcher.model import Call, CallRules, Institution, Office, Profile
+from matcher.model import Call, CallRules, Institution, Office, Profile, Publication
 from matcher.routes import RouteFinder
 from matcher.teams import TeamAssembler, TeamObjective, TeamRulesError
 
@@ -58,7 +59,8 @@ def pools_and_rules(draw: st.DrawFn) -> tuple[list[Profile], CallRules, np.ndarr
             name=f"P{i}",
             country=draw(st.sampled_from(COUNTRIES)),
             institution=f"inst{draw(st.integers(0, 3))}",
-            career_stage=draw(st.sampled_from(STAGES)),
+            career_stage=draw(st.one_of(st.none(), st.sampled_from(STAGES))),
+            publications=[Publication(title=f"work {j}") for j in range(draw(st.integers(0, 25)))],
         )
         for i in range(n)
     ]
@@ -88,8 +90,21 @@ def pools_and_rules(draw: st.DrawFn) -> tuple[list[Profile], CallRules, np.ndarr
     return profiles, rules, relevance
 
 
+def documented_seniority(call: Call, profile: Profile) -> float:
+    """The lead's seniority as the README documents it, written apart from the encoding."""
+    record = min(1.0, math.log(1 + len(profile.publications)) / math.log(21))
+    if profile.career_stage is None or call.rules.lead_career_stages is not None:
+        return record
+    stage = {"doctoral": 0.0, "early": 1 / 3, "mid": 2 / 3, "senior": 1.0}[profile.career_stage]
+    return 0.75 * stage + 0.25 * record
+
+
 def brute_force_best(
-    call: Call, profiles: list[Profile], relevance: np.ndarray, threshold: float, lead_weight: float
+    call: Call,
+    profiles: list[Profile],
+    relevance: np.ndarray,
+    threshold: float,
+    objective: TeamObjective,
 ) -> float | None:
     """The optimum by enumerating every team and lead (tiny pools only)."""
     best = None
@@ -100,25 +115,30 @@ def brute_force_best(
                 if rule_violations(call, members, profiles[lead]):
                     continue
                 value = sum(float(relevance[i]) - threshold for i in team)
-                value += lead_weight * float(relevance[lead])
+                value += objective.lead_weight * float(relevance[lead])
+                value += objective.lead_seniority_weight * documented_seniority(
+                    call, profiles[lead]
+                )
                 best = value if best is None or value > best else best
     return best
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(pools_and_rules())
+@given(pools_and_rules(), st.sampled_from([0.0, 0.3, 1.0]))
 def test_exact_solver_never_violates_a_rule_and_is_optimal(
-    case: tuple[list[Profile], CallRules, np.ndarray],
+    case: tuple[list[Profile], CallRules, np.ndarray], seniority_weight: float
 ) -> None:
     profiles, rules, relevance = case
     call = Call(id="c", title="call", rules=rules)
     dataset = Dataset(profiles=profiles, calls=[call])
-    objective = TeamObjective(member_threshold=0.3, diversity_weight=0.0)
+    objective = TeamObjective(
+        member_threshold=0.3, diversity_weight=0.0, lead_seniority_weight=seniority_weight
+    )
     assembler = TeamAssembler(dataset, RouteFinder(dataset), objective)
     result = assembler.assemble(call, relevance, relax=False)
     eligible = [i for i, p in enumerate(profiles) if rules.country_is_eligible(p.country)]
     optimum = brute_force_best(
-        call, [profiles[i] for i in eligible], relevance[eligible], 0.3, objective.lead_weight
+        call, [profiles[i] for i in eligible], relevance[eligible], 0.3, objective
     )
     if result.team is None:
         assert optimum is None, "infeasible reported although a valid team exists"
@@ -305,7 +325,7 @@ def test_consortium_only_call_takes_members_of_its_consortium_only() -> None:
     team = _assembler(dataset).assemble(call, relevance).team
     assert team is not None
     assert {m.profile_id for m in team.members} == {"in1", "in2"}
-    with pytest.raises(TeamRulesError, match="not at an institution of REC Kuzbass"):
+    with pytest.raises(TeamRulesError, match="eligible consortia REC Kuzbass"):
         _assembler(dataset).assemble(call, relevance, pin=["out"])
 
 
@@ -326,6 +346,7 @@ def full_objective(
     assert threshold is not None, "the tests fix the member threshold"
     value = sum(float(relevance[i]) - threshold for i in members)
     value += objective.lead_weight * float(relevance[lead])
+    value += objective.lead_seniority_weight * documented_seniority(call, profiles[lead])
     totals = coverage[members].sum(axis=0)
     gain = np.minimum(totals, 1.0) + 0.25 * np.clip(totals - 1.0, 0.0, 1.0)
     value += objective.coverage_weight * float(gain.mean())
@@ -587,3 +608,63 @@ def test_opening_an_office_never_lowers_a_teams_objective() -> None:
     assert closed.team is not None and opened.team is not None
     assert "by1" not in {m.profile_id for m in opened.team.members}
     assert opened.team.objective == pytest.approx(closed.team.objective)
+
+
+def _seniority_case(lead_career_stages: list[str] | None = None) -> tuple[Dataset, np.ndarray]:
+    works = [Publication(title=f"paper {i}") for i in range(15)]
+    profiles = [
+        Profile(id="phd", name="Doctoral", country="RU", institution="a", career_stage="doctoral"),
+        Profile(
+            id="prof",
+            name="Senior",
+            country="RU",
+            institution="b",
+            career_stage="senior",
+            publications=works,
+        ),
+        Profile(id="mid", name="Mid", country="RU", institution="c", career_stage="mid"),
+    ]
+    rules = CallRules(
+        min_team_size=2,
+        max_team_size=2,
+        lead_career_stages=lead_career_stages,
+    )
+    call = Call(id="c", title="call", rules=rules)
+    # The doctoral researcher is the most relevant, but only a little.
+    return Dataset(profiles=profiles, calls=[call]), np.asarray([0.9, 0.8, 0.1], np.float32)
+
+
+@pytest.mark.parametrize("solver", ["exact", "fast"])
+def test_the_senior_member_leads_unless_the_weight_is_zero(solver: str) -> None:
+    # Regression: the lead was chosen by relevance alone, so a doctoral researcher led a
+    # team with a senior member in it.
+    dataset, relevance = _seniority_case()
+    call = dataset.call("c")
+    for weight, lead in ((0.3, "prof"), (0.0, "phd")):
+        objective = TeamObjective(member_threshold=0.0, lead_seniority_weight=weight)
+        team = (
+            TeamAssembler(dataset, RouteFinder(dataset), objective)
+            .assemble(call, relevance, solver=solver)
+            .team
+        )
+        assert team is not None
+        assert {m.profile_id for m in team.members} == {"phd", "prof"}
+        assert team.lead.profile_id == lead
+        if weight:
+            assert team.parts["lead_seniority"] == pytest.approx(
+                0.3 * (0.75 + 0.25 * math.log(16) / math.log(21))
+            )
+            assert any(
+                note.startswith("lead prof: senior career, 15 publications") for note in team.notes
+            )
+
+
+def test_a_call_that_names_the_lead_stages_is_not_turned_against_them() -> None:
+    # An early-career call: the stage no longer counts, only the track record, and the
+    # rules decide who may lead at all.
+    dataset, relevance = _seniority_case(lead_career_stages=["doctoral", "mid"])
+    call = dataset.call("c")
+    objective = TeamObjective(member_threshold=0.0, lead_seniority_weight=1.0)
+    team = TeamAssembler(dataset, RouteFinder(dataset), objective).assemble(call, relevance).team
+    assert team is not None
+    assert team.lead.profile_id in {"phd", "mid"}

@@ -21,6 +21,7 @@ TUNED: dict[str, Any] = {
         coverage_weight=0.0,
         route_weight=0.8,
         lead_weight=1.5,
+        lead_seniority_weight=0.8,
         diversity_weight=0.3,
         threshold_quantile=0.6,
     ),

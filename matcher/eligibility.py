@@ -1,0 +1,178 @@
+"""Who may join a call's team, and why not: eligibility under the call's rules and
+reachability by a route, per (call, profile), with the rule and the value that fail.
+
+The rules themselves are written once, in :func:`matcher.teams.pool.ineligibility`; the
+routes are :class:`matcher.routes.RouteFinder`'s. This module only asks both and words the
+answer: :class:`Eligibility` for one pair, boolean masks for a whole call (rankings filter
+on them), and :meth:`EligibilityChecker.nobody_reason` when no profile at all may join.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.countries import country_name
+from matcher.dataset import Dataset
+from matcher.model import Call, Profile, Route
+from matcher.routes import RouteFinder
+from matcher.teams.pool import Ineligibility, ineligibility
+
+BoolArray = npt.NDArray[np.bool_]
+
+#: The ``rule`` of an :class:`Eligibility` whose profile is eligible but has no route.
+ROUTE_RULE = "route"
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether one profile may join a team for one call, and why not.
+
+    ``eligible``: the call's rules admit the profile (member kinds, eligible countries,
+    eligible consortia, capacity). ``reachable``: a route reaches it from the home side
+    (always true in data without offices). ``rule`` names the first failing rule (a
+    ``CallRules`` field, ``capacity``, or ``route`` when only the route is missing) and
+    ``reason`` says it with the profile's value, e.g. "country KZ is not among the call's
+    eligible countries RU, CN"; both ``None`` when the profile may join.
+    """
+
+    call_id: str
+    profile_id: str
+    eligible: bool
+    reachable: bool
+    rule: str | None
+    reason: str | None
+    route: Route | None
+
+    @property
+    def may_join(self) -> bool:
+        """Eligible and reachable: the profile can be in a suggested team."""
+        return self.eligible and self.reachable
+
+
+class EligibilityChecker:
+    """Eligibility and reachability of every profile for every call of a dataset.
+
+    Masks are computed once per distinct eligibility signature of the calls (member
+    kinds, eligible countries, eligible consortia) and routes once per profile.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Profiles, calls and institutions.
+    routes : RouteFinder
+        The routes from the home side.
+    """
+
+    def __init__(self, dataset: Dataset, routes: RouteFinder) -> None:
+        self.dataset = dataset
+        self.routes = routes
+        self._routes: list[Route | None] | None = None
+        self._problems: dict[str, list[Ineligibility | None]] = {}
+        self._position = {p.id: i for i, p in enumerate(dataset.profiles)}
+
+    def _profile_routes(self) -> list[Route | None]:
+        if self._routes is None:
+            self._routes = [self.routes.route(p) for p in self.dataset.profiles]
+        return self._routes
+
+    def _call_problems(self, call: Call) -> list[Ineligibility | None]:
+        rules = call.rules
+        signature = repr((rules.member_kinds, rules.eligible_countries, rules.eligible_consortia))
+        problems = self._problems.get(signature)
+        if problems is None:
+            problems = [ineligibility(call, p, self.dataset) for p in self.dataset.profiles]
+            self._problems[signature] = problems
+        return problems
+
+    def eligible_mask(self, call: Call) -> BoolArray:
+        """Per profile (in dataset order), whether the call's rules admit it."""
+        return np.fromiter(
+            (p is None for p in self._call_problems(call)), bool, len(self.dataset.profiles)
+        )
+
+    def reachable_mask(self) -> BoolArray:
+        """Per profile, whether a route reaches it (the same for every call)."""
+        routes = self._profile_routes()
+        return np.fromiter((r is not None for r in routes), bool, len(routes))
+
+    def may_join_mask(self, call: Call) -> BoolArray:
+        """Per profile, whether it is eligible for ``call`` and reachable."""
+        return self.eligible_mask(call) & self.reachable_mask()
+
+    def check(self, call: Call, profile: Profile) -> Eligibility:
+        """Eligibility and reachability of one profile for one call, with the reason."""
+        position = self._position[profile.id]
+        problem = self._call_problems(call)[position]
+        route = self._profile_routes()[position]
+        reasons = [problem.reason] if problem else []
+        if route is None:
+            reasons.append(self.unreachable_reason(profile))
+        return Eligibility(
+            call_id=call.id,
+            profile_id=profile.id,
+            eligible=problem is None,
+            reachable=route is not None,
+            rule=problem.rule if problem else (ROUTE_RULE if route is None else None),
+            reason="; ".join(reasons) or None,
+            route=route,
+        )
+
+    def unreachable_reason(self, profile: Profile) -> str:
+        """Why no route reaches ``profile`` (which must be unreachable)."""
+        if profile.country is None:
+            return "not reachable: country unknown, so no office or agreement applies"
+        name = f"{country_name(profile.country)} ({profile.country})"
+        waiting = [
+            o
+            for o in self.dataset.offices
+            if o.country == profile.country and not self.routes.office_is_open(o)
+        ]
+        if waiting:
+            office = min(waiting, key=lambda o: o.id)
+            return (
+                f"not reachable: the office in {name}, {office.id}, is {office.status} "
+                "(no agreement or past collaboration either)"
+            )
+        return (
+            f"not reachable: no open office in {name}, no agreement with a home institution, "
+            "no past collaboration with the home side"
+        )
+
+    def nobody_reason(self, call: Call) -> str | None:
+        """Why no profile at all may join ``call`` (``None`` when someone may).
+
+        Counts the profiles per failing rule, most common first, with an example of
+        each, e.g. "none of 19000 profiles may join: 19000 fail rules.member_kinds (e.g.
+        member kind organization: the call admits researchers only)".
+        """
+        problems = self._call_problems(call)
+        reachable = self.reachable_mask()
+        if (np.fromiter((p is None for p in problems), bool, len(problems)) & reachable).any():
+            return None
+        total = len(problems)
+        if total == 0:
+            return "the data has no profiles"
+        counts: Counter[str] = Counter()
+        example: dict[str, str] = {}
+        for position, problem in enumerate(problems):
+            if problem is not None:
+                counts[problem.rule] += 1
+                example.setdefault(problem.rule, problem.reason)
+            elif not reachable[position]:
+                counts[ROUTE_RULE] += 1
+                profile = self.dataset.profiles[position]
+                example.setdefault(ROUTE_RULE, self.unreachable_reason(profile))
+        parts = []
+        for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            if rule == ROUTE_RULE:
+                what = "are eligible but unreachable"
+            elif rule == "capacity":
+                what = "have no capacity"
+            else:
+                what = f"fail rules.{rule}"
+            parts.append(f"{count} {what} (e.g. {example[rule]})")
+        return f"none of {total} profiles may join: " + "; ".join(parts)
