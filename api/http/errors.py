@@ -12,10 +12,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http.methods import AllowedMethods, allow_header
 from api.http.schemas.errors import ErrorBody, Problem
 from matcher.errors import InputError, UnknownIdError
 
@@ -33,13 +34,22 @@ class ApiError(Exception):
         A one-line summary.
     problems : list of Problem, optional
         The field, value and reason of each problem.
+    headers : dict, optional
+        Headers of the answer (e.g. ``Retry-After`` of a 429).
     """
 
-    def __init__(self, status: int, detail: str, problems: list[Problem] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        problems: list[Problem] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.problems = problems or []
+        self.headers = headers or {}
 
 
 def not_found(kind: str, identifier: str, field: str = "path.id") -> ApiError:
@@ -101,7 +111,9 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return _body(error.status, error.detail, error.problems)
+        response = _body(error.status, error.detail, error.problems)
+        response.headers.update(error.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -124,12 +136,21 @@ def install_handlers(app: FastAPI) -> None:
     async def _input(_request: Request, error: InputError) -> JSONResponse:
         return _body(422, input_error_detail(error), [input_error_problem(error)])
 
+    methods = AllowedMethods(app.openapi)
+
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            allowed = methods.for_path(request.url.path)
+            if allowed is not None:
+                headers["Allow"] = allow_header(allowed)
+            if request.method == "OPTIONS":
+                # No route declares OPTIONS: the router's 405 is the place to answer it.
+                return Response(status_code=204, headers=headers)
         detail = str(error.detail)
-        response = _body(error.status_code, detail, [Problem(reason=detail)])
-        if error.headers:
-            response.headers.update(error.headers)
+        response = _body(error.status_code, detail, [Problem(field=None, reason=detail)])
+        response.headers.update(headers)
         return response
 
     @app.exception_handler(Exception)
