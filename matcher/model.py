@@ -16,15 +16,31 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-from matcher.countries import normalize_country
+from matcher.countries import accepted_spellings, normalize_country
 
-CountryCode = Annotated[str, AfterValidator(normalize_country)]
+
+class _CountryCodeSchema:
+    """Lists the accepted codes in the JSON schema, so that an API schema (and a client
+    generating input from it) knows the values, not only that they are strings."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["enum"] = accepted_spellings()
+        return schema
+
+
+CountryCode = Annotated[str, AfterValidator(normalize_country), _CountryCodeSchema()]
 """An ISO 3166-1 alpha-2 code, upper-cased on input (``UK``/``EL`` are mapped to ``GB``/``GR``)."""
 
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Dialect, Float, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> dt.datetime:
@@ -23,10 +24,25 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware timestamp on every backend: SQLite keeps no offset, so a value read
+    back from it is marked UTC (every value is written in UTC) and answers carry the offset
+    that RFC 3339 ``date-time`` requires."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        """The stored value, as UTC when the backend dropped the offset."""
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value  # type: ignore[no-any-return]  # None, or already aware
+
+
 class Base(DeclarativeBase):
     """Base of every table."""
 
-    type_annotation_map = {dict[str, Any]: JSON, dt.datetime: DateTime(timezone=True)}  # noqa: RUF012
+    type_annotation_map = {dict[str, Any]: JSON, dt.datetime: UtcDateTime()}  # noqa: RUF012
 
 
 class RecordRow:
