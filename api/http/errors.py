@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.http.methods import AllowedMethods, allow_header
 from api.http.schemas.errors import ErrorBody, Problem
 from matcher.errors import InputError, UnknownIdError
+from matcher.teams.pool import TeamRulesError
 
 log = logging.getLogger("grantmatch.api")
 
@@ -131,6 +132,11 @@ def install_handlers(app: FastAPI) -> None:
     async def _unknown(_request: Request, error: UnknownIdError) -> JSONResponse:
         problem = Problem(field=error.kind, value=error.identifier, reason=str(error))
         return _body(404, str(error), [problem])
+
+    @app.exception_handler(TeamRulesError)
+    async def _team_rules(_request: Request, error: TeamRulesError) -> JSONResponse:
+        # Only the caller's pins can contradict the data (bans never do).
+        return _body(422, str(error), [Problem(field="query.pin", reason=str(error))])
 
     @app.exception_handler(InputError)
     async def _input(_request: Request, error: InputError) -> JSONResponse:

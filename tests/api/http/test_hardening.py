@@ -230,3 +230,18 @@ def test_repeated_bad_keys_are_throttled(sqlite_url: str) -> None:
         # A missing key is no guess: it is not counted.
         assert other.get("/me").status_code == 401
         assert other.get("/me", headers=auth(ADMIN)).status_code == 200
+
+
+# ------------------------------------------------------------ found by schemathesis
+
+
+def test_pins_that_contradict_the_data_are_a_422(small_client: TestClient) -> None:
+    busy = {"id": "p-busy", "name": "Busy", "country": "RU", "capacity": 0}
+    assert small_client.post("/profiles", json=busy, headers=auth(ADMIN)).status_code == 201
+    pinned = small_client.get(
+        "/calls/c-methane/teams", params={"pin": "p-busy"}, headers=auth(ADMIN)
+    )
+    assert pinned.status_code == 422, pinned.text
+    assert_error_shape(pinned.json())
+    assert pinned.json()["errors"][0]["field"] == "query.pin"
+    assert "pinned profile p-busy (Busy)" in pinned.json()["detail"]
