@@ -18,6 +18,13 @@ def _known_codes() -> frozenset[str]:
     return frozenset(country.alpha_2 for country in pycountry.countries) | frozenset(_EXTRA_NAMES)
 
 
+def accepted_spellings() -> list[str]:
+    """Every spelling :func:`normalize_country` accepts, upper and lower case, aliases
+    included (the ``enum`` of a country field in an API schema)."""
+    codes = sorted(_known_codes() | frozenset(_ALIASES))
+    return codes + [code.lower() for code in codes]
+
+
 def normalize_country(code: str) -> str:
     """Return the ISO 3166-1 alpha-2 form of ``code``.
 

@@ -14,19 +14,57 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from matcher.call_text import research_text
-from matcher.countries import normalize_country
+from matcher.countries import accepted_spellings, normalize_country
 
-CountryCode = Annotated[str, AfterValidator(normalize_country)]
+
+class _CountryCodeSchema:
+    """Lists the accepted codes in the JSON schema, so that an API schema (and a client
+    generating input from it) knows the values, not only that they are strings."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["enum"] = accepted_spellings()
+        return schema
+
+
+CountryCode = Annotated[str, AfterValidator(normalize_country), _CountryCodeSchema()]
 """An ISO 3166-1 alpha-2 code, upper-cased on input (``UK``/``EL`` are mapped to ``GB``/``GR``)."""
+
+
+def _date_not_number(value: object) -> object:
+    # Lax validation reads a number as a Unix timestamp: a deadline of 0 would be 1970.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("expected a date (YYYY-MM-DD), got a number")
+    return value
+
+
+def _int_not_bool(value: object) -> object:
+    # Lax validation reads true and false as 1 and 0: a capacity of false is a mistake.
+    if isinstance(value, bool):
+        raise ValueError("expected an integer, got a boolean")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_int_not_bool)]
+"""An integer, from a number or numeric text (never a boolean)."""
+
+Date = Annotated[dt.date, BeforeValidator(_date_not_number)]
+"""A calendar date, from a date or ``YYYY-MM-DD`` text (never a number)."""
 
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -51,7 +89,7 @@ class Publication(_Record):
 
     title: NonEmptyText
     abstract: str = ""
-    year: int | None = Field(default=None, ge=1900, le=2100)
+    year: Count | None = Field(default=None, ge=1900, le=2100)
     coauthors: list[Identifier] = Field(
         default_factory=list,
         description="Other profiles in the data set who share this publication or project.",
@@ -91,7 +129,7 @@ class Profile(_Record):
         description="Profiles this one declares a conflict of interest with: never in one team.",
     )
     career_stage: CareerStage | None = None
-    capacity: int = Field(default=1, ge=0, description="How many teams per round.")
+    capacity: Count = Field(default=1, ge=0, description="How many teams per round.")
     contact: Contact | None = None
 
 
@@ -120,7 +158,7 @@ class Office(_Record):
     status: OfficeStatus = "open"
     partner_institutions: list[Identifier] = Field(default_factory=list)
     services: list[OfficeService] = Field(default_factory=list)
-    capacity: int | None = Field(default=None, ge=0, description="Introductions per round.")
+    capacity: Count | None = Field(default=None, ge=0, description="Introductions per round.")
 
     @field_validator("country")
     @classmethod
@@ -139,8 +177,8 @@ def _researchers_only() -> list[ProfileKind]:
 class CallRules(_Record):
     """A call's eligibility rules. All are hard constraints on a team."""
 
-    min_team_size: int = Field(default=2, ge=1)
-    max_team_size: int = Field(default=6, ge=1)
+    min_team_size: Count = Field(default=2, ge=1)
+    max_team_size: Count = Field(default=6, ge=1)
     required_countries: dict[CountryCode, Annotated[int, Field(ge=1)]] = Field(
         default_factory=dict,
         description="Minimum number of members per country, e.g. {'RU': 1, 'CN': 1}.",
@@ -148,7 +186,7 @@ class CallRules(_Record):
     eligible_countries: list[CountryCode] | None = Field(
         default=None, description="Countries members may come from; null means any."
     )
-    max_per_institution: int | None = Field(default=None, ge=1)
+    max_per_institution: Count | None = Field(default=None, ge=1)
     lead_countries: list[CountryCode] | None = Field(
         default=None, description="Countries the lead may come from; null means any eligible."
     )
@@ -210,7 +248,7 @@ class Call(_Record):
     description: str = ""
     keywords: list[NonEmptyText] = Field(default_factory=list)
     funder: str | None = None
-    deadline: dt.date | None = None
+    deadline: Date | None = None
     rules: CallRules = Field(default_factory=CallRules)
 
     @property

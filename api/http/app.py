@@ -9,10 +9,13 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
+from api.http.body_checks import BodyLimits
 from api.http.errors import install_handlers
 from api.http.middleware import RequestLimits
+from api.http.openapi import install_openapi
+from api.http.query import refuse_unknown_query
 from api.http.routes import (
     audit,
     calls,
@@ -27,6 +30,7 @@ from api.http.routes import (
 from api.http.service import Service
 from api.http.settings import Settings
 from api.http.store.db import Database
+from api.http.throttle import KeyThrottle
 from matcher import __version__
 
 DESCRIPTION = """
@@ -66,9 +70,25 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # App-level, so that every route refuses query parameters it does not declare.
+        dependencies=[Depends(refuse_unknown_query)],
     )
     app.state.service = service
-    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
+    app.state.key_throttle = KeyThrottle(
+        settings.key_failure_limit,
+        settings.key_failure_window_seconds,
+        settings.key_throttle_clients,
+    )
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        body_limits=BodyLimits(
+            max_depth=settings.max_json_depth,
+            max_string_chars=settings.max_string_chars,
+            max_record_bytes=settings.max_record_bytes,
+        ),
+    )
+    install_openapi(app)
     install_handlers(app, service.record_denial)
     for module in (meta, profiles, institutions, offices, calls, introductions, jobs, keys, audit):
         app.include_router(module.router)

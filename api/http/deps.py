@@ -12,6 +12,7 @@ from api.http.auth import Principal
 from api.http.errors import ApiError, forbidden
 from api.http.schemas.errors import Problem
 from api.http.service import Service
+from api.http.throttle import KeyThrottle
 from matcher.model import CountryCode
 
 _api_key = APIKeyHeader(
@@ -28,16 +29,31 @@ def get_service(request: Request) -> Service:
 ServiceDep = Annotated[Service, Depends(get_service)]
 
 
-def get_principal(service: ServiceDep, key: Annotated[str | None, Security(_api_key)]) -> Principal:
-    """The caller, from the ``X-API-Key`` header (401 when missing or unknown)."""
+def get_principal(
+    request: Request, service: ServiceDep, key: Annotated[str | None, Security(_api_key)]
+) -> Principal:
+    """The caller, from the ``X-API-Key`` header (401 when missing or unknown; 429 while
+    the client address is throttled for sending unknown keys)."""
     if not key:
         raise ApiError(
             401,
             "missing API key: send it in the X-API-Key header",
             [Problem(field="header.X-API-Key", reason="missing")],
         )
+    throttle: KeyThrottle = request.app.state.key_throttle
+    client = request.client.host if request.client is not None else "unknown"
+    wait = throttle.retry_after(client)
+    if wait is not None:
+        reason = f"too many unknown API keys from this address; try again in {wait} s"
+        raise ApiError(
+            429,
+            reason,
+            [Problem(field="header.X-API-Key", reason=reason)],
+            headers={"Retry-After": str(wait)},
+        )
     principal = service.principal(key)
     if principal is None:
+        throttle.record_failure(client)
         raise ApiError(
             401,
             "unknown or revoked API key",

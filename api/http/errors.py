@@ -14,13 +14,15 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http.methods import AllowedMethods, allow_header
 from api.http.privacy import scrub_reason
 from api.http.schemas.errors import ErrorBody, Problem
 from matcher.errors import InputError, UnknownIdError
+from matcher.teams.pool import TeamRulesError
 
 log = logging.getLogger("grantmatch.api")
 
@@ -36,13 +38,22 @@ class ApiError(Exception):
         A one-line summary.
     problems : list of Problem, optional
         The field, value and reason of each problem.
+    headers : dict, optional
+        Headers of the answer (e.g. ``Retry-After`` of a 429).
     """
 
-    def __init__(self, status: int, detail: str, problems: list[Problem] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        problems: list[Problem] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.problems = problems or []
+        self.headers = headers or {}
 
 
 def not_found(kind: str, identifier: str, field: str = "path.id") -> ApiError:
@@ -157,7 +168,9 @@ def install_handlers(app: FastAPI, record_denial: DenialRecorder | None = None) 
             await run_in_threadpool(
                 record_denial, key, request.method, request.url.path, error.detail
             )
-        return _body(error.status, error.detail, error.problems)
+        response = _body(error.status, error.detail, error.problems)
+        response.headers.update(error.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -176,16 +189,30 @@ def install_handlers(app: FastAPI, record_denial: DenialRecorder | None = None) 
         problem = Problem(field=error.kind, value=error.identifier, reason=str(error))
         return _body(404, str(error), [problem])
 
+    @app.exception_handler(TeamRulesError)
+    async def _team_rules(_request: Request, error: TeamRulesError) -> JSONResponse:
+        # Only the caller's pins can contradict the data (bans never do).
+        return _body(422, str(error), [Problem(field="query.pin", reason=str(error))])
+
     @app.exception_handler(InputError)
     async def _input(_request: Request, error: InputError) -> JSONResponse:
         return _body(422, input_error_detail(error), [input_error_problem(error)])
 
+    methods = AllowedMethods(app.openapi)
+
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            allowed = methods.for_path(request.url.path)
+            if allowed is not None:
+                headers["Allow"] = allow_header(allowed)
+            if request.method == "OPTIONS":
+                # No route declares OPTIONS: the router's 405 is the place to answer it.
+                return Response(status_code=204, headers=headers)
         detail = str(error.detail)
-        response = _body(error.status_code, detail, [Problem(reason=detail)])
-        if error.headers:
-            response.headers.update(error.headers)
+        response = _body(error.status_code, detail, [Problem(field=None, reason=detail)])
+        response.headers.update(headers)
         return response
 
     @app.exception_handler(Exception)

@@ -41,7 +41,26 @@ class Settings(BaseSettings):
         objects, or comma-separated ``key:role[:binding]`` (binding: the office id of
         office staff, the profile id of a researcher).
     max_body_bytes : int
-        ``GRANTMATCH_MAX_BODY_BYTES``: larger request bodies are answered 413.
+        ``GRANTMATCH_MAX_BODY_BYTES``: larger request bodies are answered 413 (default
+        32 MiB).
+    max_record_bytes : int
+        ``GRANTMATCH_MAX_RECORD_BYTES``: the largest record (a create or update body, one
+        line of an import) in bytes; larger ones are answered 413 (default 1 MiB).
+    max_json_depth : int
+        ``GRANTMATCH_MAX_JSON_DEPTH``: the deepest nesting of arrays and objects in one
+        record, the record itself being level 1; deeper ones are answered 422 (default 32).
+    max_string_chars : int
+        ``GRANTMATCH_MAX_STRING_CHARS``: the longest string in a body (a value or a key),
+        in characters; longer ones are answered 422 (default 100,000).
+    key_failure_limit : int
+        ``GRANTMATCH_KEY_FAILURE_LIMIT``: unknown API keys one client address may send
+        within the window before its requests are answered 429 (default 10).
+    key_failure_window_seconds : float
+        ``GRANTMATCH_KEY_FAILURE_WINDOW_SECONDS``: the window those failures are counted in;
+        a throttled client may try again once its oldest failure is this old (default 60).
+    key_throttle_clients : int
+        ``GRANTMATCH_KEY_THROTTLE_CLIENTS``: how many client addresses the throttle keeps
+        (the least recently failing are forgotten first; default 10,000).
     """
 
     model_config = SettingsConfigDict(env_prefix="GRANTMATCH_", extra="ignore")
@@ -53,6 +72,13 @@ class Settings(BaseSettings):
     backend: str = "auto"
     api_keys: str = ""
     max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    max_record_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Above about 200 levels the JSON decoder and pydantic run out of recursion.
+    max_json_depth: int = Field(default=32, ge=4, le=200)
+    max_string_chars: int = Field(default=100_000, ge=256)
+    key_failure_limit: int = Field(default=10, ge=1)
+    key_failure_window_seconds: float = Field(default=60.0, gt=0, le=86_400)
+    key_throttle_clients: int = Field(default=10_000, ge=1)
     run_jobs: bool = Field(default=True, description="Start the background job worker.")
 
     def data_directory(self) -> Path:

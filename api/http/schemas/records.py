@@ -14,7 +14,9 @@ from matcher.model import (
     CallRules,
     CareerStage,
     Contact,
+    Count,
     CountryCode,
+    Date,
     Identifier,
     Institution,
     InstitutionKind,
@@ -65,7 +67,7 @@ class ProfileUpdate(_Update):
     collaborators: list[Identifier] | None = None
     conflicts: list[Identifier] | None = None
     career_stage: CareerStage | None = None
-    capacity: int | None = Field(default=None, ge=0)
+    capacity: Count | None = Field(default=None, ge=0)
     contact: Contact | None = None
 
 
@@ -89,7 +91,7 @@ class OfficeUpdate(_Update):
     status: OfficeStatus | None = None
     partner_institutions: list[Identifier] | None = None
     services: list[OfficeService] | None = None
-    capacity: int | None = Field(default=None, ge=0)
+    capacity: Count | None = Field(default=None, ge=0)
 
 
 class CallUpdate(_Update):
@@ -99,7 +101,7 @@ class CallUpdate(_Update):
     description: str | None = None
     keywords: list[NonEmptyText] | None = None
     funder: str | None = None
-    deadline: dt.date | None = None
+    deadline: Date | None = None
     rules: CallRules | None = None
 
 
