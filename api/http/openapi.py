@@ -19,6 +19,7 @@ _REF_TEMPLATE = "#/components/schemas/{model}"
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 _COMMON = {400: "Malformed request", 422: "Invalid request"}
 _WITH_BODY = {413: "Body or record too large"}
+_WITH_IF_MATCH = {412: "The record changed since the version given in If-Match"}
 _WITH_KEY = {
     401: "Missing or unknown API key",
     403: "Role not allowed",
@@ -66,10 +67,19 @@ def complete(document: dict[str, Any]) -> None:
                 codes |= _WITH_BODY
             if operation.get("security"):
                 codes |= _WITH_KEY
+            if _takes_if_match(operation):
+                codes |= _WITH_IF_MATCH
             for code, description in codes.items():
                 _document_error(responses, code, description)
             if "429" in responses:
                 responses["429"].setdefault("headers", _RETRY_AFTER)
+
+
+def _takes_if_match(operation: dict[str, Any]) -> bool:
+    return any(
+        parameter.get("in") == "header" and str(parameter.get("name", "")).lower() == "if-match"
+        for parameter in operation.get("parameters", [])
+    )
 
 
 def _document_error(responses: dict[str, Any], code: int, description: str) -> None:
