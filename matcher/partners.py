@@ -102,7 +102,7 @@ class PartnerFinder:
             self._pool_routes = [self.routes.route(p) for p in self.dataset.profiles]
         return self._pool_routes
 
-    def _route_costs(self) -> FloatArray:
+    def route_costs(self) -> FloatArray:
         """Route cost per profile, ``inf`` where unreachable (computed once)."""
         if self._cost is None:
             self._cost = np.asarray(
@@ -110,7 +110,7 @@ class PartnerFinder:
             )
         return self._cost
 
-    def _eligible_for(self, call: Call) -> npt.NDArray[np.bool_]:
+    def eligible_for(self, call: Call) -> npt.NDArray[np.bool_]:
         """Which profiles the call's rules admit (computed once per call)."""
         mask = self._eligible.get(call.id)
         if mask is None:
@@ -142,7 +142,7 @@ class PartnerFinder:
                 position = self._position.get(other)
                 if position is not None:
                     joint[position] += count
-        cost = self._route_costs()
+        cost = self.route_costs()
         reachable = np.isfinite(cost)
         need = np.isin(self._countries, list(need_countries)).astype(np.float32)
         w = self.weights
@@ -186,7 +186,7 @@ class PartnerFinder:
         declared conflict with a member, and no institution past the per-institution cap.
         """
         team = [self.dataset.profile(profile_id) for profile_id in team_ids]
-        allowed = self._eligible_for(call).copy()
+        allowed = self.eligible_for(call).copy()
         for member in team:
             allowed[self._position[member.id]] = False
             allowed[list(self._conflicts.get(member.id, ()))] = False
