@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from api.http.deps import (
     CountryQuery,
@@ -17,7 +17,7 @@ from api.http.deps import (
 )
 from api.http.errors import forbidden
 from api.http.routes import records
-from api.http.routes.answers import whatif_public
+from api.http.routes.answers import served, whatif_public
 from api.http.routes.profiles import ERRORS
 from api.http.schemas.answers import Solver, WhatIfPublic
 from api.http.schemas.records import ImportReport, OfficeCreate, OfficePublic, OfficeUpdate, Page
@@ -99,14 +99,18 @@ def what_if(
     office_id: OfficeId,
     change: Annotated[str, Query(pattern="^(open|close)$")] = "open",
     solver: Solver = "fast",
-) -> WhatIfPublic:
+) -> Response:
     """Every call's best team before and after the office opens (or closes): which calls
     gain a viable team, which lose theirs, how the objective changes."""
-    fitted = service.engine.get()
-    fitted.dataset.office(office_id)  # 404 for an unknown office
-    if change == "open":
-        after = fitted.matcher.what_if([office_id])
-    else:
-        after = fitted.matcher.what_if(close_offices=[office_id])
-    report = compare(fitted.matcher, after, f"{change} office {office_id}", solver=solver)
-    return whatif_public(report)
+    fitted = service.engine.current()
+
+    def build() -> WhatIfPublic:
+        fitted.dataset.office(office_id)  # 404 for an unknown office
+        if change == "open":
+            after = fitted.matcher.what_if([office_id])
+        else:
+            after = fitted.matcher.what_if(close_offices=[office_id])
+        report = compare(fitted.matcher, after, f"{change} office {office_id}", solver=solver)
+        return whatif_public(report).model_copy(update={"data_version": fitted.version})
+
+    return served(service.engine, fitted, ("what-if", office_id, change, solver), build)
