@@ -102,4 +102,3 @@ def parse_keys(text: str) -> dict[str, Principal]:
         _check_entry(key, role, binding, f"entry {position}")
         keys[hash_key(key)] = Principal(role, binding, f"settings key {position}")
     return keys
-
