@@ -132,6 +132,7 @@ class Matcher:
         self._profile_position = {p.id: i for i, p in enumerate(dataset.profiles)}
         self._profile_vectors: FloatMatrix | None = None
         self._id_rank: IntArray | None = None
+        self._candidate_order: dict[str, IntArray] = {}
         self._set_routes(RouteFinder(dataset, self.home_country, self.route_costs))
         return self
 
@@ -233,12 +234,16 @@ class Matcher:
         computed once per fitted matcher (see :meth:`warm`), so that a candidates answer
         costs a sort, not a walk of every profile's routes.
         """
+        cached = self._candidate_order.get(call_id)
+        if cached is not None:
+            return cached
         relevance = self.relevance_of(call_id)
         allowed = self.partners_.eligible_for(self.dataset_.call(call_id))
         positions = np.flatnonzero(allowed & np.isfinite(self.partners_.route_costs()))
         # lexsort: the last key is the primary one (relevance, descending), ties by id.
         order = np.lexsort((self._id_order()[positions], -relevance[positions]))
         result: IntArray = positions[order]
+        self._candidate_order[call_id] = result
         return result
 
     def _id_order(self) -> IntArray:
@@ -379,6 +384,7 @@ class Matcher:
         copy = Matcher.__new__(Matcher)
         copy.__dict__.update(self.__dict__)
         copy.dataset_ = dataset
+        copy._candidate_order = {}  # the routes differ: so do the candidate pools
         opened = set(self.routes_.assume_open) | set(open_offices)
         closed = set(self.routes_.assume_closed) | set(close_offices)
         copy._set_routes(
