@@ -148,13 +148,14 @@ class ReusingEncoder(Encoder):
         self, texts: Sequence[str], *, show_progress: bool = False, kind: TextKind = "passage"
     ) -> Matrix:
         """Vectors of ``texts``: the previous fit's where it had them, else the model's."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # Every row is written below: by a previous vector or by the model.
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
         known = self._rows if kind == "passage" and self._vectors is not None else {}
-        rows = [known.get(text, -1) for text in texts]
-        hits = np.asarray([i for i, row in enumerate(rows) if row >= 0], dtype=np.int64)
+        rows = np.fromiter((known.get(text, -1) for text in texts), np.int64, len(texts))
+        hits = np.flatnonzero(rows >= 0)
         if len(hits) and self._vectors is not None:
-            out[hits] = self._vectors[np.asarray([rows[i] for i in hits.tolist()])]
-        misses = [i for i, row in enumerate(rows) if row < 0]
+            out[hits] = self._vectors[rows[hits]]
+        misses = np.flatnonzero(rows < 0).tolist()
         for start in range(0, len(misses), _EMBED_CHUNK):
             chunk = misses[start : start + _EMBED_CHUNK]
             out[chunk] = self._inner_encode([texts[i] for i in chunk], kind)
