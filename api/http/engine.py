@@ -67,6 +67,13 @@ class AnswerCache:
         self._lock = threading.Lock()
         self.hits = 0
 
+    def peek(self, key: tuple[object, ...]) -> bytes | None:
+        """The cached body for ``key``, if any."""
+        body = self._bodies.get(key)
+        if body is not None:
+            self.hits += 1
+        return body
+
     def get(self, key: tuple[object, ...], compute: Callable[[], bytes]) -> bytes:
         """The cached body for ``key``, computing and storing it on a miss.
 
@@ -188,7 +195,7 @@ class MatcherCache:
         *,
         fit: FitFunction | None = None,
         poll_seconds: float = 0.5,
-        refit_interval: float = 0.0,
+        refit_interval: float = 10.0,
         first_fit_wait: float = 60.0,
     ) -> None:
         self.database = database
@@ -258,6 +265,11 @@ class MatcherCache:
             return fitted
         version = self._read_version()
         return self._wait(lambda f: f is not None, version, self.first_fit_wait)
+
+    @property
+    def served(self) -> Fitted | None:
+        """The engine answers come from now (``None`` before the first fit)."""
+        return self._fitted
 
     def get(self) -> Fitted:
         """The engine of the store's current data version, waiting for its fit.

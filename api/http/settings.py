@@ -62,7 +62,7 @@ class Settings(BaseSettings):
         default=0.5, gt=0, le=60, description="How often the engine watcher reads the data version."
     )
     engine_refit_interval: float = Field(
-        default=2.0,
+        default=10.0,
         ge=0,
         le=3600,
         description="Least seconds between two background refits (bounds lag and CPU share).",

@@ -10,6 +10,7 @@ from dataclasses import asdict
 
 from fastapi import Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from api.http.engine import Fitted, MatcherCache
 from api.http.schemas.answers import (
@@ -136,7 +137,16 @@ def version_headers(engine: MatcherCache, fitted: Fitted) -> dict[str, str]:
     return headers
 
 
-def served(
+async def current_engine(engine: MatcherCache) -> Fitted:
+    """The engine to answer from; only while there is none yet is the wait for the first
+    fit moved off the event loop."""
+    fitted = engine.served
+    if fitted is not None:
+        return fitted
+    return await run_in_threadpool(engine.current)
+
+
+async def served(
     engine: MatcherCache,
     fitted: Fitted,
     key: tuple[object, ...],
@@ -146,7 +156,13 @@ def served(
 
     ``key`` must hold the endpoint and every parameter the answer depends on, and nothing
     about the caller: the cache is shared by every caller (answers carry no contact data,
-    and role checks run before this). Errors raised by ``build`` are not cached.
+    and role checks run before this). Errors raised by ``build`` are not cached. A cached
+    answer is sent from the event loop; a new one is computed in the thread pool (answer
+    endpoints are ``async`` so that a hit costs no thread hop).
     """
-    body = fitted.answers.get(key, lambda: build().model_dump_json().encode())
+    body = fitted.answers.peek(key)
+    if body is None:
+        body = await run_in_threadpool(
+            fitted.answers.get, key, lambda: build().model_dump_json().encode()
+        )
     return Response(body, media_type="application/json", headers=version_headers(engine, fitted))

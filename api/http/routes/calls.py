@@ -20,6 +20,7 @@ from api.http.errors import ApiError
 from api.http.routes import records
 from api.http.routes.answers import (
     candidate_public,
+    current_engine,
     evidence,
     partner_public,
     served,
@@ -94,7 +95,7 @@ def delete_call(service: ServiceDep, principal: EditorDep, call_id: CallId) -> N
 
 
 @router.get("/{call_id}/candidates", response_model=CandidatesPublic, responses=ERRORS)
-def candidates(
+async def candidates(
     service: ServiceDep,
     _principal: PrincipalDep,
     call_id: CallId,
@@ -103,7 +104,7 @@ def candidates(
 ) -> Response:
     """The best eligible, reachable profiles for a call, with the route to each and the
     evidence behind each score (publications, keywords, call parts covered)."""
-    fitted = service.engine.current()
+    fitted = await current_engine(service.engine)
 
     def build() -> CandidatesPublic:
         fitted.dataset.call(call_id)  # 404 for an unknown call
@@ -118,29 +119,29 @@ def candidates(
             data_version=fitted.version,
         )
 
-    return served(service.engine, fitted, ("candidates", call_id, k, explain), build)
+    return await served(service.engine, fitted, ("candidates", call_id, k, explain), build)
 
 
 @router.get("/{call_id}/candidates/{profile_id}", response_model=Evidence, responses=ERRORS)
-def explain(
+async def explain(
     service: ServiceDep,
     _principal: PrincipalDep,
     call_id: CallId,
     profile_id: Annotated[str, Path(min_length=1, max_length=200)],
 ) -> Response:
     """Why one profile scores what it scores for a call."""
-    fitted = service.engine.current()
+    fitted = await current_engine(service.engine)
 
     def build() -> Evidence:
         fitted.dataset.call(call_id)
         fitted.dataset.profile(profile_id)
         return evidence(fitted, call_id, profile_id)
 
-    return served(service.engine, fitted, ("explain", call_id, profile_id), build)
+    return await served(service.engine, fitted, ("explain", call_id, profile_id), build)
 
 
 @router.get("/{call_id}/teams", response_model=TeamsPublic, responses=ERRORS)
-def teams(
+async def teams(
     service: ServiceDep,
     _principal: PrincipalDep,
     call_id: CallId,
@@ -153,7 +154,7 @@ def teams(
     """The best team for a call under its rules, with the route to each member, and
     ``alternatives`` diverse others; when none exists, which rule fails and the smallest
     relaxations. ``open_office``: as if these offices were open (what-if)."""
-    fitted = service.engine.current()
+    fitted = await current_engine(service.engine)
     pins = list(dict.fromkeys(pin))
 
     def build() -> TeamsPublic:
@@ -178,11 +179,11 @@ def teams(
 
     # Errors name the position of an id in the query, so the key keeps the lists as given.
     key = ("teams", call_id, tuple(pin), tuple(ban), solver, alternatives, tuple(open_office))
-    return served(service.engine, fitted, key, build)
+    return await served(service.engine, fitted, key, build)
 
 
 @router.get("/{call_id}/partners", response_model=PartnersPublic, responses=ERRORS)
-def partners(
+async def partners(
     service: ServiceDep,
     _principal: PrincipalDep,
     call_id: CallId,
@@ -191,7 +192,7 @@ def partners(
 ) -> Response:
     """The best profiles to add to a partial team for a call (relevance, the countries
     the team still needs, the route, past collaboration)."""
-    fitted = service.engine.current()
+    fitted = await current_engine(service.engine)
 
     def build() -> PartnersPublic:
         fitted.dataset.call(call_id)
@@ -207,7 +208,7 @@ def partners(
             data_version=fitted.version,
         )
 
-    return served(service.engine, fitted, ("partners", call_id, tuple(team), k), build)
+    return await served(service.engine, fitted, ("partners", call_id, tuple(team), k), build)
 
 
 def _known_profiles(has_profile: Any, ids: list[str], field: str) -> None:

@@ -17,7 +17,7 @@ from api.http.deps import (
 )
 from api.http.errors import forbidden
 from api.http.routes import records
-from api.http.routes.answers import served, whatif_public
+from api.http.routes.answers import current_engine, served, whatif_public
 from api.http.routes.profiles import ERRORS
 from api.http.schemas.answers import Solver, WhatIfPublic
 from api.http.schemas.records import ImportReport, OfficeCreate, OfficePublic, OfficeUpdate, Page
@@ -93,7 +93,7 @@ def delete_office(service: ServiceDep, principal: EditorDep, office_id: OfficeId
 
 
 @router.get("/{office_id}/what-if", response_model=WhatIfPublic, responses=ERRORS)
-def what_if(
+async def what_if(
     service: ServiceDep,
     _principal: PrincipalDep,
     office_id: OfficeId,
@@ -102,7 +102,7 @@ def what_if(
 ) -> Response:
     """Every call's best team before and after the office opens (or closes): which calls
     gain a viable team, which lose theirs, how the objective changes."""
-    fitted = service.engine.current()
+    fitted = await current_engine(service.engine)
 
     def build() -> WhatIfPublic:
         fitted.dataset.office(office_id)  # 404 for an unknown office
@@ -113,4 +113,4 @@ def what_if(
         report = compare(fitted.matcher, after, f"{change} office {office_id}", solver=solver)
         return whatif_public(report).model_copy(update={"data_version": fitted.version})
 
-    return served(service.engine, fitted, ("what-if", office_id, change, solver), build)
+    return await served(service.engine, fitted, ("what-if", office_id, change, solver), build)

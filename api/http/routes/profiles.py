@@ -17,7 +17,7 @@ from api.http.deps import (
 )
 from api.http.errors import forbidden
 from api.http.routes import records
-from api.http.routes.answers import partner_public, served
+from api.http.routes.answers import current_engine, partner_public, served
 from api.http.schemas.answers import PartnersPublic
 from api.http.schemas.errors import ErrorBody
 from api.http.schemas.records import ImportReport, Page, ProfileCreate, ProfilePublic, ProfileUpdate
@@ -99,7 +99,7 @@ def delete_profile(service: ServiceDep, principal: EditorDep, profile_id: Profil
 
 
 @router.get("/{profile_id}/partners-abroad", response_model=PartnersPublic, responses=ERRORS)
-def partners_abroad(
+async def partners_abroad(
     service: ServiceDep,
     principal: PrincipalDep,
     profile_id: ProfileId,
@@ -111,7 +111,7 @@ def partners_abroad(
     """
     if principal.role == "researcher" and not principal.is_researcher(profile_id):
         raise forbidden("a researcher asks for partners for their own profile only")
-    fitted = service.engine.current()
+    fitted = await current_engine(service.engine)
 
     def build() -> PartnersPublic:
         fitted.dataset.profile(profile_id)  # 404 for an unknown profile
@@ -125,4 +125,4 @@ def partners_abroad(
             data_version=fitted.version,
         )
 
-    return served(service.engine, fitted, ("partners-abroad", profile_id, k), build)
+    return await served(service.engine, fitted, ("partners-abroad", profile_id, k), build)
