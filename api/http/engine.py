@@ -65,6 +65,7 @@ class AnswerCache:
         self._bodies: dict[tuple[object, ...], bytes] = {}
         self._size = 0
         self._lock = threading.Lock()
+        self._flights: dict[tuple[object, ...], threading.Lock] = {}
         self.hits = 0
 
     def peek(self, key: tuple[object, ...]) -> bytes | None:
@@ -77,21 +78,38 @@ class AnswerCache:
     def get(self, key: tuple[object, ...], compute: Callable[[], bytes]) -> bytes:
         """The cached body for ``key``, computing and storing it on a miss.
 
-        A miss is computed outside the lock (two concurrent misses compute equal bodies).
+        One thread computes a missing body while the others asking for it wait: right
+        after a swap every client asks for the same few answers at once, and the work is
+        CPU-bound under the GIL (fifty threads computing one answer take fifty times as
+        long). An error is raised in the computing thread only; the next one retries.
         """
-        body = self._bodies.get(key)
+        body = self.peek(key)
         if body is not None:
-            self.hits += 1
             return body
-        body = compute()
-        if len(body) <= self.max_bytes:
-            with self._lock:
-                while self._bodies and self._size + len(body) > self.max_bytes:
-                    self._size -= len(self._bodies.pop(next(iter(self._bodies))))
-                if key not in self._bodies:
-                    self._bodies[key] = body
-                    self._size += len(body)
+        with self._lock:
+            flight = self._flights.get(key)
+            if flight is None:
+                flight = self._flights[key] = threading.Lock()
+        with flight:
+            body = self._bodies.get(key)
+            if body is None:
+                try:
+                    body = compute()
+                    self._store(key, body)
+                finally:
+                    with self._lock:
+                        self._flights.pop(key, None)
         return body
+
+    def _store(self, key: tuple[object, ...], body: bytes) -> None:
+        if len(body) > self.max_bytes:
+            return
+        with self._lock:
+            while self._bodies and self._size + len(body) > self.max_bytes:
+                self._size -= len(self._bodies.pop(next(iter(self._bodies))))
+            if key not in self._bodies:
+                self._bodies[key] = body
+                self._size += len(body)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
-from api.http.engine import MatcherCache
+from api.http.engine import AnswerCache, MatcherCache
 from api.http.fitting import Progress, fit_matcher
 from api.http.service import Service
 from api.http.settings import Settings
@@ -213,3 +213,26 @@ def test_without_a_watcher_the_engine_fits_in_the_caller(sqlite_url: str) -> Non
     with pytest.raises(Exception, match="no profiles"):
         engine.current()
     service.stop()
+
+
+def test_concurrent_misses_of_one_answer_compute_it_once() -> None:
+    cache = AnswerCache()
+    entered, release = threading.Event(), threading.Event()
+    computed: list[int] = []
+
+    def compute() -> bytes:
+        computed.append(1)
+        entered.set()
+        assert release.wait(SAFETY)
+        return b"{}"
+
+    first = threading.Thread(target=cache.get, args=(("k",), compute))
+    first.start()
+    assert entered.wait(SAFETY)  # the first thread is computing, held
+    others = [threading.Thread(target=cache.get, args=(("k",), compute)) for _ in range(5)]
+    for thread in others:
+        thread.start()
+    release.set()
+    for thread in [first, *others]:
+        thread.join(SAFETY)
+    assert computed == [1] and cache.get(("k",), compute) == b"{}"
