@@ -44,6 +44,9 @@ from matcher.relevance import Explanation
 
 log = logging.getLogger("grantmatch.api.http.engine")
 
+_STABLE_LOAD_TRIES = 5
+"""Reads of the records before a fit settles for data newer than its version."""
+
 ANSWER_CACHE_BYTES = 64 * 1024 * 1024
 """Serialised answers kept per engine (the oldest are dropped first)."""
 
@@ -395,12 +398,8 @@ class MatcherCache:
         self._fitting, self._stage, self._progress = version, "load", 0.0
         previous = self._fitted
         try:
-            with self.database.session() as session:
-                # The version is read before the records: if a write lands in between,
-                # the data is newer than the version and the next poll refits.
-                version = data_version(session)
-                self._fitting = version
-                dataset = self._loader.load(session)
+            version, dataset = self._load_stable()
+            self._fitting = version
             _check_fittable(dataset)
             matcher = self._fit_matcher(dataset, previous.matcher if previous else None)
         except ApiError as error:
@@ -424,6 +423,25 @@ class MatcherCache:
             self._last_seconds,
             self._loader.reread,
         )
+
+    def _load_stable(self) -> tuple[int, Dataset]:
+        """The dataset and the data version it is exactly the data of.
+
+        SQLite runs these reads without a common snapshot, so the version is read before
+        and after the records: equal means no write landed in between (a write bumps the
+        version in its own transaction). Otherwise the records are read again (only the
+        changed ones, so it is cheap). After a few tries under a stream of writes, the
+        earlier version is kept: the data is then at least that version, and the next poll
+        refits.
+        """
+        for _attempt in range(_STABLE_LOAD_TRIES):
+            with self.database.session() as session:
+                before = data_version(session)
+                dataset = self._loader.load(session)
+                after = data_version(session)
+            if before == after:
+                break
+        return before, dataset
 
     def _fit_matcher(self, dataset: Dataset, previous: Matcher | None) -> Matcher:
         try:
