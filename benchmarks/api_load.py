@@ -2,12 +2,16 @@
 
 Starts ``grantmatch serve`` in a child process on 127.0.0.1 with a fresh SQLite store,
 imports synthetic profiles (and a few calls, institutions and offices) through the bulk
-import endpoints, warms the engine with one query, times the first (cold) request of each
-kind for every call one at a time, then runs ``--clients`` concurrent
-clients for each query kind (candidates for a call, with evidence; partners for a partial
-team) until ``--requests`` requests or ``--seconds`` have passed, whichever comes first.
-Prints requests per second, p50/p95/p99 latency, the error count, and the server's
-resident memory (VmRSS, and the peak VmHWM) as a Markdown section for RESULTS.md.
+import endpoints, then measures the time from the end of the import to the first answer
+(the engine is fitted in the background from the moment the data changed), sampling
+``GET /engine`` and ``GET /health`` meanwhile. Times the first request of each kind for
+every call one at a time, then runs ``--clients`` concurrent clients for each query kind
+(candidates for a call, with evidence; the best team for a call; partners for a partial
+team), first alone and then with a concurrent writer editing a random profile once per
+second, each until ``--requests`` requests or ``--seconds`` have passed, whichever comes
+first. Prints requests per second, p50/p95/p99 latency, the error count, how stale the
+answers were (data versions behind the newest), and the server's resident memory (VmRSS,
+and the peak VmHWM) as a Markdown section for RESULTS.md.
 
 Run::
 
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -26,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -114,22 +120,46 @@ def _rss(pid: int) -> tuple[float, float]:
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
 
 
+async def _writer(
+    http: httpx.AsyncClient, ids: list[str], stop: asyncio.Event, tally: dict[str, int]
+) -> None:
+    """Edit one random profile's summary once per second until ``stop`` (a new text to
+    embed each time)."""
+    rng = random.Random(5)
+    while not stop.is_set():
+        profile_id = rng.choice(ids)
+        body = {"summary": f"edited {tally['edits']} " + " ".join(rng.sample(WORDS, 8))}
+        try:
+            response = await http.patch(f"/profiles/{profile_id}", json=body)
+            tally["edits" if response.status_code == 200 else "errors"] += 1
+        except httpx.HTTPError:
+            tally["errors"] += 1
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 1.0)
+
+
+WORDS = [f"term{i}" for i in range(2000)]
+
+
 async def _load(
     base: str,
     make_request: Callable[[int], tuple[str, dict[str, Any]]],
     clients: int,
     requests: int,
     seconds: float,
+    writer_ids: list[str] | None = None,
 ) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     failures: dict[str, str] = {}  # status (or exception) -> first body seen
+    behind: list[int] = []  # per answer: data versions between the answer and the newest
+    fitting = 0  # answers given while a newer version was being fitted
     issued = 0
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    limits = httpx.Limits(max_connections=clients + 1, max_keepalive_connections=clients + 1)
 
     async def client(http: httpx.AsyncClient) -> None:
-        nonlocal errors, issued
+        nonlocal errors, issued, fitting
         while issued < requests and time.monotonic() < deadline:
             number = issued
             issued += 1
@@ -140,17 +170,32 @@ async def _load(
                 if response.status_code != 200:
                     errors += 1
                     failures.setdefault(str(response.status_code), response.text[:300])
+                else:
+                    served = int(response.headers.get("X-Data-Version", 0))
+                    latest = int(response.headers.get("X-Data-Version-Latest", served))
+                    behind.append(latest - served)
+                    fitting += "X-Engine-Fitting" in response.headers
             except httpx.HTTPError as error:
                 errors += 1
                 failures.setdefault(type(error).__name__, str(error)[:300])
             latencies.append(time.perf_counter() - started)
 
+    tally = {"edits": 0, "errors": 0}
     async with httpx.AsyncClient(
         base_url=base, headers={"X-API-Key": KEY}, timeout=120, limits=limits
     ) as http:
+        stop = asyncio.Event()
+        writing = (
+            asyncio.create_task(_writer(http, writer_ids, stop, tally))
+            if writer_ids is not None
+            else None
+        )
         started = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(clients)))
         elapsed = time.perf_counter() - started
+        stop.set()
+        if writing is not None:
+            await writing
     ordered = sorted(latencies)
 
     def pct(q: float) -> float:
@@ -166,6 +211,55 @@ async def _load(
         "p95": pct(0.95),
         "p99": pct(0.99),
         "mean": 1000 * statistics.fmean(ordered),
+        "edits": tally["edits"],
+        "edit_errors": tally["errors"],
+        "behind_max": max(behind, default=0),
+        "behind_mean": statistics.fmean(behind) if behind else 0.0,
+        "fitting": fitting,
+    }
+
+
+def _first_answer(base: str) -> dict[str, Any]:
+    """From the end of the import: time to the first candidates answer, and what the
+    service did meanwhile (``GET /engine`` stages, ``GET /health`` latency)."""
+    samples: list[tuple[float, str, float]] = []
+    health: list[float] = []
+    done = threading.Event()
+    started = time.perf_counter()
+
+    def watch() -> None:
+        with httpx.Client(base_url=base, headers={"X-API-Key": KEY}, timeout=60) as http:
+            while not done.is_set():
+                at = time.perf_counter()
+                state = http.get("/engine").json()
+                samples.append((at - started, state.get("stage") or "-", state.get("progress", 0)))
+                at = time.perf_counter()
+                http.get("/health")
+                health.append(time.perf_counter() - at)
+                done.wait(0.5)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    statuses: list[int] = []
+    with httpx.Client(base_url=base, headers={"X-API-Key": KEY}, timeout=600) as http:
+        for _ in range(100):
+            response = http.get("/calls/call-000/candidates")
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                break
+            time.sleep(min(10.0, float(response.headers.get("Retry-After", "1"))))
+    first = time.perf_counter() - started
+    done.set()
+    watcher.join(60)
+    stages: dict[str, float] = {}
+    for at, stage, _progress in samples:
+        stages.setdefault(stage, at)
+    return {
+        "seconds": first,
+        "statuses": statuses,
+        "stages": stages,
+        "health_max": 1000 * max(health, default=0.0),
+        "health_n": len(health),
     }
 
 
@@ -218,9 +312,7 @@ def main(argv: list[str] | None = None) -> int:
                     response = http.post(f"/{collection}/import", content=body.encode())
                     response.raise_for_status()
             imported = time.perf_counter() - started
-            started = time.perf_counter()
-            http.get("/calls/call-000/candidates").raise_for_status()
-            fitted = time.perf_counter() - started
+        first = _first_answer(base)
         rss_fitted = _rss(server.pid)
         rng = random.Random(11)
         ids = [p["id"] for p in world["profiles"]]
@@ -228,39 +320,59 @@ def main(argv: list[str] | None = None) -> int:
         def candidates(n: int) -> tuple[str, dict[str, Any]]:
             return f"/calls/call-{n % args.calls:03d}/candidates", {"k": 10}
 
+        def teams(n: int) -> tuple[str, dict[str, Any]]:
+            return f"/calls/call-{n % args.calls:03d}/teams", {"solver": "fast"}
+
         def partners(n: int) -> tuple[str, dict[str, Any]]:
             return f"/calls/call-{n % args.calls:03d}/partners", {
                 "team": [rng.choice(ids)],
                 "k": 10,
             }
 
-        # Cold: the first request for each call, one at a time. It builds the call's
-        # eligible, reachable pool and eligibility mask, which later requests reuse; under
-        # load those first requests make every request queued behind them wait too.
-        cold: dict[str, list[float]] = {"candidates": [], "partners": []}
+        kinds = {
+            "candidates (k=10, with evidence)": candidates,
+            "teams (solver=fast)": teams,
+            "partners for a partial team (k=10, random member)": partners,
+        }
+        # Cold: the first request for each call, one at a time (answers are cached per
+        # engine and parameters; what is left to compute is per request).
+        cold: dict[str, list[float]] = {name: [] for name in kinds}
         with httpx.Client(base_url=base, headers={"X-API-Key": KEY}, timeout=600) as http:
             for n in range(args.calls):
-                for kind, make in (("candidates", candidates), ("partners", partners)):
+                for kind, make in kinds.items():
                     path, params = make(n)
                     started = time.perf_counter()
                     http.get(path, params=params).raise_for_status()
                     cold[kind].append(time.perf_counter() - started)
-        results = {
-            "candidates (k=10, with evidence)": asyncio.run(
-                _load(base, candidates, args.clients, args.requests, args.seconds)
-            ),
-            "partners for a partial team (k=10)": asyncio.run(
-                _load(base, partners, args.clients, args.requests, args.seconds)
-            ),
-        }
+        results: dict[tuple[str, bool], dict[str, Any]] = {}
+        for writer in (False, True):
+            for name, make in kinds.items():
+                results[name, writer] = asyncio.run(
+                    _load(
+                        base,
+                        make,
+                        args.clients,
+                        args.requests,
+                        args.seconds,
+                        writer_ids=ids if writer else None,
+                    )
+                )
         rss, peak = _rss(server.pid)
     finally:
         server.terminate()
         server.wait(30)
 
     print(f"store: {args.profiles} profiles, {args.calls} calls, backend {args.backend}")
-    print(f"import {imported:.1f} s; first query (fit) {fitted:.1f} s")
-    print(f"RSS after the fit {rss_fitted[0]:.0f} MiB")
+    print(f"import {imported:.1f} s; from its end to the first answer {first['seconds']:.1f} s")
+    print(
+        f"  first answer statuses {first['statuses']}; "
+        f"engine stages first seen at {first['stages']}"
+    )
+    print(
+        f"  meanwhile GET /health answered {first['health_n']} times, slowest "
+        f"{first['health_max']:.0f} ms"
+    )
+    print(f"RSS after the first fit {rss_fitted[0]:.0f} MiB")
     for kind, seconds in cold.items():
         print(
             f"cold first {kind} request per call: median {1000 * statistics.median(seconds):.0f}"
@@ -268,17 +380,25 @@ def main(argv: list[str] | None = None) -> int:
         )
     print("load below: warm (every call asked once before)")
     print()
-    print("| query | clients | requests | errors | req/s | p50 ms | p95 ms | p99 ms |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, r in results.items():
+    print(
+        "| query | writer | clients | requests | errors | req/s | p50 ms | p95 ms | p99 ms "
+        "| edits | versions behind (mean / max) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for (name, writer), r in results.items():
         print(
-            f"| {name} | {args.clients} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | "
-            f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} |"
+            f"| {name} | {'1 edit/s' if writer else 'none'} | {args.clients} | {r['requests']} "
+            f"| {r['errors']} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} "
+            f"| {r['p99']:.0f} | {r['edits']} ({r['edit_errors']} failed) "
+            f"| {r['behind_mean']:.1f} / {r['behind_max']} |"
         )
-    for name, r in results.items():
+    for (name, writer), r in results.items():
         for status, body in r["failures"].items():
-            print(f"{name}: failed with {status}: {body}")
+            print(f"{name} (writer {writer}): failed with {status}: {body}")
     print()
+    for name in kinds:
+        alone, written = results[name, False], results[name, True]
+        print(f"{name}: throughput with the writer / without: {written['rps'] / alone['rps']:.2f}")
     print(f"server RSS at the end {rss:.0f} MiB, peak {peak:.0f} MiB")
     return 0
 

@@ -14,7 +14,14 @@ from embeddings.locations import DEFAULT_CACHE
 from matcher.coverage import CallPart, call_parts, coverage_matrix
 from matcher.dataset import Dataset, with_agreements
 from matcher.eligibility import BoolArray, Eligibility, EligibilityChecker
-from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique, encode_as, make_encoder
+from matcher.evidence import (
+    EvidenceIndex,
+    FloatMatrix,
+    IntArray,
+    embed_unique,
+    encode_as,
+    make_encoder,
+)
 from matcher.model import Call
 from matcher.partners import PartnerFinder, PartnerSuggestion, PartnerWeights
 from matcher.relevance import (
@@ -125,6 +132,8 @@ class Matcher:
         self._call_position = {call.id: i for i, call in enumerate(dataset.calls)}
         self._profile_position = {p.id: i for i, p in enumerate(dataset.profiles)}
         self._profile_vectors: FloatMatrix | None = None
+        self._id_rank: IntArray | None = None
+        self._candidate_order: dict[str, IntArray] = {}
         self._set_routes(RouteFinder(dataset, self.home_country, self.route_costs))
         return self
 
@@ -244,10 +253,62 @@ class Matcher:
     def candidates(self, call_id: str, k: int = 10) -> list[Candidate]:
         """The ``k`` most relevant profiles that may join a team for the call: eligible
         under its rules and reachable by a route, best first (``k <= 0``: all of them)."""
+        positions = self.candidate_positions(call_id)
         relevance = self.relevance_of(call_id)
-        pool = self.teams_.candidates(self.dataset_.call(call_id), relevance)
-        pool.sort(key=lambda c: (-c.relevance, c.profile.id))
-        return pool if k <= 0 else pool[:k]
+        routes = self.partners_.pool_routes()
+        chosen = positions if k <= 0 else positions[:k]
+        pool = []
+        for position in chosen.tolist():
+            route = routes[position]
+            assert route is not None  # reachable was required
+            pool.append(
+                Candidate(self.dataset_.profiles[position], float(relevance[position]), route)
+            )
+        return pool
+
+    def candidate_positions(self, call_id: str) -> IntArray:
+        """Positions (in ``dataset_.profiles``) of the call's eligible, reachable profiles,
+        best first, ties by profile id: the order of :meth:`candidates`.
+
+        Vectorised over the pool: eligibility per call and the route per profile are
+        computed once per fitted matcher (see :meth:`warm`), so that a candidates answer
+        costs a sort, not a walk of every profile's routes.
+        """
+        cached = self._candidate_order.get(call_id)
+        if cached is not None:
+            return cached
+        relevance = self.relevance_of(call_id)
+        allowed = self.partners_.eligible_for(self.dataset_.call(call_id))
+        positions = np.flatnonzero(allowed & np.isfinite(self.partners_.route_costs()))
+        # lexsort: the last key is the primary one (relevance, descending), ties by id.
+        order = np.lexsort((self._id_order()[positions], -relevance[positions]))
+        result: IntArray = positions[order]
+        self._candidate_order[call_id] = result
+        return result
+
+    def _id_order(self) -> IntArray:
+        """Each profile's rank by id (a numeric key for tie-breaking by id)."""
+        if self._id_rank is None:
+            ids = [p.id for p in self.dataset_.profiles]
+            rank = np.empty(len(ids), dtype=np.int64)
+            rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+            self._id_rank = rank
+        return self._id_rank
+
+    def warm(self, call_ids: Sequence[str] | None = None) -> None:
+        """Compute now what answers would otherwise compute on first use: every profile's
+        route, each call's eligibility and candidate order, the profile vectors.
+
+        A service calls it on a freshly fitted matcher before serving from it, so that no
+        request pays for it.
+        """
+        self._check_fitted()
+        self.partners_.route_costs()
+        self._id_order()
+        for call_id in call_ids if call_ids is not None else [c.id for c in self.dataset_.calls]:
+            self.candidate_positions(call_id)
+        if self._profile_vectors is None:
+            self._profile_vectors = profile_vectors(self.index_)
 
     def rank_all(self, k: int = 10, *, eligible_only: bool = False) -> Iterator[RankedProfile]:
         """:meth:`rank` for every call, in the dataset's call order."""
@@ -376,6 +437,7 @@ class Matcher:
         copy = Matcher.__new__(Matcher)
         copy.__dict__.update(self.__dict__)
         copy.dataset_ = dataset
+        copy._candidate_order = {}  # the routes differ: so do the candidate pools
         opened = set(self.routes_.assume_open) | set(open_offices)
         closed = set(self.routes_.assume_closed) | set(close_offices)
         copy._set_routes(

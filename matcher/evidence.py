@@ -121,6 +121,8 @@ def embed_unique(texts: Sequence[str], encode: EncodeFn) -> FloatMatrix:
     vectors = np.asarray(encode(list(distinct)), dtype=np.float32)
     if len(texts) == 0:
         return vectors.reshape(0, vectors.shape[1] if vectors.ndim == 2 else 0)
+    if len(distinct) == len(texts):
+        return vectors  # no repeats: already in input order (saves a copy of the matrix)
     return vectors[positions]
 
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from matcher.coverage import CallPart
 from matcher.evidence import EvidenceIndex, EvidenceKind, FloatMatrix, IntArray
@@ -556,8 +557,14 @@ def top_k_indices(scores: npt.NDArray[np.float32], k: int) -> IntArray:
 
 def profile_vectors(index: EvidenceIndex) -> FloatMatrix:
     """One unit vector per profile: the mean of its evidence vectors (zero when it has none)."""
-    sums = np.zeros((index.n_profiles, index.vectors.shape[1]), dtype=np.float32)
-    np.add.at(sums, index.owner, index.vectors)
+    # A sparse (profiles x rows) matrix of ones times the vectors: one pass over the
+    # vectors, where np.add.at took seconds at 50,000 profiles.
+    rows = len(index.owner)
+    membership = sp.csr_matrix(
+        (np.ones(rows, dtype=np.float32), (index.owner, np.arange(rows))),
+        shape=(index.n_profiles, rows),
+    )
+    sums = np.asarray(membership @ index.vectors, dtype=np.float32)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     vectors: FloatMatrix = (sums / norms).astype(np.float32)

@@ -107,6 +107,10 @@ class RouteFinder:
         self._home_institutions = {
             inst.id for inst in dataset.institutions if inst.country == self.home_country
         }
+        # Routes from the home side at large, by profile id: asked for every profile by the
+        # candidate pools, the team pools and the partner scores of every call, and fixed
+        # for a dataset. (Concurrent misses compute equal values.)
+        self._alone: dict[str, Route | None] = {}
 
     def office_is_open(self, office: Office) -> bool:
         """Open, or opened by the what-if (and not closed by it)."""
@@ -124,6 +128,13 @@ class RouteFinder:
         With a ``team``, collaboration and agreements count only with its home-side
         members; without one, with anyone on the home side.
         """
+        if not team:
+            if profile.id not in self._alone:
+                self._alone[profile.id] = self._route(profile, ())
+            return self._alone[profile.id]
+        return self._route(profile, team)
+
+    def _route(self, profile: Profile, team: Sequence[Profile]) -> Route | None:
         if self.home_country is None:
             return Route(kind="open", cost=self.costs.open, description="no office network")
         if profile.country == self.home_country:

@@ -9,9 +9,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from api.http.body_checks import BodyLimits
+from api.http.engine import EngineWarming
 from api.http.errors import install_handlers
 from api.http.middleware import RequestLimits
 from api.http.openapi import install_openapi
@@ -19,6 +21,7 @@ from api.http.query import refuse_unknown_query
 from api.http.routes import (
     audit,
     calls,
+    engine,
     institutions,
     introductions,
     jobs,
@@ -27,6 +30,7 @@ from api.http.routes import (
     offices,
     profiles,
 )
+from api.http.schemas.errors import ErrorBody
 from api.http.service import Service
 from api.http.settings import Settings
 from api.http.store.db import Database
@@ -90,7 +94,27 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     install_openapi(app)
     install_handlers(app, service.record_denial)
-    for module in (meta, profiles, institutions, offices, calls, introductions, jobs, keys, audit):
+    app.add_exception_handler(EngineWarming, _engine_warming)  # type: ignore[arg-type]
+    modules = (
+        meta,
+        engine,
+        profiles,
+        institutions,
+        offices,
+        calls,
+        introductions,
+        jobs,
+        keys,
+        audit,
+    )
+    for module in modules:
         app.include_router(module.router)
     logging.getLogger("grantmatch.api").setLevel(logging.INFO)
     return app
+
+
+async def _engine_warming(_request: Request, error: EngineWarming) -> JSONResponse:
+    """503 while the very first engine is being fitted, with ``Retry-After`` (the more
+    specific class: it wins over the generic ``ApiError`` handler)."""
+    body = ErrorBody(detail=error.detail, errors=error.problems).model_dump(mode="json")
+    return JSONResponse(body, status_code=503, headers={"Retry-After": str(error.retry_after)})

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -86,9 +87,30 @@ def _round(
         solver=str(params.get("solver", "exact")),
         time_limit=float(params.get("time_limit", 300.0)),
     )
-    out_dir = context.settings.data_directory() / "jobs" / job_id
+    out_dir = job_directory(context.settings, job_id)
     summary = run_round(dataset, out_dir, config, progress=progress)
-    return {"summary": summary.to_json(), "out_dir": str(out_dir)}
+    # File names only: a result never shows a server path (GET /jobs/{id}/files serves them).
+    return {"summary": summary.to_json(), "files": [path.name for path in job_files(out_dir)]}
+
+
+def job_directory(settings: Settings, job_id: str) -> Path:
+    """Where a job writes its files: ``<data directory>/jobs/<job id>``."""
+    return settings.data_directory() / "jobs" / job_id
+
+
+def job_files(folder: Path) -> list[Path]:
+    """The files a job left for download: regular files directly in ``folder``, by name.
+
+    Hidden entries (the round's ``.checkpoints``), folders and symbolic links are left
+    out: only what is listed here can be downloaded, whatever name a request asks for.
+    """
+    if not folder.is_dir():
+        return []
+    return sorted(
+        entry
+        for entry in folder.iterdir()
+        if not entry.name.startswith(".") and not entry.is_symlink() and entry.is_file()
+    )
 
 
 HANDLERS: dict[str, JobHandler] = {"rank": _rank, "round": _round}

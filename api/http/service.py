@@ -1,8 +1,8 @@
 """The service object behind the HTTP API: the store, the keys, the fitted engine, jobs.
 
-The engine (:class:`api.http.engine.MatcherCache`) is fitted on the store's current dataset
-and cached; it is refitted only when the store's data version has moved on (every change to
-a record bumps it), so a burst of queries pays for one fit.
+The engine (:class:`api.http.engine.MatcherCache`) is fitted on the store's dataset in the
+background and refitted when the store's data version has moved on (every change to a record
+bumps it); answers are served from the last fitted engine meanwhile.
 """
 
 from __future__ import annotations
@@ -37,7 +37,13 @@ class Service:
         self.settings = settings
         self.database = database or Database(settings.resolved_database_url())
         self.keys = parse_keys(settings.api_keys)
-        self.engine = MatcherCache(self.database, settings.backend)
+        self.engine = MatcherCache(
+            self.database,
+            settings.backend,
+            poll_seconds=settings.engine_poll_seconds,
+            refit_interval=settings.engine_refit_interval,
+            first_fit_wait=settings.engine_first_fit_wait,
+        )
         self.jobs = JobRunner(JobContext(self.database, self.settings, self.engine))
 
     def principal(self, key: str) -> Principal | None:
@@ -76,14 +82,17 @@ class Service:
             audit(session, principal, "access.denied", f"{method} {path}", {"reason": reason})
 
     def start(self) -> None:
-        """Start the job worker (after marking jobs a dead process left running failed)."""
+        """Start the engine watcher (it fits at once, and again whenever the data changes)
+        and the job worker (after marking jobs a dead process left running failed)."""
+        self.engine.start()
         self.jobs.recover()
         if self.settings.run_jobs:
             self.jobs.start()
 
     def stop(self) -> None:
-        """Stop the job worker and close the database connections."""
+        """Stop the job worker and the engine watcher; close the database connections."""
         self.jobs.stop()
+        self.engine.stop()
         self.database.dispose()
 
 

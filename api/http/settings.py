@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     key_throttle_clients : int
         ``GRANTMATCH_KEY_THROTTLE_CLIENTS``: how many client addresses the throttle keeps
         (the least recently failing are forgotten first; default 10,000).
+    engine_poll_seconds, engine_refit_interval, engine_first_fit_wait : float
+        ``GRANTMATCH_ENGINE_*``: the background refits (see :mod:`api.http.engine`).
     """
 
     model_config = SettingsConfigDict(env_prefix="GRANTMATCH_", extra="ignore")
@@ -80,6 +82,23 @@ class Settings(BaseSettings):
     key_failure_window_seconds: float = Field(default=60.0, gt=0, le=86_400)
     key_throttle_clients: int = Field(default=10_000, ge=1)
     run_jobs: bool = Field(default=True, description="Start the background job worker.")
+
+    # -- the engine's background refits (api.http.engine; docs/service-r12.md) ----------
+    engine_poll_seconds: float = Field(
+        default=0.5, gt=0, le=60, description="How often the engine watcher reads the data version."
+    )
+    engine_refit_interval: float = Field(
+        default=10.0,
+        ge=0,
+        le=3600,
+        description="Least seconds between two background refits (bounds lag and CPU share).",
+    )
+    engine_first_fit_wait: float = Field(
+        default=60.0,
+        ge=0,
+        le=3600,
+        description="How long a request waits for the very first fit before a 503.",
+    )
 
     def data_directory(self) -> Path:
         """The data directory: ``home`` when set, else :func:`data_dir`."""

@@ -161,3 +161,18 @@ def test_pinning_an_ineligible_profile_says_which_rule(matcher: Matcher) -> None
     relevance = matcher.relevance_of("ru-cn")
     with pytest.raises(TeamRulesError, match=r"kz1.*not eligible: country KZ is not among"):
         assembler.assemble(call, relevance, pin=["kz1"])
+
+
+def test_candidates_are_exactly_the_profiles_that_may_join_on_the_demo_world(
+    keyword_encoder: KeywordEncoder,
+) -> None:
+    """Two vectorised paths answer "who may join": the candidate order the service serves
+    and the eligibility the CLI prints. They must never disagree."""
+    from matcher import load_demo
+
+    matcher = Matcher(keyword_encoder, cache_path=None).fit(load_demo())
+    ids = [profile.id for profile in matcher.dataset_.profiles]
+    for call in matcher.dataset_.calls:
+        may_join = {ids[i] for i, allowed in enumerate(matcher.may_join(call.id)) if allowed}
+        candidates = {candidate.profile.id for candidate in matcher.candidates(call.id, k=0)}
+        assert candidates == may_join, call.id

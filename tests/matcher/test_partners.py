@@ -120,3 +120,23 @@ def test_partners_keep_the_institution_cap_and_declared_conflicts() -> None:
         for s in _finder(conflicted).for_team(conflicted.call("c"), relevance, ["lead"], k=0)
     }
     assert "cn-new" not in ids and "cn-old" in ids
+
+
+def test_the_vectorised_eligibility_and_order_match_the_definitions() -> None:
+    # eligibility_problem per profile and a full stable sort are the definitions; the
+    # engine evaluates rules per distinct attributes and sorts only the top k.
+    from matcher.partners import _best_first
+    from matcher.teams import eligibility_problem
+
+    dataset = _dataset()
+    finder = _finder(dataset)
+    for call in dataset.calls:
+        expected = [eligibility_problem(call, p, dataset) is None for p in dataset.profiles]
+        assert finder.eligible_for(call).tolist() == expected
+    rng = np.random.default_rng(3)
+    score = rng.integers(0, 5, 200).astype(np.float32)  # many ties
+    score[rng.integers(0, 200, 40)] = -np.inf
+    full = np.flatnonzero(np.isfinite(score))
+    full = full[np.argsort(-score[full], kind="stable")]
+    for k in (0, 1, 7, 50, 500):
+        assert _best_first(score, k).tolist() == (full if k <= 0 else full[:k]).tolist()

@@ -1,10 +1,18 @@
-"""Conversions from the engine's answers to the API's schemas."""
+"""Conversions from the engine's answers to the API's schemas, and how answers are served:
+from one engine, cached serialised per (data version, endpoint, parameters), with the data
+version in headers.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 
-from api.http.engine import Fitted
+from fastapi import Response
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from api.http.engine import Fitted, MatcherCache
 from api.http.schemas.answers import (
     CandidatePublic,
     Evidence,
@@ -115,3 +123,46 @@ def whatif_public(report: WhatIfReport) -> WhatIfPublic:
             for row in report.rows
         ],
     )
+
+
+def version_headers(engine: MatcherCache, fitted: Fitted) -> dict[str, str]:
+    """``X-Data-Version`` (what the answer reflects), ``X-Data-Version-Latest`` (the
+    newest version the engine watcher has seen) and, while a fit runs, ``X-Engine-Fitting``
+    (the version being fitted)."""
+    status = engine.status()
+    latest = max(fitted.version, status.latest_version or 0)
+    headers = {"X-Data-Version": str(fitted.version), "X-Data-Version-Latest": str(latest)}
+    if status.fitting is not None:
+        headers["X-Engine-Fitting"] = str(status.fitting)
+    return headers
+
+
+async def current_engine(engine: MatcherCache) -> Fitted:
+    """The engine to answer from; only while there is none yet is the wait for the first
+    fit moved off the event loop."""
+    fitted = engine.served
+    if fitted is not None:
+        return fitted
+    return await run_in_threadpool(engine.current)
+
+
+async def served(
+    engine: MatcherCache,
+    fitted: Fitted,
+    key: tuple[object, ...],
+    build: Callable[[], BaseModel],
+) -> Response:
+    """The answer ``build()`` gives on ``fitted``, serialised once per engine and ``key``.
+
+    ``key`` must hold the endpoint and every parameter the answer depends on, and nothing
+    about the caller: the cache is shared by every caller (answers carry no contact data,
+    and role checks run before this). Errors raised by ``build`` are not cached. A cached
+    answer is sent from the event loop; a new one is computed in the thread pool (answer
+    endpoints are ``async`` so that a hit costs no thread hop).
+    """
+    body = fitted.answers.peek(key)
+    if body is None:
+        body = await run_in_threadpool(
+            fitted.answers.get, key, lambda: build().model_dump_json().encode()
+        )
+    return Response(body, media_type="application/json", headers=version_headers(engine, fitted))

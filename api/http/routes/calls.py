@@ -18,7 +18,14 @@ from api.http.deps import (
 )
 from api.http.errors import ApiError
 from api.http.routes import records
-from api.http.routes.answers import candidate_public, evidence, partner_public, teams_public
+from api.http.routes.answers import (
+    candidate_public,
+    current_engine,
+    evidence,
+    partner_public,
+    served,
+    teams_public,
+)
 from api.http.routes.profiles import ERRORS
 from api.http.schemas.answers import CandidatesPublic, Evidence, PartnersPublic, Solver, TeamsPublic
 from api.http.schemas.errors import Problem
@@ -109,45 +116,53 @@ def delete_call(
 
 
 @router.get("/{call_id}/candidates", response_model=CandidatesPublic, responses=ERRORS)
-def candidates(
+async def candidates(
     service: ServiceDep,
     _principal: PrincipalDep,
     call_id: CallId,
     k: Annotated[int, Query(ge=1, le=200, description="How many.")] = 10,
     explain: Annotated[bool, Query(description="Add each candidate's evidence.")] = True,
-) -> CandidatesPublic:
+) -> Response:
     """The best eligible, reachable profiles for a call, with the route to each and the
     evidence behind each score (publications, keywords, call parts covered)."""
-    fitted = service.engine.get()
-    fitted.dataset.call(call_id)  # 404 for an unknown call
-    matcher = fitted.matcher
-    pool = fitted.candidate_pool(call_id)[:k]
-    return CandidatesPublic(
-        call_id=call_id,
-        abstains=matcher.abstains(call_id),
-        candidates=[
-            candidate_public(fitted, call_id, candidate, rank, explain)
-            for rank, candidate in enumerate(pool, 1)
-        ],
-    )
+    fitted = await current_engine(service.engine)
+
+    def build() -> CandidatesPublic:
+        fitted.dataset.call(call_id)  # 404 for an unknown call
+        pool = fitted.matcher.candidates(call_id, k)
+        return CandidatesPublic(
+            call_id=call_id,
+            abstains=fitted.matcher.abstains(call_id),
+            candidates=[
+                candidate_public(fitted, call_id, candidate, rank, explain)
+                for rank, candidate in enumerate(pool, 1)
+            ],
+            data_version=fitted.version,
+        )
+
+    return await served(service.engine, fitted, ("candidates", call_id, k, explain), build)
 
 
 @router.get("/{call_id}/candidates/{profile_id}", response_model=Evidence, responses=ERRORS)
-def explain(
+async def explain(
     service: ServiceDep,
     _principal: PrincipalDep,
     call_id: CallId,
     profile_id: Annotated[str, Path(min_length=1, max_length=200)],
-) -> Evidence:
+) -> Response:
     """Why one profile scores what it scores for a call."""
-    fitted = service.engine.get()
-    fitted.dataset.call(call_id)
-    fitted.dataset.profile(profile_id)
-    return evidence(fitted, call_id, profile_id)
+    fitted = await current_engine(service.engine)
+
+    def build() -> Evidence:
+        fitted.dataset.call(call_id)
+        fitted.dataset.profile(profile_id)
+        return evidence(fitted, call_id, profile_id)
+
+    return await served(service.engine, fitted, ("explain", call_id, profile_id), build)
 
 
 @router.get("/{call_id}/teams", response_model=TeamsPublic, responses=ERRORS)
-def teams(
+async def teams(
     service: ServiceDep,
     _principal: PrincipalDep,
     call_id: CallId,
@@ -156,55 +171,65 @@ def teams(
     solver: Solver = "exact",
     alternatives: Annotated[int, Query(ge=0, le=5, description="More diverse teams.")] = 0,
     open_office: IdList = [],  # noqa: B006
-) -> TeamsPublic:
+) -> Response:
     """The best team for a call under its rules, with the route to each member, and
     ``alternatives`` diverse others; when none exists, which rule fails and the smallest
     relaxations. ``open_office``: as if these offices were open (what-if)."""
-    fitted = service.engine.get()
-    dataset = fitted.dataset
-    dataset.call(call_id)
-    _known_profiles(dataset.has_profile, pin, "pin")
-    _known_profiles(dataset.has_profile, ban, "ban")
-    both = sorted(set(pin) & set(ban))
-    if both:
-        raise ApiError(
-            422,
-            f"profiles both pinned and banned: {both}",
-            [Problem(field="query.ban", value=both, reason="also pinned")],
+    fitted = await current_engine(service.engine)
+    pins = list(dict.fromkeys(pin))
+
+    def build() -> TeamsPublic:
+        dataset = fitted.dataset
+        dataset.call(call_id)
+        _known_profiles(dataset.has_profile, pin, "pin")
+        _known_profiles(dataset.has_profile, ban, "ban")
+        both = sorted(set(pin) & set(ban))
+        if both:
+            raise ApiError(
+                422,
+                f"profiles both pinned and banned: {both}",
+                [Problem(field="query.ban", value=both, reason="also pinned")],
+            )
+        for office_id in open_office:
+            dataset.office(office_id)
+        matcher = fitted.matcher.what_if(open_office) if open_office else fitted.matcher
+        result = matcher.team(
+            call_id, pin=pins, ban=set(ban), solver=solver, alternatives=alternatives
         )
-    for office_id in open_office:
-        dataset.office(office_id)
-    matcher = fitted.matcher.what_if(open_office) if open_office else fitted.matcher
-    result = matcher.team(
-        call_id,
-        pin=list(dict.fromkeys(pin)),
-        ban=set(ban),
-        solver=solver,
-        alternatives=alternatives,
-    )
-    return teams_public(result)
+        return teams_public(result).model_copy(update={"data_version": fitted.version})
+
+    # Errors name the position of an id in the query, so the key keeps the lists as given.
+    key = ("teams", call_id, tuple(pin), tuple(ban), solver, alternatives, tuple(open_office))
+    return await served(service.engine, fitted, key, build)
 
 
 @router.get("/{call_id}/partners", response_model=PartnersPublic, responses=ERRORS)
-def partners(
+async def partners(
     service: ServiceDep,
     _principal: PrincipalDep,
     call_id: CallId,
     team: IdList = [],  # noqa: B006
     k: Annotated[int, Query(ge=1, le=100)] = 10,
-) -> PartnersPublic:
+) -> Response:
     """The best profiles to add to a partial team for a call (relevance, the countries
     the team still needs, the route, past collaboration)."""
-    fitted = service.engine.get()
-    fitted.dataset.call(call_id)
-    _known_profiles(fitted.dataset.has_profile, team, "team")
-    members = list(dict.fromkeys(team))
-    suggestions = fitted.matcher.partners(call_id, members, k)
-    return PartnersPublic(
-        call_id=call_id,
-        team=members,
-        partners=[partner_public(fitted.dataset, s, rank) for rank, s in enumerate(suggestions, 1)],
-    )
+    fitted = await current_engine(service.engine)
+
+    def build() -> PartnersPublic:
+        fitted.dataset.call(call_id)
+        _known_profiles(fitted.dataset.has_profile, team, "team")
+        members = list(dict.fromkeys(team))
+        suggestions = fitted.matcher.partners(call_id, members, k)
+        return PartnersPublic(
+            call_id=call_id,
+            team=members,
+            partners=[
+                partner_public(fitted.dataset, s, rank) for rank, s in enumerate(suggestions, 1)
+            ],
+            data_version=fitted.version,
+        )
+
+    return await served(service.engine, fitted, ("partners", call_id, tuple(team), k), build)
 
 
 def _known_profiles(has_profile: Any, ids: list[str], field: str) -> None:

@@ -16,7 +16,7 @@ from api.http.deps import (
     ServiceDep,
 )
 from api.http.routes import records
-from api.http.routes.answers import whatif_public
+from api.http.routes.answers import current_engine, served, whatif_public
 from api.http.routes.profiles import ERRORS
 from api.http.schemas.answers import Solver, WhatIfPublic
 from api.http.schemas.records import ImportReport, OfficeCreate, OfficePublic, OfficeUpdate, Page
@@ -107,20 +107,24 @@ def delete_office(
 
 
 @router.get("/{office_id}/what-if", response_model=WhatIfPublic, responses=ERRORS)
-def what_if(
+async def what_if(
     service: ServiceDep,
     _principal: PrincipalDep,
     office_id: OfficeId,
     change: Annotated[str, Query(pattern="^(open|close)$")] = "open",
     solver: Solver = "fast",
-) -> WhatIfPublic:
+) -> Response:
     """Every call's best team before and after the office opens (or closes): which calls
     gain a viable team, which lose theirs, how the objective changes."""
-    fitted = service.engine.get()
-    fitted.dataset.office(office_id)  # 404 for an unknown office
-    if change == "open":
-        after = fitted.matcher.what_if([office_id])
-    else:
-        after = fitted.matcher.what_if(close_offices=[office_id])
-    report = compare(fitted.matcher, after, f"{change} office {office_id}", solver=solver)
-    return whatif_public(report)
+    fitted = await current_engine(service.engine)
+
+    def build() -> WhatIfPublic:
+        fitted.dataset.office(office_id)  # 404 for an unknown office
+        if change == "open":
+            after = fitted.matcher.what_if([office_id])
+        else:
+            after = fitted.matcher.what_if(close_offices=[office_id])
+        report = compare(fitted.matcher, after, f"{change} office {office_id}", solver=solver)
+        return whatif_public(report).model_copy(update={"data_version": fitted.version})
+
+    return await served(service.engine, fitted, ("what-if", office_id, change, solver), build)

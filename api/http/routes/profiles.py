@@ -17,7 +17,7 @@ from api.http.deps import (
 )
 from api.http.errors import forbidden
 from api.http.routes import records
-from api.http.routes.answers import partner_public
+from api.http.routes.answers import current_engine, partner_public, served
 from api.http.schemas.answers import PartnersPublic
 from api.http.schemas.errors import ErrorBody
 from api.http.schemas.records import ImportReport, Page, ProfileCreate, ProfilePublic, ProfileUpdate
@@ -114,23 +114,30 @@ def delete_profile(
 
 
 @router.get("/{profile_id}/partners-abroad", response_model=PartnersPublic, responses=ERRORS)
-def partners_abroad(
+async def partners_abroad(
     service: ServiceDep,
     principal: PrincipalDep,
     profile_id: ProfileId,
     k: Annotated[int, Query(ge=1, le=100)] = 10,
-) -> PartnersPublic:
+) -> Response:
     """The best partners in other countries for one researcher, with the route to each.
 
     A researcher may ask only for themself.
     """
     if principal.role == "researcher" and not principal.is_researcher(profile_id):
         raise forbidden("a researcher asks for partners for their own profile only")
-    fitted = service.engine.get()
-    fitted.dataset.profile(profile_id)  # 404 for an unknown profile
-    suggestions = fitted.matcher.partners_abroad(profile_id, k)
-    return PartnersPublic(
-        call_id=None,
-        team=[profile_id],
-        partners=[partner_public(fitted.dataset, s, rank) for rank, s in enumerate(suggestions, 1)],
-    )
+    fitted = await current_engine(service.engine)
+
+    def build() -> PartnersPublic:
+        fitted.dataset.profile(profile_id)  # 404 for an unknown profile
+        suggestions = fitted.matcher.partners_abroad(profile_id, k)
+        return PartnersPublic(
+            call_id=None,
+            team=[profile_id],
+            partners=[
+                partner_public(fitted.dataset, s, rank) for rank, s in enumerate(suggestions, 1)
+            ],
+            data_version=fitted.version,
+        )
+
+    return await served(service.engine, fitted, ("partners-abroad", profile_id, k), build)

@@ -50,6 +50,9 @@ class CandidatesPublic(BaseModel):
     call_id: str
     abstains: bool = Field(description="Nobody in the pool reaches the match threshold.")
     candidates: list[CandidatePublic]
+    data_version: int = Field(
+        default=0, description="The data version this answer reflects (also X-Data-Version)."
+    )
 
 
 class RelaxationPublic(BaseModel):
@@ -70,6 +73,9 @@ class TeamsPublic(BaseModel):
     alternatives: list[Team]
     reasons: list[str]
     relaxations: list[RelaxationPublic]
+    data_version: int = Field(
+        default=0, description="The data version this answer reflects (also X-Data-Version)."
+    )
 
 
 class PartnerPublic(BaseModel):
@@ -91,6 +97,9 @@ class PartnersPublic(BaseModel):
     call_id: str | None
     team: list[str]
     partners: list[PartnerPublic]
+    data_version: int = Field(
+        default=0, description="The data version this answer reflects (also X-Data-Version)."
+    )
 
 
 class Outcome(BaseModel):
@@ -123,3 +132,6 @@ class WhatIfPublic(BaseModel):
     improved: list[str]
     total_improvement: float
     calls: list[WhatIfCall]
+    data_version: int = Field(
+        default=0, description="The data version this answer reflects (also X-Data-Version)."
+    )

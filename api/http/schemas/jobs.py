@@ -48,3 +48,12 @@ class JobPublic(BaseModel):
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
     data_version: int
+
+
+class JobFile(BaseModel):
+    """A file a finished job wrote, to download from ``href``."""
+
+    name: str
+    bytes: int
+    content_type: str
+    href: str

@@ -87,9 +87,14 @@ def test_the_engine_is_refitted_only_when_the_data_changed(small_client: TestCli
     for _ in range(3):
         small_client.get("/calls/c-methane/candidates", headers=auth(ADMIN))
     fits = service.engine.fits
-    assert fits == 1
+    small_client.get("/calls/c-methane/teams", headers=auth(ADMIN))
+    assert service.engine.fits == fits  # reads never refit
     small_client.patch("/calls/c-methane", json={"keywords": ["soil"]}, headers=auth(ADMIN))
-    small_client.get("/calls/c-methane/candidates", headers=auth(ADMIN))
+    fresh = service.engine.get()  # waits for the background refit the write started
+    assert service.engine.fits == fits + 1
+    answer = small_client.get("/calls/c-methane/candidates", headers=auth(ADMIN))
+    assert answer.headers["X-Data-Version"] == str(fresh.version)
+    assert answer.json()["data_version"] == fresh.version
     small_client.get("/calls/c-methane/teams", headers=auth(ADMIN))
     assert service.engine.fits == fits + 1
 
