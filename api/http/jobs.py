@@ -86,6 +86,8 @@ def _round(
         staffing=params.get("staffing", "joint"),
         solver=str(params.get("solver", "exact")),
         time_limit=float(params.get("time_limit", 300.0)),
+        eligible_only=bool(params.get("eligible_only", False)),
+        scores_with_eligibility=bool(params.get("scores_with_eligibility", False)),
     )
     out_dir = job_directory(context.settings, job_id)
     summary = run_round(dataset, out_dir, config, progress=progress)

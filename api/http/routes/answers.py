@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from api.http.engine import Fitted, MatcherCache
 from api.http.schemas.answers import (
     CandidatePublic,
+    EligibilityPublic,
     Evidence,
     Outcome,
     PartnerPublic,
@@ -45,12 +46,23 @@ def summary(dataset: Dataset, profile_id: str) -> ProfileSummary:
 def evidence(fitted: Fitted, call_id: str, profile_id: str) -> Evidence:
     """The explanation of one score (``Matcher.explain``, cached per data version)."""
     explanation = fitted.explanation(call_id, profile_id)
+    eligibility = explanation.eligibility
     return Evidence(
         score=explanation.score,
         parts=dict(explanation.parts),
         publications=[asdict(p) for p in explanation.publications],
         matched_keywords=list(explanation.matched_keywords),
         is_match=explanation.is_match,
+        reaches_threshold=explanation.reaches_threshold,
+        eligibility=None
+        if eligibility is None
+        else EligibilityPublic(
+            eligible=eligibility.eligible,
+            reachable=eligibility.reachable,
+            may_join=eligibility.may_join,
+            rule=eligibility.rule,
+            reason=eligibility.reason,
+        ),
         match_threshold=explanation.match_threshold,
         call_parts=[asdict(part) for part in explanation.call_parts],
         part_coverage=[float(c) for c in explanation.part_coverage],

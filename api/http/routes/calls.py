@@ -137,6 +137,7 @@ async def candidates(
                 candidate_public(fitted, call_id, candidate, rank, explain)
                 for rank, candidate in enumerate(pool, 1)
             ],
+            nobody_may_join=fitted.matcher.nobody_may_join(call_id),
             data_version=fitted.version,
         )
 
@@ -226,6 +227,7 @@ async def partners(
             partners=[
                 partner_public(fitted.dataset, s, rank) for rank, s in enumerate(suggestions, 1)
             ],
+            nobody_may_join=fitted.matcher.nobody_may_join(call_id),
             data_version=fitted.version,
         )
 

@@ -21,6 +21,20 @@ class ProfileSummary(BaseModel):
     institution: str | None
 
 
+class EligibilityPublic(BaseModel):
+    """Whether a profile may join a team for a call, and why not (``Matcher.eligibility``)."""
+
+    eligible: bool = Field(description="The call's rules admit the profile.")
+    reachable: bool = Field(description="A route reaches the profile from the home side.")
+    may_join: bool = Field(description="Eligible and reachable.")
+    rule: str | None = Field(default=None, description="The first rule that fails, if any.")
+    reason: str | None = Field(
+        default=None,
+        description="Why not, with the profile's value, e.g. \"country KZ is not among the "
+        "call's eligible countries RU, CN\".",
+    )
+
+
 class Evidence(BaseModel):
     """Why a profile scores what it scores for a call (see ``Matcher.explain``)."""
 
@@ -28,7 +42,13 @@ class Evidence(BaseModel):
     parts: dict[str, float]
     publications: list[dict[str, Any]]
     matched_keywords: list[str]
-    is_match: bool
+    is_match: bool = Field(
+        description="The score reaches the match threshold and the profile may join the call."
+    )
+    reaches_threshold: bool = Field(
+        default=False, description="The score alone reaches the match threshold."
+    )
+    eligibility: EligibilityPublic | None = None
     match_threshold: float
     call_parts: list[dict[str, Any]] = []
     part_coverage: list[float] = []
@@ -50,6 +70,10 @@ class CandidatesPublic(BaseModel):
     call_id: str
     abstains: bool = Field(description="Nobody in the pool reaches the match threshold.")
     candidates: list[CandidatePublic]
+    nobody_may_join: str | None = Field(
+        default=None,
+        description="When no profile may join the call's team (so ``candidates`` is empty): why.",
+    )
     data_version: int = Field(
         default=0, description="The data version this answer reflects (also X-Data-Version)."
     )
@@ -97,6 +121,10 @@ class PartnersPublic(BaseModel):
     call_id: str | None
     team: list[str]
     partners: list[PartnerPublic]
+    nobody_may_join: str | None = Field(
+        default=None,
+        description="When no profile may join the call's team (so ``partners`` is empty): why.",
+    )
     data_version: int = Field(
         default=0, description="The data version this answer reflects (also X-Data-Version)."
     )

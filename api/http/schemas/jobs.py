@@ -25,6 +25,13 @@ class RoundJobCreate(RequestModel):
     staffing: Literal["joint", "lagrangian", "greedy", "independent"] = "joint"
     solver: Literal["exact", "fast"] = "exact"
     time_limit: float = Field(default=300.0, gt=0, le=3600)
+    eligible_only: bool = Field(
+        default=False, description="Score only the profiles that may join each call's team."
+    )
+    scores_with_eligibility: bool = Field(
+        default=False,
+        description="Add eligible, reachable and reason columns to the scores files.",
+    )
 
 
 JobCreate = Annotated[RankJobCreate | RoundJobCreate, Field(discriminator="kind")]

@@ -120,3 +120,31 @@ def test_the_default_model_serves_the_small_fixture(make_client: AppFactory) -> 
     assert "tfidf" not in model_id and ("use" in model_id or "minilm" in model_id)
     teams = client.get("/calls/c-methane/teams", headers=auth(ADMIN)).json()
     assert teams["feasible"]
+
+
+def test_evidence_says_when_a_relevant_profile_may_not_join(small_client: TestClient) -> None:
+    """A German methane expert scores high for the RU-CN methane call but may not join it:
+    the answer says so and why, instead of calling it a match."""
+    response = small_client.get("/calls/c-methane/candidates/s-de-none", headers=auth(ADMIN))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["eligibility"]["eligible"] is False
+    assert body["eligibility"]["may_join"] is False
+    assert "DE" in body["eligibility"]["reason"]
+    assert body["is_match"] is False
+    candidates = small_client.get(
+        "/calls/c-methane/candidates", params={"k": 200, "explain": False}, headers=auth(ADMIN)
+    ).json()
+    assert "s-de-none" not in [c["profile"]["id"] for c in candidates["candidates"]]
+    assert candidates["nobody_may_join"] is None
+    eligible = small_client.get(
+        f"/calls/c-methane/candidates/{candidates['candidates'][0]['profile']['id']}",
+        headers=auth(ADMIN),
+    ).json()
+    assert eligible["eligibility"] == {
+        "eligible": True,
+        "reachable": True,
+        "may_join": True,
+        "rule": None,
+        "reason": None,
+    }

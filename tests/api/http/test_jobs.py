@@ -184,3 +184,22 @@ def test_job_files_refuse_other_roles_path_tricks_and_unfinished_jobs(
             )
         )
     assert small_client.get("/jobs/queued-job/files", headers=auth(ADMIN)).status_code == 409
+
+
+def test_a_round_job_can_score_with_eligibility(small_client: TestClient) -> None:
+    submitted = small_client.post(
+        "/jobs",
+        json={
+            "kind": "round",
+            "top_k": 3,
+            "staffing": "greedy",
+            "solver": "fast",
+            "scores_with_eligibility": True,
+        },
+        headers=auth(ADMIN),
+    )
+    assert submitted.status_code == 202, submitted.text
+    job = wait_for(small_client, submitted.json()["id"])
+    assert job["status"] == "succeeded", job["error"]
+    scores = small_client.get(f"/jobs/{job['id']}/files/scores.csv", headers=auth(ADMIN))
+    assert scores.text.splitlines()[0] == "call_id,profile_id,score,rank,eligible,reachable,reason"
