@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from api.http.schemas.base import RequestModel
 
@@ -25,10 +25,10 @@ class RoundJobCreate(RequestModel):
     staffing: Literal["joint", "lagrangian", "greedy", "independent"] = "joint"
     solver: Literal["exact", "fast"] = "exact"
     time_limit: float = Field(default=300.0, gt=0, le=3600)
-    eligible_only: bool = Field(
+    eligible_only: StrictBool = Field(
         default=False, description="Score only the profiles that may join each call's team."
     )
-    scores_with_eligibility: bool = Field(
+    scores_with_eligibility: StrictBool = Field(
         default=False,
         description="Add eligible, reachable and reason columns to the scores files.",
     )

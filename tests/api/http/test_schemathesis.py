@@ -29,7 +29,6 @@ from tests.api.http.conftest import ADMIN, KEYS, SMALL, load_small
 RESEARCHER_KEY = "fuzz-researcher-1"
 STAFF_KEY = "fuzz-staff-00001"
 EXAMPLES = 8
-MAX_RESPONSE_SECONDS = 5.0
 
 SEMANTIC_422 = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "429", "5xx"]
 """What a schema-valid request may get where the service checks rules JSON Schema cannot
@@ -42,7 +41,9 @@ CONFIG = schemathesis.Config.from_dict(
         "headers": {"X-API-Key": ADMIN},
         # NUL characters are refused in every string (PostgreSQL cannot store them).
         "generation": {"max-examples": EXAMPLES, "mode": "all", "allow-x00": False},
-        "checks": {"enabled": True, "max_response_time": MAX_RESPONSE_SECONDS},
+        # Every check; not max_response_time, which is a wall-clock limit: speed is measured
+        # in benchmarks/api_load.py, never asserted on a shared, noisy machine.
+        "checks": {"enabled": True},
         "suppress-health-check": ["all"],
         "workers": 1,
         "operations": [
