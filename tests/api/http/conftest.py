@@ -220,6 +220,22 @@ def small_client(make_client: AppFactory) -> TestClient:
     return client
 
 
+@pytest.fixture
+def loaded_store(database_url: str, make_client: AppFactory) -> TestClient:
+    """A client on a store holding the small fixture, on SQLite and on PostgreSQL."""
+    client = make_client(url=database_url)
+    load_small(client)
+    return client
+
+
+def new_key(client: TestClient, role: str, binding: str) -> str:
+    """A stored API key for ``role`` bound to ``binding``, created by the admin."""
+    response = client.post("/keys", json={"role": role, "binding": binding}, headers=auth(ADMIN))
+    assert response.status_code == 201, response.text
+    key: str = response.json()["key"]
+    return key
+
+
 def open_database(url: str) -> Database:
     """The store at ``url`` (migrated)."""
     return Database(url)

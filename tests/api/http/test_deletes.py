@@ -3,58 +3,50 @@ them), and the keys bound to a deleted profile or office stop working at once.""
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.http.conftest import ADMIN, COORDINATOR, AppFactory, auth, load_small
+from tests.api.http.conftest import (
+    ADMIN,
+    COORDINATOR,
+    auth,
+    new_key,
+)
 
 
-@pytest.fixture
-def store(database_url: str, make_client: AppFactory) -> TestClient:
-    client = make_client(url=database_url)
-    load_small(client)
-    return client
-
-
-def _key(client: TestClient, role: str, binding: str) -> str:
-    response = client.post("/keys", json={"role": role, "binding": binding}, headers=auth(ADMIN))
-    assert response.status_code == 201, response.text
-    key: str = response.json()["key"]
-    return key
-
-
-def test_an_institution_others_name_is_not_deleted(store: TestClient) -> None:
-    response = store.delete("/institutions/cn-hit", headers=auth(COORDINATOR))
+def test_an_institution_others_name_is_not_deleted(loaded_store: TestClient) -> None:
+    response = loaded_store.delete("/institutions/cn-hit", headers=auth(COORDINATOR))
     assert response.status_code == 409, response.text
     named = {p["value"] for p in response.json()["errors"]}
     assert {"profiles/s-cn-partner", "profiles/s-cn-metal", "offices/off-kuzbass-cn"} <= named
-    assert store.get("/institutions/cn-hit", headers=auth(COORDINATOR)).status_code == 200
+    assert loaded_store.get("/institutions/cn-hit", headers=auth(COORDINATOR)).status_code == 200
     # Every profile can still be edited.
-    edited = store.patch("/profiles/s-cn-partner", json={"summary": "x"}, headers=auth(ADMIN))
+    edited = loaded_store.patch(
+        "/profiles/s-cn-partner", json={"summary": "x"}, headers=auth(ADMIN)
+    )
     assert edited.status_code == 200
 
 
-def test_a_profile_others_name_is_not_deleted(store: TestClient) -> None:
-    response = store.delete("/profiles/s-ru-methane", headers=auth(COORDINATOR))
+def test_a_profile_others_name_is_not_deleted(loaded_store: TestClient) -> None:
+    response = loaded_store.delete("/profiles/s-ru-methane", headers=auth(COORDINATOR))
     assert response.status_code == 409, response.text
     assert "profiles/s-ru-ventilation" in {p["value"] for p in response.json()["errors"]}
 
 
-def test_deleting_a_profile_revokes_its_keys(store: TestClient) -> None:
+def test_deleting_a_profile_revokes_its_keys(loaded_store: TestClient) -> None:
     person = {"id": "p-gone", "name": "Gone", "contact": {"email": "first@example.org"}}
-    assert store.post("/profiles", json=person, headers=auth(ADMIN)).status_code == 201
-    key = _key(store, "researcher", "p-gone")
-    assert store.get("/profiles/p-gone", headers=auth(key)).json()["contact"]
-    assert store.delete("/profiles/p-gone", headers=auth(COORDINATOR)).status_code == 204
-    assert store.get("/me", headers=auth(key)).status_code == 401
+    assert loaded_store.post("/profiles", json=person, headers=auth(ADMIN)).status_code == 201
+    key = new_key(loaded_store, "researcher", "p-gone")
+    assert loaded_store.get("/profiles/p-gone", headers=auth(key)).json()["contact"]
+    assert loaded_store.delete("/profiles/p-gone", headers=auth(COORDINATOR)).status_code == 204
+    assert loaded_store.get("/me", headers=auth(key)).status_code == 401
     # Someone else under the same id: the old key reads nothing.
     other = {"id": "p-gone", "name": "Other", "contact": {"email": "second@example.org"}}
-    assert store.post("/profiles", json=other, headers=auth(ADMIN)).status_code == 201
-    response = store.get("/profiles/p-gone", headers=auth(key))
+    assert loaded_store.post("/profiles", json=other, headers=auth(ADMIN)).status_code == 201
+    response = loaded_store.get("/profiles/p-gone", headers=auth(key))
     assert response.status_code == 401 and "second@" not in response.text
 
 
-def test_deleting_an_office_revokes_its_staff_keys(store: TestClient) -> None:
+def test_deleting_an_office_revokes_its_staff_keys(loaded_store: TestClient) -> None:
     office = {
         "id": "off-gone",
         "name": "Gone",
@@ -62,26 +54,26 @@ def test_deleting_an_office_revokes_its_staff_keys(store: TestClient) -> None:
         "home_country": "RU",
         "country": "DE",
     }
-    assert store.post("/offices", json=office, headers=auth(ADMIN)).status_code == 201
-    staff = _key(store, "office_staff", "off-gone")
-    assert store.get("/me", headers=auth(staff)).status_code == 200
-    assert store.delete("/offices/off-gone", headers=auth(COORDINATOR)).status_code == 204
-    assert store.get("/me", headers=auth(staff)).status_code == 401
+    assert loaded_store.post("/offices", json=office, headers=auth(ADMIN)).status_code == 201
+    staff = new_key(loaded_store, "office_staff", "off-gone")
+    assert loaded_store.get("/me", headers=auth(staff)).status_code == 200
+    assert loaded_store.delete("/offices/off-gone", headers=auth(COORDINATOR)).status_code == 204
+    assert loaded_store.get("/me", headers=auth(staff)).status_code == 401
 
 
 def test_a_recreated_partner_is_not_disclosed_through_an_old_introduction(
-    store: TestClient,
+    loaded_store: TestClient,
 ) -> None:
-    researcher = _key(store, "researcher", "s-ru-methane")
-    staff = _key(store, "office_staff", "off-kuzbass-cn")
-    intro = store.post(
+    researcher = new_key(loaded_store, "researcher", "s-ru-methane")
+    staff = new_key(loaded_store, "office_staff", "off-kuzbass-cn")
+    intro = loaded_store.post(
         "/introductions", json={"partner_id": "s-cn-partner"}, headers=auth(researcher)
     ).json()
-    accepted = store.post(
+    accepted = loaded_store.post(
         f"/introductions/{intro['id']}/decision", json={"decision": "accept"}, headers=auth(staff)
     )
     assert accepted.status_code == 200
-    assert store.delete("/profiles/s-cn-partner", headers=auth(ADMIN)).status_code == 204
+    assert loaded_store.delete("/profiles/s-cn-partner", headers=auth(ADMIN)).status_code == 204
     newcomer = {
         "id": "s-cn-partner",
         "name": "Someone new",
@@ -89,7 +81,7 @@ def test_a_recreated_partner_is_not_disclosed_through_an_old_introduction(
         "institution": "cn-hit",
         "contact": {"email": "newcomer@example.org"},
     }
-    assert store.post("/profiles", json=newcomer, headers=auth(ADMIN)).status_code == 201
+    assert loaded_store.post("/profiles", json=newcomer, headers=auth(ADMIN)).status_code == 201
     for key in (researcher, staff):
-        assert "newcomer@" not in store.get("/profiles/s-cn-partner", headers=auth(key)).text
-        assert "newcomer@" not in store.get("/introductions", headers=auth(key)).text
+        assert "newcomer@" not in loaded_store.get("/profiles/s-cn-partner", headers=auth(key)).text
+        assert "newcomer@" not in loaded_store.get("/introductions", headers=auth(key)).text
