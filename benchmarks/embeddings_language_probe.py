@@ -73,9 +73,9 @@ def probe_metrics(
             mixed[(a, b)] = mixed_hits / len(queries)
     wins = 0
     total = 0
-    for i in range(len(sims)):
-        on_topic_other_language = sims[i, (lang != lang[i]) & (topic == topic[i])]
-        off_topic_same_language = sims[i, (lang == lang[i]) & (topic != topic[i])]
+    for row in range(len(sims)):
+        on_topic_other_language = sims[row, (lang != lang[row]) & (topic == topic[row])]
+        off_topic_same_language = sims[row, (lang == lang[row]) & (topic != topic[row])]
         wins += int((off_topic_same_language[None, :] > on_topic_other_language[:, None]).sum())
         total += int(on_topic_other_language.size * off_topic_same_language.size)
     return pair, mixed, wins / total
