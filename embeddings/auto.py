@@ -27,6 +27,7 @@ from collections.abc import Iterable
 
 from embeddings.base import Encoder
 from embeddings.e5 import E5Encoder
+from embeddings.language_pairs import MiniLME5NeutralEncoder, MiniLMUSEEncoder
 from embeddings.languages import detect_languages
 from embeddings.neutral import E5NeutralEncoder
 from embeddings.sentence_transformer import MiniLMEncoder
@@ -40,6 +41,8 @@ _CLASSES: dict[str, type[Encoder]] = {
     "use": USEEncoder,
     "e5": E5Encoder,
     "e5-neutral": E5NeutralEncoder,
+    "minilm+use": MiniLMUSEEncoder,
+    "minilm+e5-neutral": MiniLME5NeutralEncoder,
     "tfidf": TfidfEncoder,
 }
 _EXTRAS = {
@@ -47,6 +50,8 @@ _EXTRAS = {
     "use": "multilingual",
     "e5": "multilingual",
     "e5-neutral": "multilingual",
+    "minilm+use": "default",
+    "minilm+e5-neutral": "multilingual",
     "tfidf": "default",
 }
 
@@ -56,6 +61,8 @@ class DegradedBackendWarning(UserWarning):
 
 
 def _installed(name: str) -> bool:
+    if "+" in name:  # a per-language-pair backend needs both of its models
+        return all(_installed(part) for part in name.split("+"))
     return _CLASSES[name].available()
 
 
@@ -64,6 +71,7 @@ def choose_backend(
     *,
     multilingual: str = "use",
     english: str = "minilm",
+    per_pair: bool = True,
 ) -> str:
     """Name of the backend ``"auto"`` uses for ``corpus`` (see the module doc).
 
@@ -77,6 +85,11 @@ def choose_backend(
         ranking across en, ru, kk, mn, zh, uz, ky, tg, be; see :mod:`embeddings.neutral`).
     english : {"minilm", "use", "e5", "tfidf"}
         The model for an all-English corpus.
+    per_pair : bool
+        For a corpus that is not all English, score English pairs with ``english`` and every
+        other pair with ``multilingual`` (the backend ``"<english>+<multilingual>"``, see
+        :mod:`embeddings.language_pairs`) where that combination is registered; ``False``
+        embeds the whole corpus with ``multilingual`` (the behaviour before).
 
     Returns
     -------
@@ -85,6 +98,7 @@ def choose_backend(
         installed.
     """
     for option, value in (("multilingual", multilingual), ("english", english)):
+        # Only whole-corpus models here; "<english>+<multilingual>" is built from the two.
         if value not in _CLASSES:
             raise ValueError(f"{option} must be one of {sorted(_CLASSES)}, got {value!r}")
     languages = detect_languages(corpus) if corpus is not None else None
@@ -94,8 +108,10 @@ def choose_backend(
         fallbacks = [english, "minilm", "tfidf"]
     else:
         other = "use" if multilingual.startswith("e5") else "e5"
-        wanted = multilingual
-        fallbacks = [multilingual, other, "minilm", "tfidf"]
+        pair = f"{english}+{multilingual}"
+        pairs = [pair] if per_pair and pair in _CLASSES else []
+        wanted = pairs[0] if pairs else multilingual
+        fallbacks = [*pairs, multilingual, other, "minilm", "tfidf"]
     chosen = next(name for name in fallbacks if _installed(name))
     if chosen != wanted:
         warnings.warn(
