@@ -16,7 +16,10 @@ text is a query (a call; e5 embeds it as ``query:``) and every other text a cand
 Variants ``<backend>-neutral`` remove each language's mean vector (see
 :mod:`embeddings.neutral`); here the means are estimated **without the evaluated topic**
 (leave one topic out), so the figures do not profit from the shipped reference set being
-this probe.
+this probe. ``minilm+<multilingual>`` are the per-language-pair backends
+(:mod:`embeddings.language_pairs`): English pairs by minilm, every other pair by the
+multilingual model, each calibrated; built here from the same matrices (``e5-neutral`` with
+leave-one-topic-out means).
 
 Usage (from the repository root)::
 
@@ -36,8 +39,9 @@ import numpy.typing as npt
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from embeddings import get_encoder
-from embeddings.neutral import language_means, neutralise
+from embeddings import Encoder, get_encoder
+from embeddings.calibration import Calibration
+from embeddings.neutral import E5NeutralEncoder, language_means, neutralise
 
 PROBE = Path(__file__).resolve().parent / "data" / "language_probe.jsonl"
 LANGUAGES = ("en", "ru", "kk", "mn", "zh", "uz", "ky", "tg", "be")
@@ -99,6 +103,19 @@ def neutral_leave_topic_out(
     return sims
 
 
+def per_pair(
+    english: Floats,
+    multilingual: Floats,
+    languages: list[str],
+    cal_en: Calibration,
+    cal_multi: Calibration,
+) -> Floats:
+    """Calibrated similarities: minilm's for English pairs, the multilingual model's else."""
+    is_english = np.asarray(languages) == "en"
+    both = is_english[:, None] & is_english[None, :]
+    return np.where(both, cal_en.apply(english), cal_multi.apply(multilingual)).astype(np.float32)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backends", nargs="+", default=["tfidf", "minilm", "use", "e5"])
@@ -111,14 +128,30 @@ def main() -> None:
     languages = [r["language"] for r in probe]
     topics = [r["topic"] for r in probe]
     results = {}
+    sims: dict[str, Floats] = {}
+    encoders: dict[str, Encoder] = {}
     for name in args.backends:
         options = {} if name == "tfidf" else {"threads": args.threads}
-        encoder = get_encoder(name, **options)
+        encoder = encoders[name] = get_encoder(name, **options)
         queries = encoder.encode(texts, kind="query")
         passages = encoder.encode(texts, kind="passage")
-        results[name] = probe_metrics(queries @ passages.T, languages, topics)
-        neutral = neutral_leave_topic_out(queries, passages, languages, topics)
-        results[f"{name}-neutral"] = probe_metrics(neutral, languages, topics)
+        sims[name] = queries @ passages.T
+        results[name] = probe_metrics(sims[name], languages, topics)
+        sims[f"{name}-neutral"] = neutral_leave_topic_out(queries, passages, languages, topics)
+        results[f"{name}-neutral"] = probe_metrics(sims[f"{name}-neutral"], languages, topics)
+    calibrations = {name: encoder.calibration for name, encoder in encoders.items()}
+    if E5NeutralEncoder.neutral_calibration is not None:
+        calibrations["e5-neutral"] = E5NeutralEncoder.neutral_calibration
+    for multilingual in ("use", "e5-neutral"):
+        if "minilm" in sims and multilingual in sims:
+            combined = per_pair(
+                sims["minilm"],
+                sims[multilingual],
+                languages,
+                calibrations["minilm"],
+                calibrations[multilingual],
+            )
+            results[f"minilm+{multilingual}"] = probe_metrics(combined, languages, topics)
 
     print(
         "| variant | pair top-1 min | pair top-1 mean | mixed pair top-1 min | mixed mean "

@@ -1,22 +1,29 @@
-"""The ``"auto"`` backend choice: the English model for an all-English corpus, else a
-multilingual one.
+"""The ``"auto"`` backend choice: the English model for an all-English corpus, else English
+pairs by the English model and every other pair by a multilingual one.
 
-Vectors of different models cannot be compared, so the choice is made once, for a whole
-corpus (every profile text and every call text of a scoring run), before anything is embedded:
+Made once, for a whole corpus (every profile text and every call text of a scoring run),
+before anything is embedded:
 
 * ``corpus`` given and all English (see :func:`embeddings.languages.is_english_only`):
   the English model (``"minilm"``: best English quality per second);
-* otherwise, and when no corpus is given: the multilingual model (``"use"`` by default: on
-  our measurements it ranks a Russian-only researcher first for an English call where
-  multilingual-e5 does not, and embeds abstracts 30-40x faster; see
-  ``benchmarks/RESULTS.md``).
+* otherwise, and when no corpus is given: ``"minilm+use"`` (see
+  :mod:`embeddings.language_pairs`): two English texts are scored by minilm, every pair with
+  a non-English text by the multilingual model (``"use"`` by default: on our measurements it
+  ranks a Russian-only researcher first for an English call where multilingual-e5 does not,
+  and embeds abstracts 30-40x faster; see ``benchmarks/RESULTS.md``), each calibrated onto
+  the common scale. Adding a Russian profile to an English corpus therefore leaves every
+  English pair's score as it was. ``per_pair=False`` embeds the whole corpus with the
+  multilingual model instead (the behaviour before); ``multilingual="e5-neutral"`` gives
+  ``"minilm+e5-neutral"``, language-neutral across the region's languages (kk, mn, ky, uz, tg,
+  be; see :mod:`embeddings.neutral`), 25-30x slower to embed.
 
 A corpus in a language the chosen multilingual model was not trained on (USE: Kazakh,
-Mongolian) gets a warning that names a model that was (``"e5"``). When a package is missing
-the choice falls back, with a warning, to the other multilingual model, then to the English
-model, then to TF-IDF: it never fails for a missing optional extra. Note that adding the first
-non-English text to an English corpus switches the model, and so re-embeds everything once
-(the cache keeps both models' vectors).
+Mongolian) gets a warning that names a model that was (``"e5-neutral"``). When a package is
+missing the choice falls back, with a warning, to the multilingual model alone, to the other
+multilingual model, then to the English model, then to TF-IDF: it never fails for a missing
+optional extra. Adding the first non-English text to an English corpus switches the backend
+from ``minilm`` to ``minilm+use``, whose vectors the cache keys separately: every text is
+embedded once more (English texts by both models). The English pairs' scores do not change.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ the multilingual vectors are made language-neutral per language. The detector:
 Texts with no letters (numbers, empty) are ``und`` and do not count against "all English".
 A Latin text with no function words of another language than English (a keyword list, a
 title) is English unless CLD3 is sure (reliable, probability >= 0.95, >= 30 letters) of
-another language: CLD3 guesses wildly on short English texts ("Graphene; polymer composites"
+another language that is not on the function-word lists: CLD3 guesses wildly on short English texts ("Graphene; polymer composites"
 is Norwegian to it, "Degassing of coal" Indonesian), but Uzbek in the Latin alphabet has no
 function words on our lists and CLD3 knows it well.
 """
@@ -112,7 +112,11 @@ def _cld3_language(text: str, script: str, n_letters: int, *, strict: bool = Fal
     if code == "und" or code == "":
         return None
     if strict:
-        if not (result.is_reliable and result.probability >= 0.95 and n_letters >= 30):
+        # A plainly English-looking text is another language only if CLD3 is sure and it is
+        # not one whose function words we know (those would have been seen).
+        if code in _FUNCTION_WORDS or not (
+            result.is_reliable and result.probability >= 0.95 and n_letters >= 30
+        ):
             return None
     elif not (result.is_reliable or (n_letters >= _CLD3_MIN_LETTERS and result.probability >= 0.5)):
         return None
