@@ -28,9 +28,10 @@ the multilingual vectors are made language-neutral per language. The detector:
 Texts with no letters (numbers, empty) are ``und`` and do not count against "all English".
 A Latin text with no function words of another language than English (a keyword list, a
 title) is English unless CLD3 is sure (reliable, probability >= 0.95, >= 30 letters) of
-another language that is not on the function-word lists: CLD3 guesses wildly on short English texts ("Graphene; polymer composites"
-is Norwegian to it, "Degassing of coal" Indonesian), but Uzbek in the Latin alphabet has no
-function words on our lists and CLD3 knows it well.
+another language that is not on the function-word lists: CLD3 guesses wildly on short
+English texts ("Graphene; polymer composites" is Norwegian to it, "Degassing of coal"
+Indonesian, a DBLP title French), but Uzbek in the Latin alphabet has no function words on
+our lists and CLD3 knows it well.
 """
 
 from __future__ import annotations
