@@ -104,6 +104,19 @@ def _cld3() -> Any:
     return gcld3.NNetLanguageIdentifier(min_num_bytes=0, max_num_bytes=2000)
 
 
+def _cyrillic_letters_agree(code: str, text: str) -> bool:
+    """Whether the letters allow CLD3's answer: short Russian is Bulgarian or Ukrainian to it.
+
+    Ukrainian, Bulgarian, Macedonian and Serbian have no ы or э; each needs letters of its
+    own: Ukrainian і ї є ґ, Belarusian ў і, Bulgarian ъ (frequent there, rare in Russian),
+    Macedonian and Serbian ј љ њ ѓ ќ ѕ ђ ћ џ.
+    """
+    if code in ("uk", "bg", "mk", "sr") and ("ы" in text or "э" in text):
+        return False
+    needs = {"uk": "іїєґ", "be": "ўі", "bg": "ъ", "mk": "јљњѓќѕ", "sr": "јљњђћџ"}.get(code)
+    return needs is None or any(letter in text for letter in needs)
+
+
 def _cld3_language(text: str, script: str, n_letters: int, *, strict: bool = False) -> str | None:
     detector = _cld3()
     if detector is None:
@@ -122,6 +135,8 @@ def _cld3_language(text: str, script: str, n_letters: int, *, strict: bool = Fal
     elif not (result.is_reliable or (n_letters >= _CLD3_MIN_LETTERS and result.probability >= 0.5)):
         return None
     if script == "cyrillic" and code not in _CYRILLIC_LANGUAGES:
+        return None
+    if script == "cyrillic" and not _cyrillic_letters_agree(code, text.casefold()):
         return None
     if script == "latin" and (code in _NON_LATIN_LANGUAGES or "-Latn" in str(result.language)):
         return None
