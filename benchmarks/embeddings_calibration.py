@@ -40,7 +40,7 @@ def main() -> None:
     pairs = translations()
     rows = []
     for name in args.backends:
-        n = args.e5_projects if name == "e5" else args.projects
+        n = args.e5_projects if name.startswith("e5") else args.projects
         projects = cordis_projects(limit=n, stride=8, offset=1)
         encoder = get_encoder(name, threads=args.threads)
         started = time.perf_counter()

@@ -1,8 +1,11 @@
 """Text -> vectors. Backends behind one small interface (:class:`Encoder`), plus a vector cache.
 
 Backends (by name, see :func:`get_encoder`): ``"minilm"`` (English, the default for an
-all-English corpus), ``"use"`` (multilingual, the default otherwise), ``"e5"`` (multilingual,
-more languages, slower), ``"tfidf"`` (lexical, no model), and ``"auto"``, which chooses.
+all-English corpus), ``"use"`` (multilingual), ``"e5"`` (multilingual, more languages,
+slower), ``"e5-neutral"`` (e5 with each language's mean direction removed),
+``"minilm+use"`` / ``"minilm+e5-neutral"`` (English pairs by minilm, every other pair by the
+multilingual model, one calibrated scale; ``"minilm+use"`` is the default for a corpus that
+is not all English), ``"tfidf"`` (lexical, no model), and ``"auto"``, which chooses.
 :class:`CachedEncoder` wraps any of them with a persistent :class:`VectorCache`.
 
 This package imports nothing else of grantmatch.
@@ -20,7 +23,9 @@ if TYPE_CHECKING:
     from embeddings.cached_encoder import CachedEncoder, CacheStats, text_key
     from embeddings.calibration import Calibration
     from embeddings.e5 import E5Encoder
+    from embeddings.language_pairs import LanguagePairEncoder, shared_space
     from embeddings.languages import detect_language, detect_languages, is_english_only
+    from embeddings.neutral import LanguageNeutralEncoder
     from embeddings.registry import (
         DEFAULT_BACKEND,
         available_backends,
@@ -49,6 +54,9 @@ _EXPORTS = {
     "text_key": "embeddings.cached_encoder",
     "Calibration": "embeddings.calibration",
     "E5Encoder": "embeddings.e5",
+    "LanguagePairEncoder": "embeddings.language_pairs",
+    "shared_space": "embeddings.language_pairs",
+    "LanguageNeutralEncoder": "embeddings.neutral",
     "detect_language": "embeddings.languages",
     "detect_languages": "embeddings.languages",
     "is_english_only": "embeddings.languages",
@@ -74,6 +82,8 @@ __all__ = [
     "DegradedBackendWarning",
     "E5Encoder",
     "Encoder",
+    "LanguageNeutralEncoder",
+    "LanguagePairEncoder",
     "Matrix",
     "MiniLMEncoder",
     "MissingBackendError",
@@ -90,6 +100,7 @@ __all__ = [
     "installed_backends",
     "is_english_only",
     "l2_normalize",
+    "shared_space",
     "text_key",
 ]
 

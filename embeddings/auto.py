@@ -1,22 +1,29 @@
-"""The ``"auto"`` backend choice: the English model for an all-English corpus, else a
-multilingual one.
+"""The ``"auto"`` backend choice: the English model for an all-English corpus, else English
+pairs by the English model and every other pair by a multilingual one.
 
-Vectors of different models cannot be compared, so the choice is made once, for a whole
-corpus (every profile text and every call text of a scoring run), before anything is embedded:
+Made once, for a whole corpus (every profile text and every call text of a scoring run),
+before anything is embedded:
 
 * ``corpus`` given and all English (see :func:`embeddings.languages.is_english_only`):
   the English model (``"minilm"``: best English quality per second);
-* otherwise, and when no corpus is given: the multilingual model (``"use"`` by default: on
-  our measurements it ranks a Russian-only researcher first for an English call where
-  multilingual-e5 does not, and embeds abstracts 30-40x faster; see
-  ``benchmarks/RESULTS.md``).
+* otherwise, and when no corpus is given: ``"minilm+use"`` (see
+  :mod:`embeddings.language_pairs`): two English texts are scored by minilm, every pair with
+  a non-English text by the multilingual model (``"use"`` by default: on our measurements it
+  ranks a Russian-only researcher first for an English call where multilingual-e5 does not,
+  and embeds abstracts 30-40x faster; see ``benchmarks/RESULTS.md``), each calibrated onto
+  the common scale. Adding a Russian profile to an English corpus therefore leaves every
+  English pair's score as it was. ``per_pair=False`` embeds the whole corpus with the
+  multilingual model instead (the behaviour before); ``multilingual="e5-neutral"`` gives
+  ``"minilm+e5-neutral"``, language-neutral across the region's languages (kk, mn, ky, uz, tg,
+  be; see :mod:`embeddings.neutral`), 25-30x slower to embed.
 
 A corpus in a language the chosen multilingual model was not trained on (USE: Kazakh,
-Mongolian) gets a warning that names a model that was (``"e5"``). When a package is missing
-the choice falls back, with a warning, to the other multilingual model, then to the English
-model, then to TF-IDF: it never fails for a missing optional extra. Note that adding the first
-non-English text to an English corpus switches the model, and so re-embeds everything once
-(the cache keeps both models' vectors).
+Mongolian) gets a warning that names a model that was (``"e5-neutral"``). When a package is
+missing the choice falls back, with a warning, to the multilingual model alone, to the other
+multilingual model, then to the English model, then to TF-IDF: it never fails for a missing
+optional extra. Adding the first non-English text to an English corpus switches the backend
+from ``minilm`` to ``minilm+use``, whose vectors the cache keys separately: every text is
+embedded once more (English texts by both models). The English pairs' scores do not change.
 """
 
 from __future__ import annotations
@@ -27,7 +34,9 @@ from collections.abc import Iterable
 
 from embeddings.base import Encoder
 from embeddings.e5 import E5Encoder
+from embeddings.language_pairs import MiniLME5NeutralEncoder, MiniLMUSEEncoder
 from embeddings.languages import detect_languages
+from embeddings.neutral import E5NeutralEncoder
 from embeddings.sentence_transformer import MiniLMEncoder
 from embeddings.tfidf import TfidfEncoder
 from embeddings.use import USEEncoder
@@ -38,9 +47,20 @@ _CLASSES: dict[str, type[Encoder]] = {
     "minilm": MiniLMEncoder,
     "use": USEEncoder,
     "e5": E5Encoder,
+    "e5-neutral": E5NeutralEncoder,
+    "minilm+use": MiniLMUSEEncoder,
+    "minilm+e5-neutral": MiniLME5NeutralEncoder,
     "tfidf": TfidfEncoder,
 }
-_EXTRAS = {"minilm": "default", "use": "multilingual", "e5": "multilingual", "tfidf": "default"}
+_EXTRAS = {
+    "minilm": "default",
+    "use": "multilingual",
+    "e5": "multilingual",
+    "e5-neutral": "multilingual",
+    "minilm+use": "default",
+    "minilm+e5-neutral": "multilingual",
+    "tfidf": "default",
+}
 
 
 class DegradedBackendWarning(UserWarning):
@@ -48,6 +68,8 @@ class DegradedBackendWarning(UserWarning):
 
 
 def _installed(name: str) -> bool:
+    if "+" in name:  # a per-language-pair backend needs both of its models
+        return all(_installed(part) for part in name.split("+"))
     return _CLASSES[name].available()
 
 
@@ -56,6 +78,7 @@ def choose_backend(
     *,
     multilingual: str = "use",
     english: str = "minilm",
+    per_pair: bool = True,
 ) -> str:
     """Name of the backend ``"auto"`` uses for ``corpus`` (see the module doc).
 
@@ -64,10 +87,16 @@ def choose_backend(
     corpus : iterable of str, optional
         Every text the run will embed (or a fair sample). ``None`` chooses the multilingual
         model, which works whatever the languages turn out to be.
-    multilingual : {"use", "e5"}
-        The model for a corpus that is not all English.
+    multilingual : {"use", "e5", "e5-neutral"}
+        The model for a corpus that is not all English (``"e5-neutral"``: language-neutral
+        ranking across en, ru, kk, mn, zh, uz, ky, tg, be; see :mod:`embeddings.neutral`).
     english : {"minilm", "use", "e5", "tfidf"}
         The model for an all-English corpus.
+    per_pair : bool
+        For a corpus that is not all English, score English pairs with ``english`` and every
+        other pair with ``multilingual`` (the backend ``"<english>+<multilingual>"``, see
+        :mod:`embeddings.language_pairs`) where that combination is registered; ``False``
+        embeds the whole corpus with ``multilingual`` (the behaviour before).
 
     Returns
     -------
@@ -76,6 +105,7 @@ def choose_backend(
         installed.
     """
     for option, value in (("multilingual", multilingual), ("english", english)):
+        # Only whole-corpus models here; "<english>+<multilingual>" is built from the two.
         if value not in _CLASSES:
             raise ValueError(f"{option} must be one of {sorted(_CLASSES)}, got {value!r}")
     languages = detect_languages(corpus) if corpus is not None else None
@@ -84,9 +114,11 @@ def choose_backend(
         wanted = english
         fallbacks = [english, "minilm", "tfidf"]
     else:
-        other = "e5" if multilingual == "use" else "use"
-        wanted = multilingual
-        fallbacks = [multilingual, other, "minilm", "tfidf"]
+        other = "use" if multilingual.startswith("e5") else "e5"
+        pair = f"{english}+{multilingual}"
+        pairs = [pair] if per_pair and pair in _CLASSES else []
+        wanted = pairs[0] if pairs else multilingual
+        fallbacks = [*pairs, multilingual, other, "minilm", "tfidf"]
     chosen = next(name for name in fallbacks if _installed(name))
     if chosen != wanted:
         warnings.warn(
@@ -103,7 +135,7 @@ def choose_backend(
     supported = _CLASSES[chosen].languages
     if languages and supported is not None and not languages <= supported:
         missing = sorted(languages - supported)
-        better = [n for n in ("e5",) if n != chosen and _installed(n)]
+        better = [n for n in ("e5-neutral",) if n != chosen and _installed(n)]
         warnings.warn(
             f"the corpus contains {', '.join(missing)}, which the {chosen!r} embedding model "
             "was not trained on; cross-language matches for those texts will be weak"

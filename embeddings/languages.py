@@ -1,8 +1,18 @@
-"""Cheap language identification from scripts and function words (no model, no data files).
+"""Language identification: Google's CLD3 neural detector, with script rules around it.
 
-It answers the one question the ``"auto"`` backend asks, "is this corpus all English?", and
-names the languages our users write in: English, Russian, Kazakh, Mongolian, Chinese (plus
-Japanese, Korean, Arabic and a few Latin-script languages, roughly). The rules:
+The ``"auto"`` backend asks which language each text is in (see :mod:`embeddings.auto`):
+English pairs are scored by the English model, every other pair by a multilingual one, and
+the multilingual vectors are made language-neutral per language. The detector:
+
+1. **Script first** (no model): Han (``zh``, or ``ja`` with kana), Hangul (``ko``), Mongolian
+   script (``mn``), Arabic (``ar``). Texts with no letters are ``und``.
+2. **Cyrillic and Latin text: CLD3** (package ``cld3-py``, module ``gcld3``, a small neural
+   network bundled in the wheel; ~100 languages incl. en, ru, kk, mn, ky, uz, tg, be, uk).
+   Its answer is taken when CLD3 calls it reliable, or when the text is long enough
+   (``>= 40`` letters) and CLD3 gives it at least 0.5; a Cyrillic answer must be a Cyrillic
+   language and a Latin answer a Latin one (``uz`` and ``kk`` are both).
+3. Otherwise (short or ambiguous text, or ``gcld3`` not installed) the **rules** below, which
+   were the whole detector before CLD3:
 
 * the script with most letters decides first: Han (``zh``, or ``ja`` with kana), Hangul
   (``ko``), Mongolian script (``mn``), Arabic (``ar``), Cyrillic, Latin, other (``und``);
@@ -16,6 +26,12 @@ Japanese, Korean, Arabic and a few Latin-script languages, roughly). The rules:
   words at all (a keyword list, a short title) counts as English.
 
 Texts with no letters (numbers, empty) are ``und`` and do not count against "all English".
+A Latin text with no function words of another language than English (a keyword list, a
+title) is English unless CLD3 is sure (reliable, probability >= 0.95, >= 30 letters) of
+another language that is not on the function-word lists: CLD3 guesses wildly on short
+English texts ("Graphene; polymer composites" is Norwegian to it, "Degassing of coal"
+Indonesian, a DBLP title French), but Uzbek in the Latin alphabet has no function words on
+our lists and CLD3 knows it well.
 """
 
 from __future__ import annotations
@@ -24,6 +40,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
+from typing import Any
 
 from embeddings.stopwords import words
 
@@ -59,9 +77,70 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "pl": words("i w z na się że do nie jest oraz dla przez od"),
     "nl": words("de het een en van is op voor met zijn dat niet door"),
     "kk": words("jáne men úshin týraly boıynsha bul ol biz"),
+    "uz": words("va uchun bilan hamda ushbu bu ham yoki"),
 }
 
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
+
+_CYRILLIC_LANGUAGES = frozenset(
+    {"ru", "kk", "mn", "ky", "tg", "be", "uk", "bg", "sr", "mk", "uz", "tt", "ba", "cv"}
+)
+"""Languages CLD3 may name for a Cyrillic text (``uz`` is also written in Cyrillic)."""
+_NON_LATIN_LANGUAGES = _CYRILLIC_LANGUAGES - {"uz", "kk", "tt", "sr"} | frozenset(
+    {"zh", "ja", "ko", "ar", "fa", "el", "he", "hi", "th", "ka", "hy", "am", "ur", "ps"}
+)
+"""Languages CLD3 may not name for a Latin-script text (it does for romanised Russian)."""
+_CLD3_MIN_LETTERS = 40
+_UZBEK_LETTERS = re.compile(r"[oOgG][\u02bb\u2018\u2019'`][a-z]")
+"""Uzbek Latin's oʻ and gʻ (often typed with an apostrophe)."""
+
+
+@cache
+def _cld3() -> Any:
+    try:
+        import gcld3
+    except ImportError:  # pragma: no cover - a base dependency; the rules still work
+        return None
+    return gcld3.NNetLanguageIdentifier(min_num_bytes=0, max_num_bytes=2000)
+
+
+def _cyrillic_letters_agree(code: str, text: str) -> bool:
+    """Whether the letters allow CLD3's answer: short Russian is Bulgarian or Ukrainian to it.
+
+    Ukrainian, Bulgarian, Macedonian and Serbian have no ы or э; each needs letters of its
+    own: Ukrainian і ї є ґ, Belarusian ў і, Bulgarian ъ (frequent there, rare in Russian),
+    Macedonian and Serbian ј љ њ ѓ ќ ѕ ђ ћ џ.
+    """
+    if code in ("uk", "bg", "mk", "sr") and ("ы" in text or "э" in text):
+        return False
+    needs = {"uk": "іїєґ", "be": "ўі", "bg": "ъ", "mk": "јљњѓќѕ", "sr": "јљњђћџ"}.get(code)
+    return needs is None or any(letter in text for letter in needs)
+
+
+def _cld3_language(text: str, script: str, n_letters: int, *, strict: bool = False) -> str | None:
+    detector = _cld3()
+    if detector is None:
+        return None
+    result = detector.FindLanguage(text=text)
+    code = str(result.language).split("-")[0]
+    if code == "und" or code == "":
+        return None
+    if strict:
+        # A plainly English-looking text is another language only if CLD3 is sure and it is
+        # not one whose function words we know (those would have been seen).
+        if code in _FUNCTION_WORDS or not (
+            result.is_reliable and result.probability >= 0.95 and n_letters >= 30
+        ):
+            return None
+    elif not (result.is_reliable or (n_letters >= _CLD3_MIN_LETTERS and result.probability >= 0.5)):
+        return None
+    if script == "cyrillic" and code not in _CYRILLIC_LANGUAGES:
+        return None
+    if script == "cyrillic" and not _cyrillic_letters_agree(code, text.casefold()):
+        return None
+    if script == "latin" and (code in _NON_LATIN_LANGUAGES or "-Latn" in str(result.language)):
+        return None
+    return code
 
 
 def _script(char: str) -> str | None:
@@ -103,6 +182,19 @@ def _latin_language(text: str) -> str:
     return "en"
 
 
+def _plainly_english(text: str) -> bool:
+    """No function words of a language other than English (English ones or none at all)."""
+    if _UZBEK_LETTERS.search(text):
+        return False
+    words = _LATIN_WORD.findall(text.casefold())
+    return not any(
+        word in vocabulary
+        for language, vocabulary in _FUNCTION_WORDS.items()
+        if language != "en"
+        for word in words
+    )
+
+
 def detect_language(text: str) -> str:
     """Best-guess language code of one text (see the module doc for the rules).
 
@@ -114,7 +206,8 @@ def detect_language(text: str) -> str:
     Returns
     -------
     str
-        An ISO 639-1 code (``"en"``, ``"ru"``, ``"kk"``, ``"mn"``, ``"zh"``, ...),
+        An ISO 639-1 code (``"en"``, ``"ru"``, ``"kk"``, ``"mn"``, ``"zh"``, ``"ky"``,
+        ``"uz"``, ``"tg"``, ``"be"``, ...),
         ``"und-Latn"`` for Latin script in an unrecognised language, or ``"und"`` when the
         text has no letters or its script is not covered.
     """
@@ -130,6 +223,17 @@ def detect_language(text: str) -> str:
     if script in ("han", "kana"):
         kana = len(letters.get("kana", ()))
         return "ja" if kana >= 0.05 * (kana + len(letters.get("han", ()))) else "zh"
+    if script in ("cyrillic", "latin"):
+        # Latin: English function words and none of another language's make a text English
+        # unless CLD3 is sure; so do none at all (a keyword list). CLD3 alone calls short
+        # English titles Indonesian or Spanish ("Degassing of coal", "Rapid molecular
+        # diagnosis").
+        plain_english = script == "latin" and _plainly_english(normalised)
+        found = _cld3_language(normalised, script, len(letters[script]), strict=plain_english)
+        if found is not None:
+            return found
+        if plain_english:
+            return "en"
     if script == "cyrillic":
         return _cyrillic_language("".join(letters["cyrillic"]))
     if script == "latin":

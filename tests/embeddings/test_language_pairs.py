@@ -1,0 +1,99 @@
+"""Per-language-pair scoring: English pairs by the English model, the rest by a multilingual one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from embeddings import Encoder, Matrix, TextKind, get_encoder, shared_space
+from embeddings.base import l2_normalize
+from embeddings.calibration import Calibration
+from embeddings.language_pairs import LanguagePairEncoder
+from matcher import Matcher
+from matcher.dataset import Dataset
+from matcher.model import Call, Profile, Publication
+
+
+class Random(Encoder):
+    """Deterministic random unit vectors per text (different per seed)."""
+
+    def __init__(self, name: str, dim: int, seed: int, calibration: Calibration) -> None:
+        self.name, self.version, self.dim, self.seed = name, "1", dim, seed
+        self.calibration = calibration
+        self.languages = None
+
+    def encode(
+        self, texts: Sequence[str], *, show_progress: bool = False, kind: TextKind = "passage"
+    ) -> Matrix:
+        rows = [
+            np.random.default_rng([self.seed, *map(ord, text[:20])]).normal(size=self.dim)
+            for text in texts
+        ]
+        return l2_normalize(np.array(rows).reshape(len(texts), self.dim))
+
+
+TEXTS = [
+    "Methane drainage in underground coal mines",
+    "Digital pedagogy for rural schools",
+    "Дегазация угольных пластов на шахтах Кузбасса",
+    "煤矿瓦斯抽采技术",
+]
+
+
+def test_dot_products_are_the_calibrated_similarity_of_the_model_for_each_pair() -> None:
+    english = Random("en", 8, 1, Calibration(0.05, 0.65))
+    multi = Random("multi", 6, 2, Calibration(0.1, 0.4))
+    pair = LanguagePairEncoder(english, multi)
+    assert pair.dim == 8 + 2 * 6 + 2 and pair.kind_sensitive
+    sims = pair.encode(TEXTS, kind="query") @ pair.encode(TEXTS, kind="passage").T
+    m = english.calibrate(english.encode(TEXTS) @ english.encode(TEXTS).T)
+    t = multi.calibrate(multi.encode(TEXTS) @ multi.encode(TEXTS).T)
+    english_rows = np.array([True, True, False, False])
+    expected = np.where(english_rows[:, None] & english_rows[None, :], m, t)
+    np.testing.assert_allclose(sims, expected, atol=1e-5)
+    np.testing.assert_allclose(pair.calibrate(sims), sims)
+    # Passages compare with each other in the multilingual space, across languages.
+    passages = pair.encode(TEXTS, kind="passage")
+    np.testing.assert_allclose(shared_space(pair, passages), multi.encode(TEXTS), atol=1e-6)
+    assert shared_space(english, passages) is not None  # other encoders: unchanged
+
+
+def test_an_empty_batch_and_numbers_only_texts() -> None:
+    pair = LanguagePairEncoder(
+        Random("en", 4, 1, Calibration(0, 1)), Random("m", 3, 2, Calibration(0, 1))
+    )
+    assert pair.encode([]).shape == (0, 4 + 6 + 2)
+    # A text without letters counts as English: it never switches a pair to the other model.
+    vector = pair.encode(["2021-2023"], kind="passage")[0]
+    assert vector[-2] == 1.0
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_an_english_corpus_with_one_russian_text_scores_english_pairs_as_minilm_alone() -> None:
+    english = {
+        "methane": ["Methane drainage and gas monitoring in underground coal mines."],
+        "pedagogy": ["Training teachers to use digital learning platforms in rural schools."],
+        "soil": ["Phytoremediation of soils contaminated with lead and cadmium near smelters."],
+    }
+    russian = ["Дегазация угольных пластов и прогноз газовыделения метана на шахтах Кузбасса."]
+    profiles = [
+        Profile(id=key, name=key, publications=[Publication(title=t) for t in texts])
+        for key, texts in {**english, "ru-methane": russian}.items()
+    ]
+    call = Call(id="call", title="Preventing methane explosions in coal mines: gas drainage")
+    dataset = Dataset(profiles=profiles, calls=[call])
+    auto = Matcher("auto", cache_path=None).fit(dataset)
+    assert auto.encoder_.name == "minilm+use"
+    alone = Matcher("minilm", cache_path=None).fit(Dataset(profiles=profiles[:3], calls=[call]))
+    np.testing.assert_allclose(
+        auto.relevance_of("call")[:3], alone.relevance_of("call"), rtol=0, atol=1e-5
+    )
+    # The Russian methane researcher is still found: the two methane profiles lead. (Which
+    # one first depends on how the two models' calibrations compare on such short texts.)
+    order = np.argsort(-auto.relevance_of("call"))
+    assert {profiles[i].id for i in order[:2]} == {"methane", "ru-methane"}
+    direct = get_encoder("minilm+use", threads=1)
+    assert direct.calibration.unrelated == 0.0
