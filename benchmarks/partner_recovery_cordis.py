@@ -43,7 +43,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -431,19 +431,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
 
-    learned = PartnerWeights()
+    learned = PartnerWeights(model="learned")
+    linear = PartnerWeights()
     add(
-        "grantmatch partners (default: learned)",
-        f"relevance {default.aggregation} k={default.top_k}; learned partner model "
-        f"({learned.learned.estimator}, seed {learned.learned.seed})",
-        lambda: experiment.partners(default, learned),
+        "grantmatch partners (default: linear)",
+        f"relevance {default.aggregation} k={default.top_k}, {default.lexical_method} "
+        f"{default.lexical:g} + collaboration {linear.collaboration_weight:g}",
+        lambda: experiment.partners(default, linear),
     )
     add(
-        "grantmatch partners, linear",
-        f"relevance {default.aggregation} k={default.top_k}, {default.lexical_method} "
-        f"{default.lexical:g} + collaboration {PartnerWeights().collaboration_weight:g} "
-        "(the previous default)",
-        lambda: experiment.partners(default, PartnerWeights(model="linear")),
+        "grantmatch partners, learned",
+        f"learned partner model ({learned.learned.estimator}, seed {learned.learned.seed})",
+        lambda: experiment.partners(default, learned),
     )
     add(
         "co-participation",
@@ -457,29 +456,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if not args.quick:
         for group in FEATURE_GROUPS:
-            partner = PartnerWeights(learned=LearnedOptions(exclude_groups=(group,)))
+            without = LearnedOptions(exclude_groups=(group,))
             add(
                 f"learned, without {group}",
                 ", ".join(FEATURE_GROUPS[group]),
-                partial(experiment.partners, default, partner),
+                partial(experiment.partners, default, replace(learned, learned=without)),
             )
         for label, choice in (
             ("logistic regression", LearnedOptions(estimator="logistic")),
             ("strictly earlier history", LearnedOptions(same_year=False)),
-            ("20 negatives per team", LearnedOptions(negatives=20)),
-            ("100 negatives per team", LearnedOptions(negatives=100)),
+            ("no monotone constraints", LearnedOptions(monotone=False)),
+            ("3 held-out members per team", LearnedOptions(holdouts=3)),
             ("seed 1", LearnedOptions(seed=1)),
         ):
             add(
                 f"learned, {label}",
                 "model choice",
-                partial(experiment.partners, default, PartnerWeights(learned=choice)),
+                partial(experiment.partners, default, replace(learned, learned=choice)),
             )
     if not args.partners_only:
         add(
             "grantmatch partners, linear, dense only",
             "lexical 0",
-            lambda: experiment.partners(dense, PartnerWeights(model="linear")),
+            lambda: experiment.partners(dense, linear),
         )
         add(
             "relevance only (default blend)",
@@ -505,7 +504,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 partial(experiment.relevance, weights),
             )
         for weight in (0.3, 0.6):
-            partner = PartnerWeights(model="linear", collaboration_weight=weight)
+            partner = PartnerWeights(collaboration_weight=weight)
             add(
                 f"grantmatch partners, linear, collaboration_weight {weight:g}",
                 "default relevance",

@@ -13,17 +13,21 @@ least one earlier work, chosen with the seed) is hidden, the rest is the team, t
 text is the call. Its features are computed from the history *as of* that work
 (:meth:`TeamHistory.visible`): works of the same year or earlier, never the work itself and
 never a later one, so no example sees its own outcome or the future. The hidden member is the
-positive; ``negatives`` other profiles are sampled as negatives (half among the hardest by
-network proximity and text, half uniformly). A gradient-boosted classifier
-(scikit-learn's ``HistGradientBoostingClassifier``, pointwise log-loss, seeded and without
-early stopping, so a seed gives the same model) is fitted on them.
+positive; ``negatives`` others are drawn among the candidates near the team (the best 500 by
+personalised PageRank, text or on-topic work) and as many among the rest, each weighted by
+the inverse of its chance of being drawn, so the sample stays unbiased (unweighted hard
+negatives teach the model that well-connected candidates never join). A gradient-boosted
+classifier (scikit-learn's ``HistGradientBoostingClassifier``, pointwise weighted log-loss,
+monotone in the tie and closeness features, seeded and without early stopping, so a seed
+gives the same model) is fitted on them.
 
 **Features** (:data:`FEATURE_GROUPS`), per candidate, from the visible history only:
 
 * ``text``: calibrated similarity of the call to the candidate's best and mean past work, to
   its keywords and summary, and the sum of its on-topic work (similarity above 0);
 * ``joint``: joint works with the team's members, how many members it worked with (and
-  their share of the team);
+  their share of the team); counts (joint works, works, on-topic work, Adamic-Adar) are
+  scaled to the size of the full history, so an example that sees a third of it compares;
 * ``topic_joint``: the same joint works weighted by how close each is to the call (sum and
   best);
 * ``network``: a weighted Adamic-Adar index (collaborators it shares with the team, each
@@ -108,12 +112,14 @@ class LearnedOptions:
     min_history_teams: int = 50
     min_team_size: int = 3
     max_training_teams: int = 3000
-    negatives: int = 40
+    negatives: int = 40  # per stratum (near the team / the rest), weighted
+    holdouts: int = 1  # members held out in turn per training team
     seed: int = 0
     exclude_groups: tuple[str, ...] = ()
     estimator: str = "hgb"  # "hgb" (gradient boosting) or "logistic"
     same_year: bool = True  # a training example sees works of its own year (not itself)
     before_year: int | None = None  # train only on works before this year
+    monotone: bool = True  # the odds only grow with ties and closeness (MONOTONE)
 
 
 @dataclass(frozen=True)
@@ -366,6 +372,11 @@ class FeatureBuilder:
         team_codes = self.country[team_idx]
         team_countries = np.bincount(team_codes[team_codes >= 0], minlength=self.n_countries)
         in_team = np.append(team_countries, 0)[self.country]
+        # Counts per unit of history: an example that sees a third of the history has its
+        # counts scaled up to the size the full history gives at query time.
+        scale = h.n_works / max(float(a.sum()), 1.0)
+        joint, topic_joint, works = joint * scale, topic_joint * scale, works * scale
+        topic_activity, adamic_adar = topic_activity * scale, adamic_adar * scale
         columns = {
             "text_max": text_max,
             "text_mean": text_mean,
@@ -387,23 +398,40 @@ class FeatureBuilder:
         return np.column_stack([columns[name] for name in FEATURES])
 
 
+#: The "near" stratum of negatives: the best candidates by each of these features.
+NEAR_BY = ("ppr", "text_max", "topic_activity")
+NEAR_TOP = 500
+
+
 def _negatives(
     features: FloatArray, allowed: BoolArray, count: int, rng: np.random.Generator
-) -> IntArray:
-    """Half among the hardest candidates (network proximity, text), half uniformly."""
+) -> tuple[IntArray, FloatArray]:
+    """Negatives and their weights: ``count`` drawn uniformly among the "near" candidates
+    (the :data:`NEAR_TOP` best by any of :data:`NEAR_BY`, where a ranking is decided) and
+    ``count`` among the rest, each weighted by the inverse of its chance of being drawn.
+
+    The weights keep the sample unbiased: a pointwise model fitted on it estimates the
+    odds of joining over *all* candidates up to one constant, which ranking ignores.
+    (Taking the top candidates as negatives without weights teaches the opposite of the
+    truth: that the best-connected candidates never join.)
+    """
     pool = np.flatnonzero(allowed)
-    if len(pool) <= count:
-        return pool
-    hard: set[int] = set()
-    for name in ("ppr", "text_max"):
+    near_mask = np.zeros(len(allowed), dtype=bool)
+    for name in NEAR_BY:
         column = np.nan_to_num(features[pool, FEATURES.index(name)], nan=-np.inf)
-        top = pool[np.argsort(-column, kind="stable")[: 4 * count]]
-        hard.update(int(p) for p in top)
-    hard_pool = np.asarray(sorted(hard), dtype=np.int64)
-    picked = set(rng.choice(hard_pool, min(count // 2, len(hard_pool)), replace=False).tolist())
-    rest = np.asarray(sorted(set(pool.tolist()) - picked), dtype=np.int64)
-    picked.update(rng.choice(rest, min(count - len(picked), len(rest)), replace=False).tolist())
-    return np.asarray(sorted(picked), dtype=np.int64)
+        near_mask[pool[np.argsort(-column, kind="stable")[:NEAR_TOP]]] = True
+    picked: list[IntArray] = []
+    weights: list[FloatArray] = []
+    for stratum in (pool[near_mask[pool]], pool[~near_mask[pool]]):
+        if not len(stratum):
+            continue
+        draw = rng.choice(stratum, min(count, len(stratum)), replace=False)
+        picked.append(np.sort(draw).astype(np.int64))
+        weights.append(np.full(len(draw), len(stratum) / len(draw)))
+    rows = np.concatenate(picked)
+    weight = np.concatenate(weights)
+    # One constant for the whole example (ranking ignores it): mean negative weight 1.
+    return rows, weight * (len(weight) / weight.sum())
 
 
 @dataclass
@@ -483,7 +511,24 @@ def _one_thread() -> Any:
     return threadpool_limits(1)
 
 
-def _make_estimator(options: LearnedOptions) -> Any:
+#: Features the odds of joining may only grow with (-1: only fall with) in the gradient-
+#: boosted model: more ties to the team, closer work, never a lower chance.
+MONOTONE: dict[str, int] = {
+    "text_max": 1,
+    "topic_activity": 1,
+    "joint_works": 1,
+    "members_worked_with": 1,
+    "members_share": 1,
+    "topic_joint": 1,
+    "topic_joint_max": 1,
+    "adamic_adar": 1,
+    "ppr": 1,
+    "years_since_last": -1,
+    "country_topic_share": 1,
+}
+
+
+def _make_estimator(options: LearnedOptions, used: Sequence[str] = FEATURES) -> Any:
     if options.estimator == "logistic":
         from sklearn.impute import SimpleImputer
         from sklearn.linear_model import LogisticRegression
@@ -508,6 +553,7 @@ def _make_estimator(options: LearnedOptions) -> Any:
         l2_regularization=1.0,
         early_stopping=False,
         random_state=options.seed,
+        monotonic_cst=[MONOTONE.get(name, 0) if options.monotone else 0 for name in used],
     )
 
 
@@ -553,6 +599,7 @@ def fit_partner_model(
     rng = np.random.default_rng(options.seed)
     blocks: list[FloatArray] = []
     labels: list[FloatArray] = []
+    sample_weights: list[FloatArray] = []
     examples = 0
     for work in training_works(history, options):
         visible = history.visible(int(work), options.same_year)
@@ -561,15 +608,16 @@ def fit_partner_model(
         known = members[np.asarray(seen).ravel() > 0]
         if not len(known):
             continue
-        hidden = int(known[rng.integers(len(known))])
-        team = [int(m) for m in members if m != hidden]
-        features = builder.features(history.vectors[work], team, visible)
-        allowed = np.ones(builder.n, dtype=bool)
-        allowed[members] = False
-        negatives = _negatives(features, allowed, options.negatives, rng)
-        rows = np.concatenate([[hidden], negatives]).astype(np.int64)
-        blocks.append(features[rows])
-        labels.append(np.r_[1.0, np.zeros(len(negatives))])
+        for hidden in rng.permutation(known)[: options.holdouts]:
+            team = [int(m) for m in members if m != hidden]
+            features = builder.features(history.vectors[work], team, visible)
+            allowed = np.ones(builder.n, dtype=bool)
+            allowed[members] = False
+            negatives, negative_weights = _negatives(features, allowed, options.negatives, rng)
+            rows = np.concatenate([[hidden], negatives]).astype(np.int64)
+            blocks.append(features[rows])
+            labels.append(np.r_[1.0, np.zeros(len(negatives))])
+            sample_weights.append(np.r_[1.0, negative_weights])
         examples += 1
     if examples < min(options.min_history_teams, options.max_training_teams):
         return None, linear(
@@ -582,9 +630,13 @@ def fit_partner_model(
     empty = np.flatnonzero(np.isnan(x).all(axis=0)).astype(np.int64)
     x[:, empty] = 0.0
     y = np.concatenate(labels)
-    estimator = _make_estimator(options)
+    weight = np.concatenate(sample_weights)
+    estimator = _make_estimator(options, used)
     with _one_thread():
-        estimator.fit(x, y)
+        if options.estimator == "logistic":
+            estimator.fit(x, y, logisticregression__sample_weight=weight)
+        else:
+            estimator.fit(x, y, sample_weight=weight)
     info = PartnerModelInfo(
         "learned", "", n_teams, examples, len(y), time.perf_counter() - started, used
     )

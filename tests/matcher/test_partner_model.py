@@ -105,7 +105,10 @@ def planted() -> tuple[Dataset, list[tuple[str, list[int], int]]]:
     return _dataset(_history(), queries), queries
 
 
-def _fit(dataset: Dataset, partner: PartnerWeights | None = None) -> Matcher:
+LEARNED = PartnerWeights(model="learned")
+
+
+def _fit(dataset: Dataset, partner: PartnerWeights = LEARNED) -> Matcher:
     return Matcher(KeywordEncoder(), cache_path=None, partner_weights=partner).fit(dataset)
 
 
@@ -169,7 +172,7 @@ def test_too_little_history_falls_back_to_the_linear_score_and_says_so() -> None
     }
     # With a threshold the history meets, the same data is learned from.
     lower = matcher.with_partner_weights(
-        PartnerWeights(learned=LearnedOptions(min_history_teams=10))
+        PartnerWeights(model="learned", learned=LearnedOptions(min_history_teams=10))
     )
     assert lower.partner_model().kind == "learned"
     # And the linear score when asked for, without a fallback note.
@@ -210,12 +213,32 @@ def test_features_of_an_example_ignore_its_own_team_and_the_future() -> None:
     history = TeamHistory(dataset, _index(dataset))
     builder = FeatureBuilder(dataset, _index(dataset), history, lambda x: np.asarray(x, np.float32))
     joint = FEATURES.index("joint_works")
+    members = FEATURES.index("members_worked_with")
     as_of_2016 = history.visible(1)
     features = builder.features(history.vectors[1], [0, 1, 2], as_of_2016)
-    assert features[3, joint] == 3  # the 2015 work, with each of the three members
-    assert features[39, joint] == 0  # the 2019 work is in its future
+    assert features[3, members] == 3  # the 2015 work, with each of the three members
+    # Counts are per unit of history: one work of three visible reads as three.
+    assert features[3, joint] == 3 * 3
+    assert features[39, members] == 0 and features[39, joint] == 0  # 2019 is its future
     everything = builder.features(history.vectors[1], [0, 1, 2])
     assert everything[39, joint] == 3 and everything[3, joint] == 6
+
+
+def test_the_linear_score_stays_the_default_and_explains_itself(
+    planted: tuple[Dataset, list[tuple[str, list[int], int]]],
+) -> None:
+    dataset = planted[0]
+    assert PartnerWeights().model == "linear"
+    matcher = Matcher(KeywordEncoder(), cache_path=None).fit(dataset)
+    assert matcher.partner_model().kind == "linear"
+    suggestions = matcher.partners("call-0", ["o00", "o01", "o02"], k=3)
+    assert all(s.model == "linear" and s.note == "" for s in suggestions)
+    assert suggestions[0].reasons
+    assert {r.group for s in suggestions for r in s.reasons} <= {
+        "relevance",
+        "collaboration",
+        "need",
+    }
 
 
 def test_unknown_feature_groups_are_refused(
