@@ -12,12 +12,16 @@ given the call's text and the remaining partners that have a profile.
 Systems (all in one run, on the same queries):
 
 * ``grantmatch partners``: ``Matcher.partners(call_id, team, k=0)`` through the public API,
-  i.e. relevance (dense + lexical blend, the defaults) plus past collaboration with the team
-  (``PartnerWeights``); the same with dense-only relevance; and variants of the relevance
-  settings (aggregation, lexical share, recency) and of the collaboration weight;
+  with the linear partner score (the default: relevance plus past collaboration with the
+  team, ``PartnerWeights``) and with the learned partner model (``model="learned"``, fitted
+  on the pool's own pre-2023 history), its ablations (one feature group left out at a time)
+  and model choices; the linear score with dense-only relevance; and variants of the
+  relevance settings (aggregation, lexical share, recency) and of the collaboration weight;
 * relevance alone (``Matcher.relevance_of``), dense only and blended;
 * baselines: the most frequent participant (number of pre-2023 projects), co-participation
-  with the remaining partners (joint pre-2023 projects; ties by frequency), TF-IDF text only
+  with the remaining partners (joint pre-2023 projects; ties by frequency), topic-weighted
+  co-participation (each joint project weighted by its calibrated similarity to the call,
+  clipped at 0), TF-IDF text only
   (cosine of the project text with the concatenation of an organisation's past projects,
   scikit-learn, IDF fitted on the pre-2023 projects).
 
