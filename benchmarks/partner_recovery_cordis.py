@@ -12,12 +12,16 @@ given the call's text and the remaining partners that have a profile.
 Systems (all in one run, on the same queries):
 
 * ``grantmatch partners``: ``Matcher.partners(call_id, team, k=0)`` through the public API,
-  i.e. relevance (dense + lexical blend, the defaults) plus past collaboration with the team
-  (``PartnerWeights``); the same with dense-only relevance; and variants of the relevance
-  settings (aggregation, lexical share, recency) and of the collaboration weight;
+  with the linear partner score (the default: relevance plus past collaboration with the
+  team, ``PartnerWeights``) and with the learned partner model (``model="learned"``, fitted
+  on the pool's own pre-2023 history), its ablations (one feature group left out at a time)
+  and model choices; the linear score with dense-only relevance; and variants of the
+  relevance settings (aggregation, lexical share, recency) and of the collaboration weight;
 * relevance alone (``Matcher.relevance_of``), dense only and blended;
 * baselines: the most frequent participant (number of pre-2023 projects), co-participation
-  with the remaining partners (joint pre-2023 projects; ties by frequency), TF-IDF text only
+  with the remaining partners (joint pre-2023 projects; ties by frequency), topic-weighted
+  co-participation (each joint project weighted by its calibrated similarity to the call,
+  clipped at 0), TF-IDF text only
   (cosine of the project text with the concatenation of an organisation's past projects,
   scikit-learn, IDF fitted on the pre-2023 projects).
 
@@ -43,7 +47,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -57,15 +61,18 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 from benchmarks._metrics import bootstrap_mean_ci
 from embeddings import CachedEncoder, Encoder, get_encoder
-from matcher import Matcher, PartnerWeights, RelevanceWeights
+from matcher import LearnedOptions, Matcher, PartnerWeights, RelevanceWeights
 from matcher.dataset import Dataset
 from matcher.model import Call, CallRules, Profile, Publication
+from matcher.partner_model import FEATURE_GROUPS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cordis-dev"
 DEFAULT_OUT = ROOT / "benchmarks" / "out" / "partner_recovery_cordis.md"
 DEFAULT_CACHE = ROOT / "benchmarks" / "out" / "vectors.sqlite"
 CUTOFF = "2023-01-01"
+#: Projects starting from this date on are held out: never read, never tuned on.
+HELD_OUT = "2024-01-01"
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -114,6 +121,8 @@ def load_projects(folder: Path) -> tuple[list[Project], dict[str, str], dict[str
         for row in csv.DictReader(handle):
             pid = row["projectID"]
             if not row["title"].strip() or pid not in members:
+                continue
+            if row["startDate"] >= HELD_OUT:
                 continue
             projects.append(
                 Project(
@@ -264,14 +273,29 @@ class Experiment:
         self.dataset = Dataset(profiles=profiles, calls=self.calls)
         self.position = {p.id: i for i, p in enumerate(profiles)}
         self.excluded = _excluded(queries, self.position, len(profiles))
-        self._matchers: dict[tuple[RelevanceWeights, PartnerWeights | None], Matcher] = {}
+        self._matchers: dict[tuple[RelevanceWeights, PartnerWeights], Matcher] = {}
+        self.fit_seconds: dict[PartnerWeights, float] = {}
 
     def matcher(self, weights: RelevanceWeights, partner: PartnerWeights | None = None) -> Matcher:
+        """A fitted matcher; partner variants share the embeddings and relevance of one fit
+        with the linear partner score (``Matcher.with_partner_weights``)."""
+        partner = partner or PartnerWeights()
+        linear = PartnerWeights(model="linear")
+        base_key = (weights, linear)
+        if base_key not in self._matchers:
+            self._matchers[base_key] = Matcher(
+                self.encoder, relevance=weights, partner_weights=linear
+            ).fit(self.dataset)
         key = (weights, partner)
         if key not in self._matchers:
-            self._matchers[key] = Matcher(
-                self.encoder, relevance=weights, partner_weights=partner
-            ).fit(self.dataset)
+            self._matchers[key] = self._matchers[base_key].with_partner_weights(partner)
+            info = self._matchers[key].partner_model()
+            self.fit_seconds[partner] = info.fit_seconds
+            print(
+                f"  partner model: {info.kind} {info.reason} ({info.history_teams} past teams, "
+                f"{info.examples} examples, {info.rows} rows, fit {info.fit_seconds:.1f} s)",
+                flush=True,
+            )
         return self._matchers[key]
 
     def _finish(self, scores: FloatArray) -> FloatArray:
@@ -309,6 +333,30 @@ class Experiment:
                     scores[row, self.position[other]] += count
         # Ties (most organisations never worked with the team) broken by frequency.
         return self._finish(scores + counts / (counts.max() + 1.0))
+
+    def topic_co_participation(self) -> FloatArray:
+        """Joint projects with the team, each weighted by its (calibrated, dense, clipped at
+        0) similarity to the call; ties by co-participation, then frequency."""
+        matcher = self.matcher(RelevanceWeights(lexical=0.0), PartnerWeights(model="linear"))
+        index = matcher.index_
+        calibrate = matcher.encoder_.calibrate
+        rows: dict[tuple[int, int], int] = {}
+        for evidence in np.flatnonzero(index.item >= 0):
+            rows[(int(index.owner[evidence]), int(index.item[evidence]))] = int(evidence)
+        counts = np.asarray([len(p.publications) for p in self.profiles], dtype=np.float64)
+        scores = np.zeros((len(self.queries), len(self.profiles)))
+        joint = np.zeros((len(self.queries), len(self.profiles)))
+        for row, query in enumerate(self.queries):
+            vector = matcher.call_vectors_[row]
+            for org in query.team:
+                owner = self.position[f"org-{org}"]
+                for item, publication in enumerate(self.profiles[owner].publications):
+                    sim = float(calibrate(index.vectors[rows[(owner, item)]] @ vector))
+                    for other in publication.coauthors:
+                        scores[row, self.position[other]] += max(sim, 0.0)
+                        joint[row, self.position[other]] += 1
+        ties = joint / (joint.max() + 1.0) + counts / (counts.max() + 1.0) / (joint.max() + 1.0)
+        return self._finish(scores + 1e-6 * ties)  # ties: at most 2e-6, below any real gap
 
     def tfidf(self) -> FloatArray:
         vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
@@ -348,6 +396,12 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="only the default, the dense-only engine and the baselines (no variants)",
     )
+    parser.add_argument(
+        "--partners-only",
+        action="store_true",
+        help="only the partner models (learned, its ablations and model choices; linear) and "
+        "the co-participation baselines",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown output file")
     return parser.parse_args(argv)
 
@@ -381,27 +435,64 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
 
+    learned = PartnerWeights(model="learned")
+    linear = PartnerWeights()
     add(
-        "grantmatch partners (default)",
+        "grantmatch partners (default: linear)",
         f"relevance {default.aggregation} k={default.top_k}, {default.lexical_method} "
-        f"{default.lexical:g} + collaboration",
-        lambda: experiment.partners(default),
+        f"{default.lexical:g} + collaboration {linear.collaboration_weight:g}",
+        lambda: experiment.partners(default, linear),
     )
-    add("grantmatch partners, dense only", "lexical 0", lambda: experiment.partners(dense))
     add(
-        "relevance only (default blend)",
-        "no team information",
-        lambda: experiment.relevance(default),
+        "grantmatch partners, learned",
+        f"learned partner model ({learned.learned.estimator}, seed {learned.learned.seed})",
+        lambda: experiment.partners(default, learned),
     )
-    add("dense text only", f"{args.backend}, lexical 0", lambda: experiment.relevance(dense))
-    add("TF-IDF text only", "sklearn, concatenated past projects", experiment.tfidf)
-    add("most frequent participant", "pre-2023 projects", experiment.frequency)
     add(
         "co-participation",
         "joint projects with the team; ties by frequency",
         experiment.co_participation,
     )
+    add(
+        "topic-weighted co-participation",
+        "joint projects with the team, each weighted by its similarity to the call",
+        experiment.topic_co_participation,
+    )
     if not args.quick:
+        for group in FEATURE_GROUPS:
+            without = LearnedOptions(exclude_groups=(group,))
+            add(
+                f"learned, without {group}",
+                ", ".join(FEATURE_GROUPS[group]),
+                partial(experiment.partners, default, replace(learned, learned=without)),
+            )
+        for label, choice in (
+            ("logistic regression", LearnedOptions(estimator="logistic")),
+            ("strictly earlier history", LearnedOptions(same_year=False)),
+            ("no monotone constraints", LearnedOptions(monotone=False)),
+            ("3 held-out members per team", LearnedOptions(holdouts=3)),
+            ("seed 1", LearnedOptions(seed=1)),
+        ):
+            add(
+                f"learned, {label}",
+                "model choice",
+                partial(experiment.partners, default, replace(learned, learned=choice)),
+            )
+    if not args.partners_only:
+        add(
+            "grantmatch partners, linear, dense only",
+            "lexical 0",
+            lambda: experiment.partners(dense, linear),
+        )
+        add(
+            "relevance only (default blend)",
+            "no team information",
+            lambda: experiment.relevance(default),
+        )
+        add("dense text only", f"{args.backend}, lexical 0", lambda: experiment.relevance(dense))
+        add("TF-IDF text only", "sklearn, concatenated past projects", experiment.tfidf)
+        add("most frequent participant", "pre-2023 projects", experiment.frequency)
+    if not args.quick and not args.partners_only:
         for share in (0.3, 0.5, 0.7, 1.0):
             weights = RelevanceWeights(lexical=share)
             add(f"relevance only, bm25 {share:g}", "", partial(experiment.relevance, weights))
@@ -419,7 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for weight in (0.3, 0.6):
             partner = PartnerWeights(collaboration_weight=weight)
             add(
-                f"grantmatch partners, collaboration_weight {weight:g}",
+                f"grantmatch partners, linear, collaboration_weight {weight:g}",
                 "default relevance",
                 partial(experiment.partners, default, partner),
             )
@@ -435,6 +526,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "queries": f"{len(queries)} of {n_eligible} eligible 2023 projects (evenly spaced), "
         f"remaining partners with a profile per query: mean "
         f"{np.mean([len(q.team) for q in queries]):.1f}",
+        "learned model fit": f"{experiment.fit_seconds.get(learned, float('nan')):.1f} s "
+        f"(history of {len(profiles)} organisations; whole fit of the default)",
         "total time": f"{math.ceil(time.perf_counter() - started)} s",
     }
     text = "\n".join(

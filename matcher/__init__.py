@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         Team,
         TeamMember,
     )
+    from matcher.partner_model import LearnedOptions, PartnerModelInfo, PartnerReason
     from matcher.partners import PartnerSuggestion, PartnerWeights
     from matcher.relevance import Explanation, RelevanceWeights
     from matcher.routes import RouteCosts
@@ -72,6 +73,9 @@ _EXPORTS = {
     "Route": "matcher.model",
     "Team": "matcher.model",
     "TeamMember": "matcher.model",
+    "LearnedOptions": "matcher.partner_model",
+    "PartnerModelInfo": "matcher.partner_model",
+    "PartnerReason": "matcher.partner_model",
     "PartnerSuggestion": "matcher.partners",
     "PartnerWeights": "matcher.partners",
     "Explanation": "matcher.relevance",
@@ -91,8 +95,11 @@ __all__ = [
     "GrantmatchError",
     "InputError",
     "Institution",
+    "LearnedOptions",
     "Matcher",
     "Office",
+    "PartnerModelInfo",
+    "PartnerReason",
     "PartnerSuggestion",
     "PartnerWeights",
     "Profile",

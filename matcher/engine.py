@@ -23,6 +23,7 @@ from matcher.evidence import (
     make_encoder,
 )
 from matcher.model import Call
+from matcher.partner_model import LearnedPartnerModel, PartnerModelInfo, fit_partner_model
 from matcher.partners import PartnerFinder, PartnerSuggestion, PartnerWeights
 from matcher.relevance import (
     Explanation,
@@ -67,7 +68,10 @@ class Matcher:
     team_objective : TeamObjective, optional
         Weights of the team objective.
     partner_weights : PartnerWeights, optional
-        Weights of the partner score.
+        Weights of the partner score, and which model ranks partners (``model``:
+        ``"linear"``, the default, or ``"learned"``, fitted on the dataset's own past
+        teams at :meth:`fit`, which falls back to linear when the history is too thin;
+        see :meth:`partner_model`).
     route_costs : RouteCosts, optional
         Cost of each kind of route.
     home_country : str, optional
@@ -134,8 +138,39 @@ class Matcher:
         self._profile_vectors: FloatMatrix | None = None
         self._id_rank: IntArray | None = None
         self._candidate_order: dict[str, IntArray] = {}
+        self._fit_partner_model()
         self._set_routes(RouteFinder(dataset, self.home_country, self.route_costs))
         return self
+
+    def _fit_partner_model(self) -> None:
+        weights = self.partner_weights or PartnerWeights()
+        self.partner_model_: LearnedPartnerModel | None = None
+        if weights.model == "learned":
+            self.partner_model_, self.partner_info_ = fit_partner_model(
+                self.dataset_, self.index_, self.encoder_.calibrate, weights.learned
+            )
+        else:
+            self.partner_info_ = PartnerModelInfo(
+                "linear", "the linear score was asked for (PartnerWeights.model)", 0, 0, 0, 0.0, ()
+            )
+
+    def partner_model(self) -> PartnerModelInfo:
+        """Which partner model :meth:`partners` uses (``kind``: ``"learned"`` or
+        ``"linear"``), why linear when it is (``reason``), on how many past teams and
+        examples it was fitted, how long that took and its features."""
+        self._check_fitted()
+        return self.partner_info_
+
+    def with_partner_weights(self, weights: PartnerWeights) -> Matcher:
+        """A copy of this fitted matcher with other partner weights (the partner model is
+        refitted; embeddings and relevance are kept)."""
+        self._check_fitted()
+        copy = Matcher.__new__(Matcher)
+        copy.__dict__.update(self.__dict__)
+        copy.partner_weights = weights
+        copy._fit_partner_model()
+        copy._set_routes(self.routes_)
+        return copy
 
     def _set_routes(self, routes: RouteFinder) -> None:
         self.routes_ = routes
@@ -143,7 +178,13 @@ class Matcher:
         self.teams_ = TeamAssembler(
             self.dataset_, routes, self.team_objective, coverage=self._team_coverage
         )
-        self.partners_ = PartnerFinder(self.dataset_, routes, self.partner_weights)
+        self.partners_ = PartnerFinder(
+            self.dataset_,
+            routes,
+            self.partner_weights,
+            model=self.partner_model_,
+            model_info=self.partner_info_,
+        )
 
     def _team_coverage(
         self, call: Call, profile_ids: Sequence[str]
@@ -403,9 +444,16 @@ class Matcher:
         )
 
     def partners(self, call_id: str, team: Sequence[str], k: int = 10) -> list[PartnerSuggestion]:
-        """The ``k`` best profiles to add to a partial ``team`` for a call."""
+        """The ``k`` best profiles to add to a partial ``team`` for a call.
+
+        Ranked by the linear score, or by the learned partner model when
+        ``PartnerWeights(model="learned")`` was given and the data's history sufficed at
+        :meth:`fit` (:meth:`partner_model` says which; each suggestion carries ``model``,
+        ``note`` and its ``reasons``).
+        """
         relevance = self.relevance_of(call_id)
-        return self.partners_.for_team(self.dataset_.call(call_id), relevance, team, k)
+        query = self.call_vectors_[self._call_position[call_id]]
+        return self.partners_.for_team(self.dataset_.call(call_id), relevance, team, k, query)
 
     def _comparable_profile_vectors(self) -> FloatMatrix:
         # A per-language-pair encoder's passages compare in its multilingual space only.

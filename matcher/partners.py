@@ -1,6 +1,17 @@
 """Partner suggestions: who should join a partial team, and who abroad suits a researcher.
 
-A candidate's partner score adds to its relevance what the engine knows beyond text:
+Two models score a candidate for a team (``PartnerWeights.model``):
+
+* ``"linear"`` (the default): the hand-set score below. Partners abroad for one researcher
+  always use it.
+* ``"learned"``: a ranker fitted at ``Matcher.fit`` on the dataset's own past teams
+  (:mod:`matcher.partner_model`), minus the route cost and plus the required-country bonus
+  below. It falls back to the linear score when the data has too little history
+  (``LearnedOptions.min_history_teams``), and every suggestion says which model scored it.
+  It is not the default because it does not beat the linear score on CORDIS partner
+  recovery (benchmarks/RESULTS.md).
+
+The linear partner score adds to a candidate's relevance what the engine knows beyond text:
 
     relevance
     + collaboration_weight * collaboration strength with the team (past joint works,
@@ -16,13 +27,20 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.dataset import Dataset
 from matcher.model import Call, Profile, Route
+from matcher.partner_model import (
+    SCORE_SCALE,
+    LearnedOptions,
+    LearnedPartnerModel,
+    PartnerModelInfo,
+    PartnerReason,
+)
 from matcher.routes import RouteFinder
 from matcher.teams import eligibility_problem
 
@@ -37,11 +55,33 @@ class PartnerWeights:
     route_weight: float = 0.2
     need_weight: float = 0.1
     saturation: int = 4
+    #: ``"linear"`` (the default) or ``"learned"`` (fitted on the data's own history at
+    #: ``Matcher.fit``; linear when there is too little). See benchmarks/RESULTS.md.
+    model: str = "linear"
+    #: How the learned model is trained (threshold of history, seed, feature groups).
+    learned: LearnedOptions = field(default_factory=LearnedOptions)
+
+    def __post_init__(self) -> None:
+        if self.model not in ("learned", "linear"):
+            raise ValueError(
+                f"PartnerWeights.model must be 'learned' or 'linear', not {self.model!r}"
+            )
+
+
+#: Suggestions (best first) that get their reasons; the rest of a long list gets none.
+EXPLAINED = 50
 
 
 @dataclass(frozen=True)
 class PartnerSuggestion:
-    """A suggested partner with the parts of its score."""
+    """A suggested partner with the parts of its score.
+
+    ``model`` is the model that scored it (``"learned"`` or ``"linear"``); ``note`` says why
+    the linear score was used when the learned one was asked for (too little history).
+    ``reasons`` are the two or three features (groups) that carried the score most, best
+    first (see :class:`matcher.partner_model.PartnerReason`); only the first
+    :data:`EXPLAINED` suggestions of a list have them.
+    """
 
     profile_id: str
     score: float
@@ -50,6 +90,9 @@ class PartnerSuggestion:
     route: Route
     fills_country: bool
     joint_titles: tuple[str, ...] = ()
+    reasons: tuple[PartnerReason, ...] = ()
+    model: str = "linear"
+    note: str = ""
 
 
 def joint_titles(candidate: Profile, team_ids: set[str]) -> tuple[str, ...]:
@@ -76,10 +119,16 @@ class PartnerFinder:
         dataset: Dataset,
         routes: RouteFinder,
         weights: PartnerWeights | None = None,
+        model: LearnedPartnerModel | None = None,
+        model_info: PartnerModelInfo | None = None,
     ) -> None:
         self.dataset = dataset
         self.routes = routes
         self.weights = weights or PartnerWeights()
+        self.model = model
+        self.note = ""
+        if model is None and self.weights.model == "learned":
+            self.note = model_info.reason if model_info else "no learned model was fitted"
         self._pool_routes: list[Route | None] | None = None
         self._cost: FloatArray | None = None
         self._eligible: dict[str, npt.NDArray[np.bool_]] = {}
@@ -143,8 +192,10 @@ class PartnerFinder:
         team: Sequence[Profile],
         need_countries: set[str],
         k: int,
+        query: npt.NDArray[np.float32] | None = None,
+        note: str = "",
     ) -> list[PartnerSuggestion]:
-        """Shared scoring: base similarity plus collaboration, route and need terms."""
+        """Shared scoring: the learned or linear score, then route and need terms."""
         routes = self.pool_routes()
         joint = np.zeros(len(base), dtype=np.int64)
         for member in team:
@@ -156,17 +207,33 @@ class PartnerFinder:
         reachable = np.isfinite(cost)
         need = self._in_countries(need_countries).astype(np.float32)
         w = self.weights
-        score = (
-            base
-            + w.collaboration_weight * self._strength(joint)
-            - w.route_weight * np.where(reachable, cost, 0.0)
-            + w.need_weight * need
-        )
+        learned = self.model is not None and query is not None
+        features: npt.NDArray[np.float64] | None = None
+        if learned:
+            assert self.model is not None and query is not None
+            team_positions = [self._position[m.id] for m in team]
+            log_odds, features = self.model.score(query, team_positions)
+            core = (SCORE_SCALE * log_odds).astype(np.float32)
+        else:
+            core = base + w.collaboration_weight * self._strength(joint)
+        route_term = w.route_weight * np.where(reachable, cost, 0.0)
+        score = core - route_term + w.need_weight * need
         score = np.where(allowed & reachable, score, -np.inf)
-        order = _best_first(score, k)
+        chosen = _best_first(score, k)
+        explained = chosen[:EXPLAINED]
+        if learned:
+            assert self.model is not None and features is not None
+            # Reasons are measured against the call's typical candidate: every finite score.
+            candidates = np.flatnonzero(np.isfinite(score))
+            reasons = self.model.reasons(features, explained, candidates)
+        else:
+            reasons = [
+                self._linear_reasons(float(base[p]), int(joint[p]), bool(need[p]))
+                for p in explained
+            ]
         team_ids = {m.id for m in team}
         suggestions = []
-        for position in order:
+        for rank, position in enumerate(chosen):
             profile = self.dataset.profiles[position]
             route = routes[position]
             assert route is not None  # reachable was required above
@@ -181,17 +248,55 @@ class PartnerFinder:
                     route=route,
                     fills_country=bool(need[position]),
                     joint_titles=joint_titles(profile, team_ids),
+                    reasons=reasons[rank] if rank < len(reasons) else (),
+                    model="learned" if learned else "linear",
+                    note="" if learned else note,
                 )
             )
         return suggestions
 
+    def _linear_reasons(
+        self, relevance: float, joint: int, need: bool
+    ) -> tuple[PartnerReason, ...]:
+        """The linear score's positive parts, largest first (at most three)."""
+        w = self.weights
+        strength = float(self._strength(np.asarray([joint]))[0])
+        parts = [
+            ("relevance", relevance, (("relevance", relevance),), f"relevance {relevance:.2f}"),
+            (
+                "collaboration",
+                w.collaboration_weight * strength,
+                (("joint_works", float(joint)),),
+                f"{joint} joint work(s) with the team",
+            ),
+            (
+                "need",
+                w.need_weight * need,
+                (("fills_country", float(need)),),
+                "from a required country the team lacks",
+            ),
+        ]
+        kept = sorted((p for p in parts if p[1] > 0), key=lambda p: -p[1])[:3]
+        reasons = tuple(
+            PartnerReason(group, value, values, f"{text} (+{value:.2f})")
+            for group, value, values, text in kept
+        )
+        return reasons
+
     def for_team(
-        self, call: Call, relevance: FloatArray, team_ids: Sequence[str], k: int = 10
+        self,
+        call: Call,
+        relevance: FloatArray,
+        team_ids: Sequence[str],
+        k: int = 10,
+        query: npt.NDArray[np.float32] | None = None,
     ) -> list[PartnerSuggestion]:
         """The ``k`` best profiles to add to ``team_ids`` for ``call`` (``k <= 0``: all).
 
         A suggestion keeps the team within the call's rules: eligible, reachable, no
         declared conflict with a member, and no institution past the per-institution cap.
+        ``query`` is the call's vector: with it and a learned model, the learned score
+        ranks; without either, the linear one.
         """
         team = [self.dataset.profile(profile_id) for profile_id in team_ids]
         allowed = self.eligible_for(call).copy()
@@ -211,7 +316,7 @@ class PartnerFinder:
             for country, minimum in call.rules.required_countries.items()
             if counts.get(country, 0) < minimum
         }
-        return self._rank(relevance, allowed, team, need, k)
+        return self._rank(relevance, allowed, team, need, k, query, self.note)
 
     def abroad(
         self, researcher_id: str, similarity: FloatArray, k: int = 10

@@ -1,0 +1,255 @@
+"""The learned partner model on a small synthetic history with a planted pattern.
+
+Forty organisations work every year on two topics, "methane" and "coal", each in a fixed
+group of five (the two groupings differ). Every organisation has as much work, as many
+joint works and the same text on both topics, so relevance and raw collaboration counts
+cannot tell who joins a methane team; *on which topic* the candidate worked with the team
+can. Calls are new methane (or coal) projects of one group, with one member held out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher import LearnedOptions, Matcher, PartnerWeights
+from matcher.dataset import Dataset
+from matcher.evidence import EvidenceIndex
+from matcher.model import Call, CallRules, Profile, Publication
+from matcher.partner_model import (
+    FEATURE_GROUPS,
+    FEATURES,
+    FeatureBuilder,
+    TeamHistory,
+    fit_partner_model,
+    training_works,
+)
+from tests.conftest import KeywordEncoder
+
+N = 40
+GROUP = 5
+YEARS = range(2010, 2020)
+TOPICS = ("methane", "coal")
+
+
+def _groups(topic: str) -> list[list[int]]:
+    """Groups of five: consecutive for methane, a fixed shuffle for coal."""
+    order = list(range(N)) if topic == "methane" else [(7 * i + 3) % N for i in range(N)]
+    return [order[g : g + GROUP] for g in range(0, N, GROUP)]
+
+
+def _history(years: range = YEARS, seed: int = 0) -> list[tuple[str, int, list[int]]]:
+    """(topic, year, members) of every past work: each group, each year, four of five."""
+    rng = np.random.default_rng(seed)
+    works = []
+    for year in years:
+        for topic in TOPICS:
+            for group in _groups(topic):
+                left_out = int(rng.integers(GROUP))
+                works.append((topic, year, [m for i, m in enumerate(group) if i != left_out]))
+    return works
+
+
+def _dataset(
+    history: list[tuple[str, int, list[int]]], calls: list[tuple[str, list[int], int]]
+) -> Dataset:
+    ids = [f"o{i:02d}" for i in range(N)]
+    publications: dict[int, list[Publication]] = {i: [] for i in range(N)}
+    for number, (topic, year, members) in enumerate(history):
+        for member in members:
+            publications[member].append(
+                Publication(
+                    title=f"{topic} project {number}",
+                    abstract=f"Work on {topic}.",
+                    year=year,
+                    coauthors=[ids[m] for m in members if m != member],
+                )
+            )
+    profiles = [
+        Profile(id=ids[i], name=f"Org {i}", kind="organization", publications=publications[i])
+        for i in range(N)
+    ]
+    rules = CallRules(member_kinds=["organization"], min_team_size=1, max_team_size=20)
+    call_list = [
+        Call(
+            id=f"call-{n}",
+            title=f"New {topic} project",
+            description=f"{topic} {topic}",
+            rules=rules,
+        )
+        for n, (topic, _team, _hidden) in enumerate(calls)
+    ]
+    return Dataset(profiles=profiles, calls=call_list)
+
+
+def _queries() -> list[tuple[str, list[int], int]]:
+    """One query per group and topic: three members as the team, a fourth hidden."""
+    queries = []
+    for topic in TOPICS:
+        for group in _groups(topic):
+            queries.append((topic, group[:3], group[3]))
+    return queries
+
+
+def _hits(matcher: Matcher, queries: list[tuple[str, list[int], int]], k: int) -> float:
+    hits = 0
+    for n, (_topic, team, hidden) in enumerate(queries):
+        ranked = matcher.partners(f"call-{n}", [f"o{m:02d}" for m in team], k=k)
+        hits += f"o{hidden:02d}" in {s.profile_id for s in ranked}
+    return hits / len(queries)
+
+
+@pytest.fixture(scope="module")
+def planted() -> tuple[Dataset, list[tuple[str, list[int], int]]]:
+    queries = _queries()
+    return _dataset(_history(), queries), queries
+
+
+LEARNED = PartnerWeights(model="learned")
+
+
+def _fit(dataset: Dataset, partner: PartnerWeights = LEARNED) -> Matcher:
+    return Matcher(KeywordEncoder(), cache_path=None, partner_weights=partner).fit(dataset)
+
+
+def test_the_learned_model_recovers_the_planted_pattern_and_beats_the_linear_score(
+    planted: tuple[Dataset, list[tuple[str, list[int], int]]],
+) -> None:
+    dataset, queries = planted
+    learned = _fit(dataset)
+    assert learned.partner_model().kind == "learned"
+    linear = learned.with_partner_weights(PartnerWeights(model="linear"))
+    learned_hits = _hits(learned, queries, k=2)
+    linear_hits = _hits(linear, queries, k=2)
+    # Two group members are left out of a team of three: both should come first.
+    assert learned_hits >= 0.9
+    assert learned_hits > linear_hits + 0.3
+
+
+def test_the_same_seed_gives_the_same_ranking(
+    planted: tuple[Dataset, list[tuple[str, list[int], int]]],
+) -> None:
+    dataset = planted[0]
+    first = _fit(dataset).partners("call-0", ["o00", "o01", "o02"], k=0)
+    second = _fit(dataset).partners("call-0", ["o00", "o01", "o02"], k=0)
+    assert [(s.profile_id, s.score) for s in first] == [(s.profile_id, s.score) for s in second]
+    assert first[0].reasons == second[0].reasons
+
+
+def test_explanations_name_real_features(
+    planted: tuple[Dataset, list[tuple[str, list[int], int]]],
+) -> None:
+    dataset = planted[0]
+    matcher = _fit(dataset)
+    suggestions = matcher.partners("call-0", ["o00", "o01", "o02"], k=5)
+    assert suggestions[0].model == "learned" and suggestions[0].note == ""
+    assert suggestions[0].reasons, "the best suggestion says what carried it"
+    for suggestion in suggestions:
+        assert len(suggestion.reasons) <= 3
+        contributions = [r.contribution for r in suggestion.reasons]
+        assert contributions == sorted(contributions, reverse=True)
+        for reason in suggestion.reasons:
+            assert reason.group in FEATURE_GROUPS
+            assert {name for name, _ in reason.values} == set(FEATURE_GROUPS[reason.group])
+            assert reason.contribution > 0 and reason.text
+    # What carried the planted pattern: joint works with the team on this topic.
+    assert "topic_joint" in {r.group for r in suggestions[0].reasons}
+
+
+def test_too_little_history_falls_back_to_the_linear_score_and_says_so() -> None:
+    queries = _queries()[:1]
+    dataset = _dataset(_history(years=range(2018, 2019)), queries)  # 16 past teams
+    matcher = _fit(dataset)
+    info = matcher.partner_model()
+    assert info.kind == "linear" and info.history_teams == 16
+    assert "too little history" in info.reason and "fewer than 50" in info.reason
+    suggestions = matcher.partners("call-0", ["o00", "o01", "o02"], k=3)
+    assert all(s.model == "linear" and s.note == info.reason for s in suggestions)
+    assert {r.group for s in suggestions for r in s.reasons} <= {
+        "relevance",
+        "collaboration",
+        "need",
+    }
+    # With a threshold the history meets, the same data is learned from.
+    lower = matcher.with_partner_weights(
+        PartnerWeights(model="learned", learned=LearnedOptions(min_history_teams=10))
+    )
+    assert lower.partner_model().kind == "learned"
+    # And the linear score when asked for, without a fallback note.
+    linear = matcher.with_partner_weights(PartnerWeights(model="linear"))
+    assert linear.partner_model().kind == "linear"
+    assert all(s.note == "" for s in linear.partners("call-0", ["o00", "o01", "o02"], k=3))
+
+
+def _index(dataset: Dataset) -> EvidenceIndex:
+    encoder = KeywordEncoder()
+    return EvidenceIndex.build(dataset.profiles, encoder.encode)
+
+
+def test_the_splitter_never_trains_on_evaluated_or_later_teams() -> None:
+    dataset = _dataset(_history(years=range(2010, 2016)), _queries()[:1])
+    history = TeamHistory(dataset, _index(dataset))
+    works = training_works(history, LearnedOptions(before_year=2014, min_team_size=3))
+    assert len(works) and set(history.years[works].tolist()) <= {2010, 2011, 2012, 2013}
+    capped = training_works(history, LearnedOptions(max_training_teams=7, seed=3))
+    assert len(capped) == 7
+    assert (
+        capped.tolist()
+        == training_works(history, LearnedOptions(max_training_teams=7, seed=3)).tolist()
+    )
+    for work in works:
+        visible = history.visible(int(work))
+        assert not visible[work], "an example never sees its own team"
+        assert (history.years[visible] <= history.years[work]).all(), "nor a later one"
+        strict = history.visible(int(work), same_year=False)
+        assert (history.years[strict] < history.years[work]).all()
+
+
+def test_features_of_an_example_ignore_its_own_team_and_the_future() -> None:
+    # o00..o03 worked together on methane every year; a 2019 work adds o39 to them.
+    history_rows = [("methane", 2015, [0, 1, 2, 3]), ("methane", 2016, [0, 1, 2, 3])]
+    history_rows.append(("methane", 2019, [0, 1, 2, 39]))
+    dataset = _dataset(history_rows, _queries()[:1])
+    history = TeamHistory(dataset, _index(dataset))
+    builder = FeatureBuilder(dataset, _index(dataset), history, lambda x: np.asarray(x, np.float32))
+    joint = FEATURES.index("joint_works")
+    members = FEATURES.index("members_worked_with")
+    as_of_2016 = history.visible(1)
+    features = builder.features(history.vectors[1], [0, 1, 2], as_of_2016)
+    assert features[3, members] == 3  # the 2015 work, with each of the three members
+    # Counts are per unit of history: one work of three visible reads as three.
+    assert features[3, joint] == 3 * 3
+    assert features[39, members] == 0 and features[39, joint] == 0  # 2019 is its future
+    everything = builder.features(history.vectors[1], [0, 1, 2])
+    assert everything[39, joint] == 3 and everything[3, joint] == 6
+
+
+def test_the_linear_score_stays_the_default_and_explains_itself(
+    planted: tuple[Dataset, list[tuple[str, list[int], int]]],
+) -> None:
+    dataset = planted[0]
+    assert PartnerWeights().model == "linear"
+    matcher = Matcher(KeywordEncoder(), cache_path=None).fit(dataset)
+    assert matcher.partner_model().kind == "linear"
+    suggestions = matcher.partners("call-0", ["o00", "o01", "o02"], k=3)
+    assert all(s.model == "linear" and s.note == "" for s in suggestions)
+    assert suggestions[0].reasons
+    assert {r.group for s in suggestions for r in s.reasons} <= {
+        "relevance",
+        "collaboration",
+        "need",
+    }
+
+
+def test_unknown_feature_groups_are_refused(
+    planted: tuple[Dataset, list[tuple[str, list[int], int]]],
+) -> None:
+    dataset = planted[0]
+    matcher = _fit(dataset, PartnerWeights(model="linear"))
+    with pytest.raises(ValueError, match="unknown feature groups"):
+        fit_partner_model(
+            dataset,
+            matcher.index_,
+            matcher.encoder_.calibrate,
+            LearnedOptions(exclude_groups=("nope",)),
+        )
