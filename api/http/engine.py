@@ -312,10 +312,13 @@ class MatcherCache:
 
     def status(self) -> EngineStatus:
         """Where the engine stands (served version, running fit, last error)."""
-        fitted, error = self._fitted, self._error
+        fitted, error, latest = self._fitted, self._error, self._latest
+        if error is not None and latest is not None and error[0] < latest:
+            # That failure was about an older version; a newer one is due or being fitted.
+            error = None
         return EngineStatus(
             version=fitted.version if fitted else None,
-            latest_version=self._latest,
+            latest_version=latest,
             fitting=self._fitting,
             stage=self._stage if self._fitting is not None else "",
             progress=self._progress if self._fitting is not None else 0.0,

@@ -236,3 +236,42 @@ def test_concurrent_misses_of_one_answer_compute_it_once() -> None:
     for thread in [first, *others]:
         thread.join(SAFETY)
     assert computed == [1] and cache.get(("k",), compute) == b"{}"
+
+
+class FailsOnceThenHeld(HeldFit):
+    """The first fit fails; the next ones are held like :class:`HeldFit`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed = False
+
+    def __call__(self, dataset: Dataset, previous: Matcher | None, progress: Progress) -> Matcher:
+        if not self.failed:
+            self.failed = True
+            raise ValueError("a fit that fails once")
+        return super().__call__(dataset, previous, progress)
+
+
+def test_engine_status_shows_a_fit_error_only_until_a_newer_version_is_fitted(
+    ready_client: TestClient,
+) -> None:
+    """A failed fit's error belongs to its version: once a newer version is being fitted,
+    `GET /engine` no longer reports the old failure as if it were the current state."""
+    engine = service_of(ready_client).engine
+    fit = FailsOnceThenHeld()
+    engine.fit_function = fit
+    first = ready_client.patch("/calls/c-methane", json={"keywords": ["soil"]}, headers=auth(ADMIN))
+    assert first.status_code == 200, first.text
+    wait_until(lambda: ready_client.get("/engine", headers=auth(ADMIN)).json()["error"] is not None)
+    second = ready_client.patch(
+        "/calls/c-methane", json={"keywords": ["water"]}, headers=auth(ADMIN)
+    )
+    assert second.status_code == 200, second.text
+    assert fit.started.wait(SAFETY)
+    status = ready_client.get("/engine", headers=auth(ADMIN)).json()
+    try:
+        assert status["fitting"] == status["latest_version"] == store_version(ready_client)
+        assert status["error"] is None
+    finally:
+        fit.release.set()
+    wait_until(lambda: engine.current().version == store_version(ready_client))
