@@ -184,6 +184,7 @@ class Matcher:
             self.partner_weights,
             model=self.partner_model_,
             model_info=self.partner_info_,
+            eligibility=self.eligibility_,
         )
 
     def _team_coverage(

@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.dataset import Dataset
+from matcher.eligibility import EligibilityChecker
 from matcher.model import Call, Profile, Route
 from matcher.partner_model import (
     SCORE_SCALE,
@@ -42,7 +43,6 @@ from matcher.partner_model import (
     PartnerReason,
 )
 from matcher.routes import RouteFinder
-from matcher.teams import eligibility_problem
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -121,19 +121,18 @@ class PartnerFinder:
         weights: PartnerWeights | None = None,
         model: LearnedPartnerModel | None = None,
         model_info: PartnerModelInfo | None = None,
+        eligibility: EligibilityChecker | None = None,
     ) -> None:
         self.dataset = dataset
         self.routes = routes
+        self.eligibility = eligibility or EligibilityChecker(dataset, routes)
         self.weights = weights or PartnerWeights()
         self.model = model
         self.note = ""
         if model is None and self.weights.model == "learned":
             self.note = model_info.reason if model_info else "no learned model was fitted"
-        self._pool_routes: list[Route | None] | None = None
         self._cost: FloatArray | None = None
-        self._eligible: dict[str, npt.NDArray[np.bool_]] = {}
         self._country_masks: dict[str, npt.NDArray[np.bool_]] = {}
-        self._attributes = _Attributes(dataset.profiles)
         self._position = {p.id: i for i, p in enumerate(dataset.profiles)}
         self._countries = np.asarray([p.country or "" for p in dataset.profiles], dtype=object)
         self._institutions = np.asarray(
@@ -149,9 +148,7 @@ class PartnerFinder:
 
     def pool_routes(self) -> list[Route | None]:
         """Each profile's best route from the home side at large (computed once)."""
-        if self._pool_routes is None:
-            self._pool_routes = [self.routes.route(p) for p in self.dataset.profiles]
-        return self._pool_routes
+        return self.eligibility.profile_routes()
 
     def route_costs(self) -> FloatArray:
         """Route cost per profile, ``inf`` where unreachable (computed once)."""
@@ -163,11 +160,7 @@ class PartnerFinder:
 
     def eligible_for(self, call: Call) -> npt.NDArray[np.bool_]:
         """Which profiles the call's rules admit (computed once per call)."""
-        mask = self._eligible.get(call.id)
-        if mask is None:
-            mask = self._attributes.eligible(call, self.dataset)
-            self._eligible[call.id] = mask
-        return mask
+        return self.eligibility.eligible_mask(call)
 
     def _in_countries(self, countries: set[str]) -> npt.NDArray[np.bool_]:
         """Which profiles are in one of ``countries`` (a mask per country, made once)."""
@@ -342,33 +335,3 @@ def _best_first(score: FloatArray, k: int) -> npt.NDArray[np.intp]:
         candidates = candidates[score[candidates] >= kth]
     order: npt.NDArray[np.intp] = candidates[np.argsort(-score[candidates], kind="stable")]
     return order if k <= 0 else order[:k]
-
-
-class _Attributes:
-    """What eligibility looks at, per profile, as codes into the distinct values.
-
-    A call's rules are then evaluated once per distinct kind, country and institution
-    (a handful) instead of once per profile (50,000): :func:`eligibility_problem` stays the
-    definition, applied to one representative profile per combination of values.
-    """
-
-    def __init__(self, profiles: Sequence[Profile]) -> None:
-        self.representatives: dict[tuple[str, str | None, str | None, bool], Profile] = {}
-        codes: dict[tuple[str, str | None, str | None, bool], int] = {}
-        self.codes = np.empty(len(profiles), dtype=np.int64)
-        for position, profile in enumerate(profiles):
-            key = (profile.kind, profile.country, profile.institution, profile.capacity >= 1)
-            code = codes.get(key)
-            if code is None:
-                code = codes[key] = len(codes)
-                self.representatives[key] = profile
-            self.codes[position] = code
-
-    def eligible(self, call: Call, dataset: Dataset) -> npt.NDArray[np.bool_]:
-        """Which profiles the call's rules admit."""
-        admitted = np.asarray(
-            [eligibility_problem(call, p, dataset) is None for p in self.representatives.values()],
-            dtype=bool,
-        )
-        mask: npt.NDArray[np.bool_] = admitted[self.codes]
-        return mask
