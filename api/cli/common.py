@@ -133,8 +133,13 @@ def fit_matcher(
     Progress goes to stderr (a bar only on a terminal) unless ``quiet``.
     """
     from api.cli import render
+    from embeddings import available_backends
     from matcher.engine import Matcher
 
+    if backend not in available_backends():
+        raise UsageError(
+            f"--backend {backend!r}: unknown; choose one of {', '.join(available_backends())}"
+        )
     console = render.make_console(stderr=True)
     if not quiet:
         console.print(

@@ -125,3 +125,12 @@ def test_ctrl_c_on_the_installed_command_is_130(tmp_path: Path) -> None:
     assert "interrupted" in rest
     assert "Traceback" not in rest
     assert not (tmp_path / "scores.csv").exists()
+
+
+def test_an_unknown_backend_is_2_before_anything_is_embedded(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rank", "--data", "demo", "--backend", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "--backend 'nope'" in err and "minilm" in err
+    assert "Embedding" not in err
