@@ -39,6 +39,8 @@ from typing import Any
 
 import httpx
 
+from benchmarks._raw_http import Connection
+
 KEY = "bench-admin-key"
 COUNTRIES = ("RU", "CN", "KZ", "BY", "MN")
 
@@ -156,34 +158,34 @@ async def _load(
     fitting = 0  # answers given while a newer version was being fitted
     issued = 0
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients + 1, max_keepalive_connections=clients + 1)
+    host, port = base.removeprefix("http://").split(":")
 
-    async def client(http: httpx.AsyncClient) -> None:
+    async def client() -> None:
         nonlocal errors, issued, fitting
+        connection = Connection(host, int(port), {"X-API-Key": KEY})
         while issued < requests and time.monotonic() < deadline:
-            number = issued
             issued += 1
-            path, params = make_request(number)
+            path, params = make_request(issued - 1)
             started = time.perf_counter()
             try:
-                response = await http.get(path, params=params)
-                if response.status_code != 200:
+                answer = await connection.get(path, params)
+                if answer.status != 200:
                     errors += 1
-                    failures.setdefault(str(response.status_code), response.text[:300])
+                    failures.setdefault(str(answer.status), answer.body[:300].decode())
                 else:
-                    served = int(response.headers.get("X-Data-Version", 0))
-                    latest = int(response.headers.get("X-Data-Version-Latest", served))
+                    served = int(answer.headers.get("x-data-version", 0))
+                    latest = int(answer.headers.get("x-data-version-latest", served))
                     behind.append(latest - served)
-                    fitting += "X-Engine-Fitting" in response.headers
-            except httpx.HTTPError as error:
+                    fitting += "x-engine-fitting" in answer.headers
+            except (OSError, asyncio.IncompleteReadError, ValueError) as error:
                 errors += 1
                 failures.setdefault(type(error).__name__, str(error)[:300])
+                await connection.close()
             latencies.append(time.perf_counter() - started)
+        await connection.close()
 
     tally = {"edits": 0, "errors": 0}
-    async with httpx.AsyncClient(
-        base_url=base, headers={"X-API-Key": KEY}, timeout=120, limits=limits
-    ) as http:
+    async with httpx.AsyncClient(base_url=base, headers={"X-API-Key": KEY}, timeout=120) as http:
         stop = asyncio.Event()
         writing = (
             asyncio.create_task(_writer(http, writer_ids, stop, tally))
@@ -191,7 +193,7 @@ async def _load(
             else None
         )
         started = time.perf_counter()
-        await asyncio.gather(*(client(http) for _ in range(clients)))
+        await asyncio.gather(*(client() for _ in range(clients)))
         elapsed = time.perf_counter() - started
         stop.set()
         if writing is not None:
@@ -272,6 +274,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="Per query kind.")
     parser.add_argument("--seconds", type=float, default=120.0, help="Per query kind.")
     parser.add_argument("--backend", default="tfidf")
+    parser.add_argument(
+        "--kinds",
+        default="candidates,teams,partners",
+        help="Comma-separated query kinds to load (candidates, teams, partners).",
+    )
+    parser.add_argument(
+        "--writer",
+        choices=("both", "off", "on"),
+        default="both",
+        help="Run each kind without the writer, with it, or both (default).",
+    )
     args = parser.parse_args(argv)
 
     world = synthetic(args.profiles, args.calls)
@@ -329,11 +342,12 @@ def main(argv: list[str] | None = None) -> int:
                 "k": 10,
             }
 
-        kinds = {
-            "candidates (k=10, with evidence)": candidates,
-            "teams (solver=fast)": teams,
-            "partners for a partial team (k=10, random member)": partners,
+        every_kind = {
+            "candidates": ("candidates (k=10, with evidence)", candidates),
+            "teams": ("teams (solver=fast)", teams),
+            "partners": ("partners for a partial team (k=10, random member)", partners),
         }
+        kinds = dict(every_kind[kind.strip()] for kind in args.kinds.split(","))
         # Cold: the first request for each call, one at a time (answers are cached per
         # engine and parameters; what is left to compute is per request).
         cold: dict[str, list[float]] = {name: [] for name in kinds}
@@ -345,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
                     http.get(path, params=params).raise_for_status()
                     cold[kind].append(time.perf_counter() - started)
         results: dict[tuple[str, bool], dict[str, Any]] = {}
-        for writer in (False, True):
+        writers = {"both": (False, True), "off": (False,), "on": (True,)}[args.writer]
+        for writer in writers:
             for name, make in kinds.items():
                 results[name, writer] = asyncio.run(
                     _load(
@@ -396,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         for status, body in r["failures"].items():
             print(f"{name} (writer {writer}): failed with {status}: {body}")
     print()
-    for name in kinds:
+    for name in kinds if args.writer == "both" else ():
         alone, written = results[name, False], results[name, True]
         print(f"{name}: throughput with the writer / without: {written['rps'] / alone['rps']:.2f}")
     print(f"server RSS at the end {rss:.0f} MiB, peak {peak:.0f} MiB")

@@ -324,8 +324,11 @@ class RelevanceScorer:
             return None
         return LexicalIndex.build(index.texts, weights.lexical_method)
 
-    def _dense(self, call_vectors: FloatMatrix, index: EvidenceIndex) -> FloatMatrix:
-        raw = call_vectors @ index.vectors.T
+    def _dense(
+        self, call_vectors: FloatMatrix, index: EvidenceIndex, rows: IntArray | None = None
+    ) -> FloatMatrix:
+        vectors = index.vectors if rows is None else index.vectors[rows]
+        raw = call_vectors @ vectors.T
         if self.calibration is not None:
             raw = self.calibration(raw)
         return np.asarray(raw, dtype=np.float32)
@@ -339,13 +342,22 @@ class RelevanceScorer:
         index: EvidenceIndex,
         call_texts: Sequence[str] | None = None,
         recency: FloatMatrix | None = None,
+        rows: IntArray | None = None,
     ) -> FloatMatrix:
-        """Blended calibrated similarities, with one trailing NaN column for padding."""
-        blended = self._dense(call_vectors, index)
+        """Blended calibrated similarities, with one trailing NaN column for padding.
+
+        With ``rows``, only those evidence rows (in that order): an explanation needs one
+        profile's rows, and the whole index costs milliseconds per call at 50,000 profiles.
+        """
+        blended = self._dense(call_vectors, index, rows)
+        if recency is not None and rows is not None:
+            recency = recency[rows]
         if self._uses_lexical(call_texts):
             assert self.lexical is not None and call_texts is not None
             share = np.float32(self.weights.lexical)
             lexical = self.lexical.similarities(call_texts)
+            if rows is not None:
+                lexical = lexical[:, rows]
             blended = (np.float32(1.0) - share) * blended + share * lexical
         if recency is not None:
             # Discount only positive evidence: an old unrelated paper must not look better.
@@ -433,8 +445,8 @@ class RelevanceScorer:
         vector = call_vector.reshape(1, -1)
         texts = [call.text] if self._uses_lexical([call.text]) else None
         recency = recency_factors(index, self.weights.recency_half_life)
-        similarities = self._similarities(vector, index, texts, recency)[0, rows]
-        dense = self._dense(vector, index)[0, rows]
+        similarities = self._similarities(vector, index, texts, recency, rows)[0, :-1]
+        dense = self._dense(vector, index, rows)[0]
         lexical = (
             self.lexical.similarities([call.text])[0, rows]
             if texts is not None and self.lexical is not None

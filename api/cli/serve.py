@@ -67,7 +67,13 @@ def serve(
             err=True,
         )
     typer.echo(f"grantmatch service on http://{settings.host}:{settings.port} (docs: /docs)")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=settings.access_log,
+    )
 
 
 @db_app.command("upgrade")

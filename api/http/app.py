@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.telemetry import TelemetryConfig
 
 from api.http.body_checks import BodyLimits
 from api.http.engine import EngineWarming
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        telemetry=_telemetry(settings.telemetry),
         # App-level, so that every route refuses query parameters it does not declare.
         dependencies=[Depends(refuse_unknown_query)],
     )
@@ -111,6 +113,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(module.router)
     logging.getLogger("grantmatch.api").setLevel(logging.INFO)
     return app
+
+
+def _telemetry(enabled: bool) -> TelemetryConfig:
+    """FastAPI's native OpenTelemetry: on, through the global providers, or wholly off."""
+    if enabled:
+        return {}
+    return {"tracing": False, "metrics": False, "logs": False}
 
 
 async def _engine_warming(_request: Request, error: EngineWarming) -> JSONResponse:

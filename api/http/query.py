@@ -22,7 +22,19 @@ def declared_query_names(dependant: Dependant) -> set[str]:
     return names
 
 
-def refuse_unknown_query(request: Request) -> None:
+_DECLARED: dict[int, tuple[Dependant, frozenset[str]]] = {}
+"""Per route's dependant (by identity; held, so that its id is never reused): the names it
+declares. A route's parameters never change once it is built."""
+
+
+def _declared(dependant: Dependant) -> frozenset[str]:
+    found = _DECLARED.get(id(dependant))
+    if found is None or found[0] is not dependant:
+        found = _DECLARED[id(dependant)] = (dependant, frozenset(declared_query_names(dependant)))
+    return found[1]
+
+
+async def refuse_unknown_query(request: Request) -> None:
     """422 naming each query parameter the matched route does not declare.
 
     Raises
@@ -34,7 +46,9 @@ def refuse_unknown_query(request: Request) -> None:
     dependant: Dependant | None = getattr(route, "dependant", None)
     if dependant is None:
         return
-    accepted = declared_query_names(dependant)
+    if not request.scope.get("query_string"):
+        return
+    accepted = _declared(dependant)
     unknown = [name for name in dict.fromkeys(request.query_params) if name not in accepted]
     if not unknown:
         return

@@ -46,6 +46,11 @@ class Service:
         )
         self.jobs = JobRunner(JobContext(self.database, self.settings, self.engine))
 
+    def configured_principal(self, key: str) -> Principal | None:
+        """The caller of a key from the settings (``GRANTMATCH_API_KEYS``), without the
+        database; ``None`` when the key is not one of them."""
+        return self.keys.get(hash_key(key))
+
     def principal(self, key: str) -> Principal | None:
         """The caller a key belongs to, or ``None`` for an unknown or revoked key."""
         digest = hash_key(key)

@@ -63,6 +63,13 @@ class Settings(BaseSettings):
         (the least recently failing are forgotten first; default 10,000).
     engine_poll_seconds, engine_refit_interval, engine_first_fit_wait : float
         ``GRANTMATCH_ENGINE_*``: the background refits (see :mod:`api.http.engine`).
+    telemetry : bool
+        ``GRANTMATCH_TELEMETRY``: FastAPI's native OpenTelemetry tracing, metrics and logs,
+        through the globally configured providers (default off: unconfigured, it records
+        nothing, yet its per-request check cost about a tenth of a cached answer's time).
+    access_log : bool
+        ``GRANTMATCH_ACCESS_LOG``: one log line per request from ``grantmatch serve``
+        (default on).
     """
 
     model_config = SettingsConfigDict(env_prefix="GRANTMATCH_", extra="ignore")
@@ -82,6 +89,8 @@ class Settings(BaseSettings):
     key_failure_window_seconds: float = Field(default=60.0, gt=0, le=86_400)
     key_throttle_clients: int = Field(default=10_000, ge=1)
     run_jobs: bool = Field(default=True, description="Start the background job worker.")
+    telemetry: bool = Field(default=False, description="FastAPI's native OpenTelemetry.")
+    access_log: bool = Field(default=True, description="A log line per request (serve).")
 
     # -- the engine's background refits (api.http.engine; docs/service-r12.md) ----------
     engine_poll_seconds: float = Field(
