@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from matcher.relevance import (
     top_k_indices,
 )
 from matcher.routes import RouteCosts, RouteFinder
-from matcher.teams import Candidate, TeamAssembler, TeamObjective, TeamResult
+from matcher.teams import Candidate, CoverageFn, TeamAssembler, TeamObjective, TeamResult
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ class Matcher:
         self.routes_ = routes
         self.eligibility_ = EligibilityChecker(self.dataset_, routes)
         self.teams_ = TeamAssembler(
-            self.dataset_, routes, self.team_objective, coverage=self._team_coverage
+            self.dataset_, routes, self.team_objective, coverage=_weak_coverage(self)
         )
         self.partners_ = PartnerFinder(
             self.dataset_,
@@ -508,3 +509,21 @@ class Matcher:
             "encoder": self.encoder_.model_id,
             "home_country": self.routes_.home_country,
         }
+
+
+def _weak_coverage(matcher: Matcher) -> CoverageFn:
+    """``matcher._team_coverage`` without a strong reference back to the matcher.
+
+    The assembler is held by the matcher; a bound method would close a reference cycle,
+    and an engine in a cycle is freed only by a full garbage collection (a second-long
+    pause at 50,000 profiles) instead of as soon as the service drops it.
+    """
+    method = weakref.WeakMethod(matcher._team_coverage)
+
+    def coverage(call: Call, profile_ids: Sequence[str]) -> tuple[list[str], FloatMatrix]:
+        bound = method()
+        if bound is None:
+            raise RuntimeError("the Matcher this team assembler belongs to is gone")
+        return bound(call, profile_ids)
+
+    return coverage

@@ -7,8 +7,10 @@ assertion depends on how long anything takes (timeouts are safety nets only).
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -275,3 +277,26 @@ def test_engine_status_shows_a_fit_error_only_until_a_newer_version_is_fitted(
     finally:
         fit.release.set()
     wait_until(lambda: engine.current().version == store_version(ready_client))
+
+
+def test_a_replaced_engine_is_freed_as_soon_as_it_is_dropped(ready_client: TestClient) -> None:
+    """Without a garbage collection: a full collection of a large engine is a pause that
+    every request waits for, so the service keeps engines out of its reach and relies on
+    them being freed by reference counting."""
+    client = ready_client
+    engine = service_of(client).engine
+    for path in ("candidates", "teams?solver=fast", "partners?team=s-ru-methane"):
+        assert client.get(f"/calls/c-methane/{path}", headers=auth(ADMIN)).status_code == 200
+    served = engine.current()
+    old_version, old_matcher = served.version, weakref.ref(served.matcher)
+    del served
+    gc.collect()
+    gc.disable()
+    try:
+        patched = client.patch("/calls/c-methane", json={"keywords": ["soil"]}, headers=auth(ADMIN))
+        assert patched.status_code == 200
+        engine.notify()
+        assert engine.get().version > old_version
+        wait_until(lambda: old_matcher() is None)
+    finally:
+        gc.enable()
