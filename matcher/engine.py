@@ -177,7 +177,11 @@ class Matcher:
         self.routes_ = routes
         self.eligibility_ = EligibilityChecker(self.dataset_, routes)
         self.teams_ = TeamAssembler(
-            self.dataset_, routes, self.team_objective, coverage=_weak_coverage(self)
+            self.dataset_,
+            routes,
+            self.team_objective,
+            coverage=_weak_coverage(self),
+            eligibility=self.eligibility_,
         )
         self.partners_ = PartnerFinder(
             self.dataset_,

@@ -8,8 +8,9 @@ be worth adding beyond the minimum team size.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -106,6 +107,136 @@ def may_lead(call: Call, profile: Profile) -> bool:
     return rules.lead_career_stages is None or profile.career_stage in rules.lead_career_stages
 
 
+BoolArray = npt.NDArray[np.bool_]
+
+
+class EligibilityMasks(Protocol):
+    """Eligibility and routes of every profile, computed once per call signature (what
+    :class:`matcher.eligibility.EligibilityChecker` provides): the pool is then built
+    with array operations instead of a rule walk over every profile per request."""
+
+    def eligible_mask(self, call: Call) -> BoolArray:
+        """Per profile (dataset order), whether the call's rules admit it."""
+        ...
+
+    def may_join_mask(self, call: Call) -> BoolArray:
+        """Per profile, whether it is eligible for ``call`` and reachable."""
+        ...
+
+    def profile_routes(self) -> list[Route | None]:
+        """Each profile's route (``None``: unreachable)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ProfileColumns:
+    """The profile attributes the shortlist groups by, as integer codes in dataset order
+    (comparing codes is what makes the groups cheap)."""
+
+    countries: npt.NDArray[np.int32]
+    stages: npt.NDArray[np.int32]
+    codes: dict[str | None, int]
+    """The code of each country and career stage value (``None`` included)."""
+    id_rank: npt.NDArray[np.int64]
+    """Each profile's position in id order (the shortlist's tie-break)."""
+    positions: dict[str, int]
+
+    @classmethod
+    def of(cls, profiles: Sequence[Profile]) -> ProfileColumns:
+        """The columns of ``profiles``."""
+        codes: dict[str | None, int] = {}
+
+        def coded(values: list[str | None]) -> npt.NDArray[np.int32]:
+            return np.asarray([codes.setdefault(v, len(codes)) for v in values], dtype=np.int32)
+
+        ids = np.asarray([p.id for p in profiles], dtype=str)
+        id_rank = np.empty(len(ids), dtype=np.int64)
+        id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+        return cls(
+            countries=coded([p.country for p in profiles]),
+            stages=coded([p.career_stage for p in profiles]),
+            codes=codes,
+            id_rank=id_rank,
+            positions={p.id: i for i, p in enumerate(profiles)},
+        )
+
+    def code(self, value: str | None) -> int:
+        """The code of ``value`` (-1, which no profile has, for a value none has)."""
+        return self.codes.get(value, -1)
+
+
+def _positions_of(columns: ProfileColumns, ids: Collection[str]) -> list[int]:
+    return [columns.positions[i] for i in ids if i in columns.positions]
+
+
+def _joinable(
+    masks: EligibilityMasks, columns: ProfileColumns, call: Call, exclude: Collection[str]
+) -> BoolArray:
+    joinable = masks.may_join_mask(call).copy()
+    joinable[_positions_of(columns, exclude)] = False
+    return joinable
+
+
+def preselected_pool(
+    dataset: Dataset,
+    masks: EligibilityMasks,
+    columns: ProfileColumns,
+    call: Call,
+    relevance: npt.NDArray[np.float32],
+    objective: TeamObjective,
+    *,
+    pin: Collection[str] = (),
+    ban: Collection[str] = (),
+) -> list[Candidate]:
+    """The part of the eligible, reachable pool (less ``ban``) that :func:`shortlist` can
+    choose from, in shortlist order.
+
+    :func:`shortlist` takes the best ``pool_size`` of the pool and the best
+    ``per_group_pool`` of each group a rule counts (by the same order), plus the pins.
+    Each of those is within the best of its group here too, so ``shortlist`` of this
+    preselection equals ``shortlist`` of the whole pool; only the profiles that can be
+    chosen become :class:`Candidate` objects (a few hundred instead of every eligible
+    profile: the pool of 50,000 profiles took a second per call to build in Python).
+    """
+    positions = np.flatnonzero(_joinable(masks, columns, call, ban))
+    scores = relevance[positions].astype(np.float64)
+    order = positions[np.lexsort((columns.id_rank[positions], -scores))]
+    keep = np.zeros(len(order), dtype=bool)
+    keep[: objective.pool_size] = True
+    for members in _rule_groups(call, objective, columns, order):
+        rank = np.cumsum(members) - 1
+        keep |= members & (rank < objective.per_group_pool)
+    keep |= np.isin(order, _positions_of(columns, pin))
+    routes = masks.profile_routes()
+    profiles = dataset.profiles
+    chosen: list[Candidate] = []
+    for position in order[keep].tolist():
+        route = routes[position]
+        assert route is not None  # may_join_mask admits reachable profiles only
+        chosen.append(Candidate(profiles[position], float(relevance[position]), route))
+    return chosen
+
+
+def _rule_groups(
+    call: Call, objective: TeamObjective, columns: ProfileColumns, order: npt.NDArray[np.intp]
+) -> list[BoolArray]:
+    """Membership (along ``order``) of every group :func:`shortlist` takes the best of."""
+    rules = call.rules
+    countries, stages = columns.countries[order], columns.stages[order]
+    groups = [countries == columns.code(country) for country in rules.required_countries]
+    groups += [stages == columns.code(stage) for stage in rules.min_career_stage_counts]
+    leads = np.ones(len(order), dtype=bool)
+    if rules.lead_countries is not None:
+        leads &= np.isin(countries, [columns.code(c) for c in rules.lead_countries])
+    if rules.lead_career_stages is not None:
+        leads &= np.isin(stages, [columns.code(s) for s in rules.lead_career_stages])
+    groups.append(leads)
+    groups += [
+        leads & (stages == columns.code(stage)) for stage in lead_stage_groups(call, objective)
+    ]
+    return groups
+
+
 def reachable_candidates(
     dataset: Dataset,
     routes: RouteFinder,
@@ -175,20 +306,23 @@ def member_threshold(
     call: Call,
     relevance: npt.NDArray[np.float32],
     objective: TeamObjective,
+    eligible: BoolArray | None = None,
 ) -> float:
     """Relevance a member must exceed to be worth adding beyond the minimum size.
 
     ``objective.member_threshold`` when set; otherwise the ``threshold_quantile`` of
     relevance among the profiles eligible for ``call`` (reachable or not, so that it does
-    not move with the routes); 0 when nobody is eligible.
+    not move with the routes); 0 when nobody is eligible. ``eligible``, when given, is
+    that set as a mask (:meth:`EligibilityMasks.eligible_mask`).
     """
     if objective.member_threshold is not None:
         return objective.member_threshold
-    eligible = [
-        position
-        for position, profile in enumerate(dataset.profiles)
-        if eligibility_problem(call, profile, dataset) is None
-    ]
-    if not eligible:
+    if eligible is None:
+        eligible = np.fromiter(
+            (eligibility_problem(call, p, dataset) is None for p in dataset.profiles),
+            dtype=bool,
+            count=len(dataset.profiles),
+        )
+    if not eligible.any():
         return 0.0
     return float(np.quantile(relevance[eligible], objective.threshold_quantile))

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.dataset import Dataset
+from matcher.eligibility import EligibilityChecker
 from matcher.model import Call, CallRules, Institution, Office, Profile, Publication
 from matcher.routes import RouteFinder
 from matcher.teams import TeamAssembler, TeamObjective, TeamRulesError
@@ -668,3 +669,68 @@ def test_a_call_that_names_the_lead_stages_is_not_turned_against_them() -> None:
     team = TeamAssembler(dataset, RouteFinder(dataset), objective).assemble(call, relevance).team
     assert team is not None
     assert team.lead.profile_id in {"phd", "mid"}
+
+
+@st.composite
+def larger_pools(
+    draw: st.DrawFn,
+) -> tuple[list[Profile], CallRules, np.ndarray, list[str], list[str]]:
+    n = draw(st.integers(min_value=1, max_value=40))
+    profiles = [
+        Profile(
+            id=f"p{draw(st.integers(0, 10_000)):05d}-{i}",  # id order unlike dataset order
+            name=f"P{i}",
+            kind=draw(st.sampled_from(["researcher", "researcher", "organization"])),
+            country=draw(st.one_of(st.none(), st.sampled_from(COUNTRIES))),
+            institution=f"inst{draw(st.integers(0, 5))}",
+            career_stage=draw(st.one_of(st.none(), st.sampled_from(STAGES))),
+            capacity=draw(st.sampled_from([0, 1, 2])),
+        )
+        for i in range(n)
+    ]
+    _, rules, _ = draw(pools_and_rules())
+    # Ties on purpose: the shortlist breaks them by id.
+    relevance = np.asarray(
+        draw(st.lists(st.sampled_from([0.1, 0.5, 0.5, 0.9]), min_size=n, max_size=n)),
+        dtype=np.float32,
+    )
+    ids = [p.id for p in profiles]
+    pin = draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
+    ban = draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))
+    return profiles, rules, relevance, pin, [b for b in ban if b not in pin]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(larger_pools(), st.sampled_from([0.0, 0.3]))
+def test_the_preselected_pool_gives_the_same_teams_as_the_whole_pool(
+    case: tuple[list[Profile], CallRules, np.ndarray, list[str], list[str]],
+    seniority_weight: float,
+) -> None:
+    profiles, rules, relevance, pin, ban = case
+    call = Call(id="c", title="call", rules=rules)
+    dataset = Dataset(profiles=profiles, calls=[call])
+    routes = RouteFinder(dataset)
+    # A small shortlist, so that the preselection leaves most of the pool out.
+    objective = TeamObjective(
+        diversity_weight=0.1,
+        lead_seniority_weight=seniority_weight,
+        pool_size=4,
+        per_group_pool=2,
+    )
+    walked = TeamAssembler(dataset, routes, objective)
+    masked = TeamAssembler(
+        dataset, routes, objective, eligibility=EligibilityChecker(dataset, routes)
+    )
+
+    def outcome(assembler: TeamAssembler) -> object:
+        try:
+            result = assembler.assemble(call, relevance, pin=pin, ban=ban, solver="exact")
+        except TeamRulesError as error:
+            return str(error)
+        return result.team, result.reasons, result.relaxations, result.alternatives
+
+    assert walked.call_threshold(call, relevance) == masked.call_threshold(call, relevance)
+    assert [c.profile.id for c in walked.candidates(call, relevance, ban)] == [
+        c.profile.id for c in masked.candidates(call, relevance, ban)
+    ]
+    assert outcome(walked) == outcome(masked)
