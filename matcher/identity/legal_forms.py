@@ -1,7 +1,8 @@
 """Legal forms: "LLC", "GmbH", "ООО", "ФГБОУ ВО" say what kind of body, not which one.
 
-A form is stripped from the start or the end of a name (where registries put it), never
-from its middle: "SA" ends "ORAMAVR SA" but could be a word inside another name. The long
+A form is stripped from the end of a name, or from its start for the Russian, Kazakh and
+Mongolian forms that are written first (where registries put them), never from its middle:
+"SA" ends "ORAMAVR SA" but is a word of "SA Water". The long
 Russian and Kazakh forms ("федеральное государственное бюджетное образовательное
 учреждение высшего образования") are matched as phrases anywhere, since no name is built
 from them.
@@ -37,7 +38,17 @@ LEGAL_FORMS: Final = frozenset(
         "too", "ak", "rgp", "khkhk", "khk", "tbb",
     }
 )  # fmt: skip
-"""Legal-form tokens stripped at either end of a name."""
+"""Legal-form tokens stripped at the end of a name."""
+
+LEADING_FORMS: Final = frozenset(
+    {
+        "ooo", "oao", "zao", "pao", "ao", "nao", "ip", "ano", "nko", "fgbou", "fgaou", "fgbun",
+        "fgup", "gbou", "gaou", "fgou", "mbou", "gbuz", "fgbu", "gup", "mup", "vo", "vpo", "too",
+        "rgp", "khkhk", "khk", "tbb",
+    }
+)  # fmt: skip
+"""The forms written before the name too ("ООО «Ромашка»", "ФГБОУ ВО «...»"): the Russian,
+Kazakh and Mongolian ones. A Latin form leads no name ("SA Water" is South Australia's)."""
 
 _LONG_FORMS: Final = re.compile(
     r"\b(?:"
@@ -69,7 +80,8 @@ def strip_long_forms(text: str) -> tuple[str, list[str]]:
 
 
 def strip_legal_tokens(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """Remove legal-form tokens from both ends of ``tokens``, keeping at least one token.
+    """Remove legal-form tokens from the end (and leading forms from the start) of ``tokens``,
+    keeping at least one token.
 
     Examples
     --------
@@ -81,6 +93,6 @@ def strip_legal_tokens(tokens: list[str]) -> tuple[list[str], list[str]]:
     start, end = 0, len(tokens)
     while end - start > 1 and tokens[end - 1] in LEGAL_FORMS:
         end -= 1
-    while end - start > 1 and tokens[start] in LEGAL_FORMS:
+    while end - start > 1 and tokens[start] in LEADING_FORMS:
         start += 1
     return tokens[start:end], tokens[:start] + tokens[end:]
