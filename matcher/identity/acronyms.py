@@ -15,7 +15,7 @@ All acronyms are romanised and lower case, so "КемГУ" and "KemGU" compare e
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, Literal
 
 from matcher.identity.normalise import InstitutionKey, romanised_tokens
 from matcher.identity.vocabulary import RUSSIAN_INITIALS, concept_of
@@ -53,6 +53,12 @@ def acronym_form(text: str) -> str:
     return "".join(romanised_tokens(first.replace(".", "")))
 
 
+AcronymKind = Literal["initials", "syllabic", "tail-initials", "tail-syllabic"]
+"""How an acronym was made: initials of every word ("KSU"), a first syllable plus initials
+("KemSU"), or either after leaving out up to two leading words ("KazNU" of "Al-Farabi Kazakh
+National University"); the last two are weaker evidence."""
+
+
 def acronyms_of(key: InstitutionKey) -> frozenset[str]:
     """The acronyms a full name may be written as (romanised, lower case).
 
@@ -65,7 +71,7 @@ def acronyms_of(key: InstitutionKey) -> frozenset[str]:
     -------
     frozenset of str
         Empty for a name of fewer than two significant words (an acronym of one word is
-        not one people use).
+        not one people use). :func:`acronym_kinds` tells how each was made.
 
     Examples
     --------
@@ -73,18 +79,50 @@ def acronyms_of(key: InstitutionKey) -> frozenset[str]:
     >>> sorted(acronyms_of(institution_key("Kemerovo State University")))
     ['kemgu', 'kemsu', 'kgu', 'ksu']
     """
+    return frozenset(acronym_kinds(key))
+
+
+def acronym_kinds(key: InstitutionKey) -> dict[str, AcronymKind]:
+    """Each acronym of :func:`acronyms_of` with how it was made (the strongest way, if several).
+
+    Examples
+    --------
+    >>> from matcher.identity.normalise import institution_key
+    >>> acronym_kinds(institution_key("Kemerovo State University"))["kemsu"]
+    'syllabic'
+    """
     words = list(key.tokens)
-    found: set[str] = set()
+    found: dict[str, AcronymKind] = {}
     # Leading words are often a dedication ("Al-Farabi Kazakh National University": KazNU).
     for start in range(min(_LEADING_WORDS_DROPPED + 1, len(words) - _MIN_WORDS + 1)):
         tail = words[start:]
         if all(concept_of(word) is not None for word in tail):
             break  # only generic words left: "SU" says no institution
         russian = [_russian_initial(word) for word in tail]
-        for initials in {_initials(tail), "".join(russian)}:
-            found.add(initials)
-            found.add(tail[0][:3] + initials[1:])
-    return frozenset(acronym for acronym in found if len(acronym) >= _MIN_LETTERS)
+        for initials in (_initials(tail), "".join(russian)):
+            made: list[tuple[str, AcronymKind]] = [
+                (initials, "initials" if start == 0 else "tail-initials"),
+                (tail[0][:3] + initials[1:], "syllabic" if start == 0 else "tail-syllabic"),
+            ]
+            for acronym, kind in made:
+                if len(acronym) >= _MIN_LETTERS and acronym not in found:
+                    found[acronym] = kind
+    return found
+
+
+def written_with_syllable(text: str) -> bool:
+    """Whether an acronym shows a syllable in lower case after its first letter ("KemSU",
+    "КемГУ"), which only a syllabic acronym can match: "GRAB" is four initials.
+
+    Examples
+    --------
+    >>> written_with_syllable("KemSU"), written_with_syllable("GRAB")
+    (True, False)
+    """
+    stripped = text.strip()
+    return any(char.islower() for char in stripped[1:]) and any(
+        char.isupper() for char in stripped[1:]
+    )
 
 
 def _initials(words: list[str]) -> str:

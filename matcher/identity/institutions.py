@@ -18,7 +18,13 @@ from typing import Final, Literal
 
 from rapidfuzz import fuzz, process
 
-from matcher.identity.acronyms import acronym_form, acronyms_of, looks_like_acronym
+from matcher.identity.acronyms import (
+    AcronymKind,
+    acronym_form,
+    acronym_kinds,
+    looks_like_acronym,
+    written_with_syllable,
+)
 from matcher.identity.normalise import InstitutionKey, institution_key
 from matcher.identity.reference import ReferenceInstitution
 from matcher.identity.similarity import name_similarity
@@ -28,10 +34,16 @@ _Offer = Callable[[int, float, str], None]  # records a candidate: entry, score,
 
 # Confidence of an acronym match, by where the acronym comes from.
 GIVEN_ACRONYM: Final = 0.95  # the reference lists it (ROR acronyms, the dataset's own)
-GENERATED_ACRONYM: Final = 0.9  # made from the reference's name, country agreeing
-GENERATED_NO_COUNTRY: Final = 0.85  # made from the name, nothing else to go by
+GENERATED_ACRONYM: Final = 0.9  # made from the reference's whole name, country agreeing
+WEAKER_ACRONYM: Final = 0.05  # less: no country to agree, or leading words left out
 AMBIGUITY_PENALTY: Final = 0.15  # several institutions fit equally well
 _CANDIDATE_CUTOFF: Final = 55.0
+_STRENGTH: Final[dict[AcronymKind, int]] = {
+    "initials": 3,
+    "syllabic": 3,
+    "tail-initials": 1,
+    "tail-syllabic": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -156,7 +168,7 @@ class InstitutionResolver:
         self.variants_: list[_Variant] = []
         self.by_key_: dict[str, list[int]] = defaultdict(list)
         self.given_acronyms_: dict[str, set[int]] = defaultdict(set)
-        self.generated_acronyms_: dict[str, set[int]] = defaultdict(set)
+        self.generated_acronyms_: dict[str, dict[int, AcronymKind]] = defaultdict(dict)
         by_country: dict[str | None, list[int]] = defaultdict(list)
         for index, entry in enumerate(self.entries_):
             for acronym in entry.acronyms:
@@ -169,8 +181,10 @@ class InstitutionResolver:
                 self.variants_.append(_Variant(index, key))
                 self.by_key_[key.text].append(variant)
                 by_country[entry.country].append(variant)
-                for acronym in acronyms_of(key):
-                    self.generated_acronyms_[acronym].add(index)
+                for acronym, kind in acronym_kinds(key).items():
+                    known = self.generated_acronyms_[acronym]
+                    if index not in known or _STRENGTH[kind] > _STRENGTH[known[index]]:
+                        known[index] = kind
         self.country_variants_: dict[str | None, tuple[list[int], list[str]]] = {
             country: (variants, [self.variants_[v].key.distinctive_text for v in variants])
             for country, variants in by_country.items()
@@ -284,16 +298,20 @@ class InstitutionResolver:
     def _acronym_candidates(self, name: str, country: str | None, offer: _Offer) -> None:
         form = acronym_form(name)
         given = {e for e in self.given_acronyms_.get(form, ()) if self._country_fits(e, country)}
-        generated = {
-            e for e in self.generated_acronyms_.get(form, ()) if self._country_fits(e, country)
-        } - given
         for entry in given:
             offer(
                 entry, GIVEN_ACRONYM, f"acronym {form!r} listed for {self.entries_[entry].name!r}"
             )
-        base = GENERATED_ACRONYM if country is not None else GENERATED_NO_COUNTRY
-        for entry in generated:
-            offer(entry, base, f"acronym {form!r} of {self.entries_[entry].name!r}")
+        syllable = written_with_syllable(name)
+        for entry, kind in self.generated_acronyms_.get(form, {}).items():
+            if entry in given or not self._country_fits(entry, country):
+                continue
+            if kind.endswith("syllabic") and not syllable:
+                continue  # "GRAB" is four initials, not Gra(nds) B(arrages)
+            confidence = GENERATED_ACRONYM
+            confidence -= WEAKER_ACRONYM if country is None else 0.0
+            confidence -= WEAKER_ACRONYM if kind.startswith("tail") else 0.0
+            offer(entry, confidence, f"acronym {form!r} of {self.entries_[entry].name!r}")
 
     def _near_variants(self, key: InstitutionKey, country: str | None) -> list[int]:
         query = key.distinctive_text
@@ -312,7 +330,7 @@ class InstitutionResolver:
             for _, _, position in process.extract(
                 query,
                 choices,
-                scorer=fuzz.token_set_ratio,
+                scorer=fuzz.WRatio,
                 limit=10,
                 score_cutoff=_CANDIDATE_CUTOFF,
             ):

@@ -23,6 +23,9 @@ from matcher.identity.legal_forms import strip_legal_tokens, strip_long_forms
 from matcher.identity.transliterate import CyrillicLanguage, strip_accents, to_latin
 from matcher.identity.vocabulary import PHRASES, STOPWORDS, concept_of, exonym_of
 
+# A person's initials before a surname ("имени М.В. Ломоносова", "T.F. Gorbachev ..."): the
+# dedication is spelled with or without them, so they are dropped.
+_INITIALS_BEFORE_NAME: Final = re.compile(r"\b(?:[^\W\d_]\.\s?){1,3}(?=\s*[^\W\d_]{3,})")
 _DOTTED_LETTER: Final = re.compile(r"(?<=\b\w)\.(?=\w\b)")
 _NOT_WORD: Final = re.compile(r"[^0-9a-z]+")
 _SPACES: Final = re.compile(r"\s+")
@@ -33,6 +36,7 @@ _ADJECTIVE_ENDING: Final = re.compile(
     r"(?<=\w\w)(?:skiy|skaya|skoe|skogo|skoy|skikh|skii|skij|sky|ski|sk)$"
 )
 _VOWELS: Final = "aeiouy"
+_MIN_VOWEL_STEM: Final = 6
 
 
 def simple_form(text: str) -> str:
@@ -82,7 +86,8 @@ def stem(token: str) -> str:
     if len(token) < 4 or token.isdigit():
         return token
     stemmed = _ADJECTIVE_ENDING.sub("", token)
-    while len(stemmed) > 3 and stemmed[-1] in _VOWELS:
+    # Final vowels (Kemerovo, Moskva) only of longer words: "MLLI" is not "MLL".
+    while len(token) >= _MIN_VOWEL_STEM and len(stemmed) > 3 and stemmed[-1] in _VOWELS:
         stemmed = stemmed[:-1]
     return stemmed
 
@@ -144,7 +149,8 @@ def institution_key(name: str, language: CyrillicLanguage | None = None) -> Inst
     >>> institution_key("Kemerovo State University").text
     'state university kemerov'
     """
-    text, long_forms = strip_long_forms(" ".join(romanised_tokens(name, language)))
+    without_initials = _INITIALS_BEFORE_NAME.sub(" ", name)
+    text, long_forms = strip_long_forms(" ".join(romanised_tokens(without_initials, language)))
     words, short_forms = strip_legal_tokens(text.split())
     text = " ".join(words)
     for phrase, replacement in PHRASES.items():

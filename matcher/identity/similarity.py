@@ -21,6 +21,8 @@ from rapidfuzz import fuzz
 from matcher.identity.normalise import InstitutionKey
 
 SUBSET_DISCOUNT: Final = 0.85
+_MIN_PREFIX: Final = 5
+_PREFIX_SHARE: Final = 0.8
 GENERIC_ONLY_CAP: Final = 0.8  # two names of generic words only ("State University") say little
 
 
@@ -31,12 +33,32 @@ def concept_agreement(a: InstitutionKey, b: InstitutionKey) -> float:
 
 
 def distinctive_similarity(a: InstitutionKey, b: InstitutionKey) -> float:
-    """Similarity of the distinctive words, in [0, 1] (0 when either has none)."""
+    """Similarity of the distinctive words, in [0, 1] (0 when either has none).
+
+    A word that begins like a word of the other name (a shared prefix of five letters or
+    more, covering 80% of the shorter) counts as that word: Russian derivations
+    ("karagandinskiy" from Karaganda) outrun the stemmer.
+    """
     if not a.distinctive or not b.distinctive:
         return 0.0
-    ordered = fuzz.token_sort_ratio(a.distinctive_text, b.distinctive_text) / 100
-    contained = fuzz.token_set_ratio(a.distinctive_text, b.distinctive_text) / 100
+    first = " ".join(sorted(_aligned(a.distinctive, b.distinctive)))
+    second = b.distinctive_text
+    ordered = fuzz.token_sort_ratio(first, second) / 100
+    contained = fuzz.token_set_ratio(first, second) / 100
     return max(ordered, SUBSET_DISCOUNT * contained)
+
+
+def _aligned(words: tuple[str, ...], others: tuple[str, ...]) -> list[str]:
+    return [next((other for other in others if _same_stem(word, other)), word) for word in words]
+
+
+def _same_stem(word: str, other: str) -> bool:
+    shared = 0
+    for x, y in zip(word, other, strict=False):
+        if x != y:
+            break
+        shared += 1
+    return shared >= _MIN_PREFIX and shared >= _PREFIX_SHARE * min(len(word), len(other))
 
 
 def name_similarity(a: InstitutionKey, b: InstitutionKey) -> float:

@@ -32,8 +32,9 @@ CONCEPT_PREFIXES: Final[dict[str, tuple[str, ...]]] = {
     "academy": ("akadem", "academ", "akademi"),
     "science": (
         "nauk", "nauch", "scien", "cienc", "wissenschaft", "gylym", "shinjlekh", "scienz",
-        "sciences",
+        "sciences", "ukhaan",
     ),
+    "education": ("bolovsrol", "obrazovan", "education", "educaci", "educazi", "bilim"),
     "research": ("issledovat", "research", "forschung", "recherch", "ricerc", "investigac"),
     "federal": ("federal",),
     "medical": ("meditsin", "medic", "medizin", "medit", "meditsyn"),
@@ -60,6 +61,7 @@ EXONYMS: Final[dict[str, tuple[str, ...]]] = {
     "siberia": ("sibir", "siberi"),
     "moscow": ("moskov", "moskv", "moscow"),
     "petersburg": ("peterburg", "petersburg"),
+    "eurasia": ("evraz", "eurasi", "euraz"),
 }
 """Places named differently in Russian and English: distinctive words, spelled one way."""
 
