@@ -81,15 +81,17 @@ def stem(token: str) -> str:
     """A distinctive word's stem: Russian adjective endings and final vowels dropped.
 
     ``kemerovskiy`` and ``kemerovo`` both give ``kemerov``, ``tomskiy`` and ``tomsk``
-    ``tom``; words under four letters are kept whole.
+    ``tom``, ``altayskiy`` and ``altai`` ``altai``; words under four letters are kept whole.
     """
     if len(token) < 4 or token.isdigit():
         return token
     stemmed = _ADJECTIVE_ENDING.sub("", token)
-    # Final vowels (Kemerovo, Moskva) only of longer words: "MLLI" is not "MLL".
-    while len(token) >= _MIN_VOWEL_STEM and len(stemmed) > 3 and stemmed[-1] in _VOWELS:
+    # A noun's final vowel (Kemerovo, Karaganda) goes, only from words of 6+ letters and
+    # only when no adjective ending went: "MLLI" is not "MLL", "Altayskiy" is "Altay".
+    if stemmed == token and len(token) >= _MIN_VOWEL_STEM and stemmed[-1] in _VOWELS:
         stemmed = stemmed[:-1]
-    return stemmed
+    # Altay / Altai, Semey / Semei: a final y and i are one sound in romanised names.
+    return stemmed[:-1] + "i" if stemmed.endswith("y") and len(stemmed) > 3 else stemmed
 
 
 @dataclass(frozen=True)
