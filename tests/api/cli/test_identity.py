@@ -93,3 +93,16 @@ def test_usage_errors_exit_2(
 ) -> None:
     assert main(arguments) == 2
     assert message in capsys.readouterr().err
+
+
+def test_resolving_the_output_again_merges_nothing_more(tmp_path: Path) -> None:
+    options = ["--no-bundled", "--reference", str(ROR)]
+    assert main(["resolve", str(DATA), "--out", str(tmp_path / "once"), *options]) == 0
+    assert (
+        main(["resolve", str(tmp_path / "once"), "--out", str(tmp_path / "twice"), *options]) == 0
+    )
+    report = json.loads((tmp_path / "twice" / "identity_report.json").read_text(encoding="utf-8"))
+    assert report["merges"] == []
+    for name in ("profiles.jsonl", "institutions.jsonl", "offices.jsonl"):
+        once = (tmp_path / "once" / name).read_text(encoding="utf-8")
+        assert (tmp_path / "twice" / name).read_text(encoding="utf-8") == once
