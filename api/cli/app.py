@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from api.cli import data, ranking, serve, teams
+from api.cli import data, identity, ranking, serve, teams
 from api.cli import round as rounds
 from matcher.errors import GrantmatchError
 
@@ -33,6 +33,7 @@ teams.register(app)
 data.register(app)
 rounds.register(app)
 serve.register(app)
+identity.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
