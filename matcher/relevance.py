@@ -576,11 +576,11 @@ def profile_vectors(index: EvidenceIndex) -> FloatMatrix:
         (np.ones(rows, dtype=np.float32), (index.owner, np.arange(rows))),
         shape=(index.n_profiles, rows),
     )
-    sums = np.asarray(membership @ index.vectors, dtype=np.float32)
+    sums: FloatMatrix = np.asarray(membership @ index.vectors, dtype=np.float32)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    vectors: FloatMatrix = (sums / norms).astype(np.float32)
-    return vectors
+    sums /= norms  # in place: a second matrix of 200 MB at 50,000 profiles otherwise
+    return sums
 
 
 __all__: Sequence[str] = [
