@@ -5,9 +5,12 @@ version in headers.
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -158,6 +161,25 @@ async def current_engine(engine: MatcherCache) -> Fitted:
     return await run_in_threadpool(engine.current)
 
 
+ANSWER_THREADS = 4
+"""Threads that compute answers at once. The work holds the GIL: more threads than this
+only fight over it (fifty clients asking for fifty different partner lists ran slower
+on forty threads), while the rest wait on the event loop at no cost."""
+
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _limiter() -> CapacityLimiter:
+    """The answer threads' limiter of the running event loop (a limiter belongs to one)."""
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = CapacityLimiter(ANSWER_THREADS)
+    return limiter
+
+
 async def served(
     engine: MatcherCache,
     fitted: Fitted,
@@ -174,7 +196,10 @@ async def served(
     """
     body = fitted.answers.peek(key)
     if body is None:
-        body = await run_in_threadpool(
-            fitted.answers.get, key, lambda: build().model_dump_json().encode()
+        body = await to_thread.run_sync(
+            fitted.answers.get,
+            key,
+            lambda: build().model_dump_json().encode(),
+            limiter=_limiter(),
         )
     return Response(body, media_type="application/json", headers=version_headers(engine, fitted))
