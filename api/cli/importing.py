@@ -44,7 +44,6 @@ def import_(
     """Import files of an outside source into interchange files: kept, merged and dropped counts."""
     import json
 
-    from api.cli import render
     from matcher.importers import ImportOptions, get_importer, run_import, write_import
     from matcher.importers.columns import read_column_map
     from matcher.io import write_text_atomic
@@ -59,12 +58,9 @@ def import_(
     written = write_import(result, out)
     if report is not None:
         write_text_atomic(json.dumps(result.counts(), ensure_ascii=False, indent=2) + "\n", report)
-    console = render.make_console()
     for line in result.summary_lines():
-        console.print(line, highlight=False, markup=False)
-    console.print(
-        "wrote " + ", ".join(str(path) for path in written.values()), highlight=False, markup=False
-    )
+        typer.echo(line)
+    typer.echo("wrote " + ", ".join(str(path) for path in written.values()))
 
 
 def register(app: typer.Typer) -> None:

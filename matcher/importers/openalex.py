@@ -68,15 +68,18 @@ def abstract_text(index: object, place: Place, field: str) -> str:
         raise place.error(
             f"expected an object of word positions, got {type(index).__name__}", field
         )
-    positions: dict[int, str] = {}
+    slots: dict[int, str] = {}
     for word, spots in index.items():
-        if not isinstance(spots, list) or not all(
-            isinstance(p, int) and not isinstance(p, bool) and p >= 0 for p in spots
-        ):
+        # type() is: a bool is an int to isinstance, and never a position.
+        if type(spots) is not list:
             raise place.error(f"word {word!r}: expected a list of positions, got {spots!r}", field)
         for position in spots:
-            positions[position] = word
-    return " ".join(positions[p] for p in sorted(positions))
+            if type(position) is not int or position < 0:
+                raise place.error(
+                    f"word {word!r}: expected a list of positions, got {spots!r}", field
+                )
+            slots[position] = word
+    return " ".join(slots[p] for p in sorted(slots))
 
 
 @dataclass
