@@ -12,6 +12,8 @@ first place, so that nothing is skipped silently.
 from __future__ import annotations
 
 import gzip
+import io
+import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +39,9 @@ class ImportFile:
 
     name: str
     data: bytes
+    #: Whether the file came out of a ``.zip`` the user gave: an importer skips (and
+    #: notes) a member it does not read, where a file named on its own is an error.
+    in_archive: bool = False
 
     @classmethod
     def from_path(cls, path: PathArg) -> ImportFile:
@@ -58,7 +63,9 @@ class ImportFile:
     @property
     def suffix(self) -> str:
         """The format suffix, lower case, ignoring a trailing ``.gz`` (``.jsonl``, ``.xml``)."""
-        parts = Path(self.name.lower()).suffixes
+        # A member of an archive is named "archive.zip[member.csv]".
+        member = self.name[self.name.rfind("[") + 1 : -1] if self.name.endswith("]") else self.name
+        parts = Path(member.lower()).suffixes
         if parts and parts[-1] == ".gz":
             parts = parts[:-1]
         return parts[-1] if parts else ""
@@ -166,15 +173,51 @@ class Importer(ABC):
             Naming the file, line or row, field and reason of the first problem found.
         """
 
-    def check_suffixes(self, files: Sequence[ImportFile]) -> None:
-        """Raise :class:`InputError` for a file whose suffix this source does not read."""
+    def readable(self, files: Sequence[ImportFile], log: ImportLog) -> list[ImportFile]:
+        """The files this source reads, ``.zip`` archives opened.
+
+        A member of an archive this source does not read is skipped with a note; a file
+        given on its own with another suffix is an error.
+
+        Raises
+        ------
+        InputError
+            No file given, a file of a type this source does not read, or a bad zip.
+        """
         if not files:
             raise InputError(f"no input files given for {self.name}")
-        for file in files:
-            if file.suffix not in self.suffixes:
+        readable: list[ImportFile] = []
+        for file in (member for given in files for member in _opened(given)):
+            if file.suffix in self.suffixes:
+                readable.append(file)
+            elif file.in_archive:
+                log.note(f"skipped {file.name}: not a {self.name} file")
+            else:
                 shown = f"'{file.suffix}'" if file.suffix else "no suffix"
                 raise InputError(
                     f"unsupported file type for {self.name} ({shown}); accepted: "
-                    f"{', '.join(self.suffixes)}",
+                    f"{', '.join(s or 'no suffix' for s in (*self.suffixes, '.zip'))}",
                     path=file.name,
                 )
+        if not readable:
+            raise InputError(
+                f"no {self.name} file in {', '.join(file.name for file in files)}", path=None
+            )
+        return readable
+
+
+def _opened(file: ImportFile) -> list[ImportFile]:
+    """``file``, or the files of a ``.zip`` (folders, hidden and ``__MACOSX`` entries aside)."""
+    if file.suffix != ".zip":
+        return [file]
+    try:
+        with zipfile.ZipFile(io.BytesIO(file.data)) as archive:
+            return [
+                ImportFile(f"{file.name}[{info.filename}]", archive.read(info), in_archive=True)
+                for info in archive.infolist()
+                if not info.is_dir()
+                and not info.filename.startswith("__MACOSX/")
+                and not Path(info.filename).name.startswith(".")
+            ]
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise InputError(f"not a readable zip archive: {error}", path=file.name) from None

@@ -85,11 +85,13 @@ class CordisImporter(Importer):
                 _require(header, _PROJECT_COLUMNS, ("projectID", "id"), file)
                 for place, row in rows:
                     _add_project(row, place, projects, log)
+            elif file.in_archive:  # the EU's zip also holds topics, euroSciVoc, web links...
+                log.note(f"skipped {file.name}: not a projects or organisations file")
             else:
                 raise InputError(
                     "not a CORDIS projects or organisations file: the header has neither "
-                    f"'organisationID' nor 'title' and 'objective' (separator read: see line 1; "
-                    f"columns: {', '.join(header[:8])}{'...' if len(header) > 8 else ''})",
+                    f"'organisationID' nor 'title' and 'objective' (columns read: "
+                    f"{', '.join(header[:8])}{'...' if len(header) > 8 else ''})",
                     path=file.name,
                     line=1,
                 )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher.errors import InputError
-from matcher.importers.base import ImportedRecords, ImportFile, ImportOptions
+from matcher.importers.base import ImportedRecords, ImportFile, ImportLog, ImportOptions
 from matcher.importers.identities import IdentityReport, resolve_identities
 from matcher.importers.registry import get_importer
 from matcher.io.json_lines import write_jsonl
@@ -105,9 +105,11 @@ def run_import(
     inputs = [
         item if isinstance(item, ImportFile) else ImportFile.from_path(item) for item in files
     ]
-    importer.check_suffixes(inputs)
+    log = ImportLog()
+    readable = importer.readable(inputs, log)
     with garbage_collector_paused():
-        records = importer.read(inputs, options or ImportOptions())
+        records = importer.read(readable, options or ImportOptions())
+        records.log.notes[:0] = log.notes
         records, identities = resolve_identities(records)
     if not (records.profiles or records.institutions or records.calls):
         raise InputError(

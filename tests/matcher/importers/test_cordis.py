@@ -87,3 +87,23 @@ def test_the_organisations_file_is_required() -> None:
 def test_another_csv_is_not_taken_for_cordis() -> None:
     with pytest.raises(InputError, match="not a CORDIS projects or organisations file"):
         imported("cordis", ("people.csv", "name;country\nA;RU\n"))
+
+
+def test_the_eu_zip_is_read_and_its_other_tables_are_skipped_with_a_note() -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.write(PROJECTS, "project.csv")
+        archive.write(ORGANISATIONS, "organization.csv")
+        archive.writestr("topics.csv", "projectID;topic;title\n101069359;HORIZON-CL5;Topic\n")
+        archive.writestr("readme.txt", "CORDIS export")
+    result = imported("cordis", ("cordis-HORIZONprojects-csv.zip", buffer.getvalue()))
+
+    assert len(result.records.profiles) == len(
+        imported("cordis", PROJECTS, ORGANISATIONS).records.profiles
+    )
+    notes = result.counts()["notes"]
+    assert any("topics.csv" in note and "skipped" in note for note in notes)
+    assert any("readme.txt" in note for note in notes)
