@@ -4,7 +4,7 @@
 :mod:`api.cli.common` holds the options and the load/fit preamble every command shares;
 :mod:`api.cli.ranking` (rank, explain, partners, partners-abroad), :mod:`api.cli.teams`
 (teams, whatif), :mod:`api.cli.data` (demo, validate, backends), :mod:`api.cli.round` and
-:mod:`api.cli.serve` (serve, db) hold the commands; :mod:`api.cli.render` and
+:mod:`api.cli.serve` (serve, db) and :mod:`api.cli.importing` (import) hold the commands; :mod:`api.cli.render` and
 :mod:`api.cli.output` print tables and write the batch CSVs.
 """
 
