@@ -16,6 +16,7 @@ import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Final
 
@@ -34,10 +35,18 @@ def name_key(text: str) -> str:
     >>> name_key("P.R. China")
     'p r china'
     """
+    if text.isascii():  # most names and titles: nothing to decompose
+        return " ".join(text.lower().translate(_DROPPED).split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     # Combining marks go (é -> e, ё -> е, й -> и on both sides alike); letters stay.
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    bare = decomposed.translate(_combining_marks())
     return " ".join(bare.translate(_DROPPED).split())
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """A ``str.translate`` table deleting every combining mark of the Basic Multilingual Plane."""
+    return {code: None for code in range(0x300, 0x10000) if unicodedata.combining(chr(code))}
 
 
 @dataclass
@@ -46,6 +55,9 @@ class NameTable:
 
     codes: dict[str, str] = field(default_factory=dict)
     shown: dict[str, str] = field(default_factory=dict)
+    #: Which name a suggestion prefers among equally close ones: lower first (the curated
+    #: names, then English, then the translations in :data:`TRANSLATION_LOCALES` order).
+    rank: dict[str, int] = field(default_factory=dict)
 
     def lookup(self, text: str) -> str | None:
         """The code of ``text`` if it is a known name, else ``None``."""
@@ -53,10 +65,21 @@ class NameTable:
 
     def closest(self, text: str) -> tuple[str, str] | None:
         """The known name closest to ``text`` and its code, if one is reasonably close."""
-        matches = difflib.get_close_matches(name_key(text), list(self.codes), n=1, cutoff=0.6)
-        if not matches:
+        key = name_key(text)
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(key)
+        best: tuple[float, int, str] | None = None
+        for candidate in self.codes:
+            matcher.set_seq1(candidate)
+            if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+                continue
+            score = matcher.ratio()
+            entry = (-score, self.rank.get(candidate, len(self.rank)), candidate)
+            if score >= 0.6 and (best is None or entry < best):
+                best = entry
+        if best is None:
             return None
-        return self.shown[matches[0]], self.codes[matches[0]]
+        return self.shown[best[2]], self.codes[best[2]]
 
 
 def build_table(generated: Iterable[tuple[str, str]], curated: dict[str, list[str]]) -> NameTable:
@@ -76,11 +99,13 @@ def build_table(generated: Iterable[tuple[str, str]], curated: dict[str, list[st
             continue
         table.codes[key] = code
         table.shown.setdefault(key, name.strip())
+        table.rank.setdefault(key, len(table.rank) + 1)
     for code, names in curated.items():
         for name in names:
             key = name_key(name)
             table.codes[key] = code
             table.shown[key] = name.strip()
+            table.rank[key] = 0
     return table
 
 

@@ -24,6 +24,7 @@ import re
 import tarfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 from xml.etree.ElementTree import Element, ParseError
 
@@ -141,7 +142,9 @@ def _archive(file: ImportFile) -> Iterator[OrcidRecord]:
         raise InputError(f"not a readable tar archive: {error}", path=file.name) from None
 
 
+@lru_cache(maxsize=512)
 def _local(tag: str) -> str:
+    """``{http://www.orcid.org/ns/common}name`` -> ``name`` (ORCID has a few hundred tags)."""
     return tag.rsplit("}", 1)[-1]
 
 
