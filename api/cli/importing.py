@@ -46,6 +46,7 @@ def import_(
 
     from matcher.importers import ImportOptions, get_importer, run_import, write_import
     from matcher.importers.columns import read_column_map
+    from matcher.importers.pipeline import stale_files
     from matcher.io import write_text_atomic
 
     importer = get_importer(source)  # an unknown source fails before any file is read
@@ -61,6 +62,8 @@ def import_(
     for line in result.summary_lines():
         typer.echo(line)
     typer.echo("wrote " + ", ".join(str(path) for path in written.values()))
+    for path in stale_files(written, out):
+        typer.echo(f"note: {path} is from before this import and was left as it is", err=True)
 
 
 def register(app: typer.Typer) -> None:

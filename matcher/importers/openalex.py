@@ -220,7 +220,8 @@ def _add_author(state: _State, data: dict[str, Any], place: Place) -> None:
     )
     for position, topic in enumerate(topics):
         if isinstance(topic, dict) and isinstance(topic.get("display_name"), str):
-            author.topics.append(topic["display_name"].strip())
+            if topic["display_name"].strip():
+                author.topics.append(topic["display_name"].strip())
         else:
             raise place.error("expected an object with a display_name", f"topics.{position}")
 
@@ -231,7 +232,9 @@ def _work_keywords(data: dict[str, Any], place: Place) -> list[str]:
         names = [
             item["display_name"].strip()
             for item in items
-            if isinstance(item, dict) and isinstance(item.get("display_name"), str)
+            if isinstance(item, dict)
+            and isinstance(item.get("display_name"), str)
+            and item["display_name"].strip()
         ]
         if names:
             return names[:5]

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from matcher.errors import InputError
 from matcher.importers.base import ImportedRecords, ImportFile, ImportLog, ImportOptions
 from matcher.importers.identities import IdentityReport, resolve_identities
 from matcher.importers.registry import get_importer
 from matcher.io.json_lines import write_jsonl
+from matcher.io.locations import dotted, explain
 from matcher.io.readers import garbage_collector_paused
 from matcher.io.sources import PathArg
 from matcher.model import Institution, Profile
@@ -108,7 +111,16 @@ def run_import(
     log = ImportLog()
     readable = importer.readable(inputs, log)
     with garbage_collector_paused():
-        records = importer.read(readable, options or ImportOptions())
+        try:
+            records = importer.read(readable, options or ImportOptions())
+        except ValidationError as error:
+            # Importers check what they read and locate it; a record they still build
+            # wrong is reported in words, never as a traceback.
+            first = error.errors(include_url=False)[0]
+            raise InputError(
+                f"an imported {error.title.lower()} is invalid: {explain(first)}",
+                field=dotted(first["loc"]),
+            ) from None
         records.log.notes[:0] = log.notes
         records, identities = resolve_identities(records)
     if not (records.profiles or records.institutions or records.calls):
@@ -120,11 +132,16 @@ def run_import(
     return ImportResult(source, records, identities)
 
 
+#: The interchange files an import may write.
+KINDS = ("institutions", "profiles", "calls")
+
+
 def write_import(result: ImportResult, out: PathArg) -> dict[str, Path]:
     """Write the records as interchange files into folder ``out`` (created if missing).
 
     Each file is written atomically (:func:`matcher.io.write_jsonl`); a kind with no
-    record gets no file. Returns the files written, by kind.
+    record gets no file, and a file of that kind already in ``out`` is left as it is (see
+    :func:`stale_files`). Returns the files written, by kind.
     """
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -139,6 +156,16 @@ def write_import(result: ImportResult, out: PathArg) -> dict[str, Path]:
             write_jsonl(records, path)
             written[kind] = path
     return written
+
+
+def stale_files(written: dict[str, Path], out: PathArg) -> list[Path]:
+    """Interchange files in ``out`` this import did not write (from an earlier one): the
+    other commands would read them beside the new files when given ``--data out``."""
+    return [
+        Path(out) / f"{kind}.jsonl"
+        for kind in KINDS
+        if kind not in written and (Path(out) / f"{kind}.jsonl").exists()
+    ]
 
 
 def _dropped(records: ImportedRecords) -> list[str]:

@@ -123,3 +123,14 @@ def test_a_column_map_is_refused_for_other_sources(
     )
     assert code == 2
     assert "--columns applies to the spreadsheet source only" in capsys.readouterr().err
+
+
+def test_a_file_of_an_earlier_import_left_in_the_folder_is_pointed_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "data"
+    assert _import("cordis", ["cordis/project.csv", "cordis/organization.csv"], out) == 0
+    capsys.readouterr()
+    assert _import("spreadsheet", ["spreadsheet/researchers_ru.csv"], out) == 0
+
+    assert f"{out / 'institutions.jsonl'} is from before this import" in capsys.readouterr().err

@@ -108,3 +108,20 @@ def test_an_unknown_country_code_is_located_with_a_suggestion() -> None:
 def test_a_line_that_is_neither_work_nor_author_is_an_error() -> None:
     with pytest.raises(InputError, match=r"x.jsonl:1: field 'id': not an OpenAlex work or author"):
         imported("openalex", ("x.jsonl", '{"id": "https://openalex.org/I1"}'))
+
+
+def test_blank_topics_and_keywords_are_left_out() -> None:
+    author = {
+        "id": "https://openalex.org/A1",
+        "display_name": "X",
+        "topics": [{"display_name": " "}, {"display_name": "Mining"}],
+    }
+    work = {
+        "id": "https://openalex.org/W1",
+        "title": "T",
+        "keywords": [{"display_name": ""}],
+        "authorships": [{"author": {"id": "https://openalex.org/A1", "display_name": "X"}}],
+    }
+    text = json.dumps(author) + "\n" + json.dumps(work) + "\n"
+    profile = imported("openalex", ("a.jsonl", text)).records.profiles[0]
+    assert profile.keywords == ["Mining"]
