@@ -16,10 +16,8 @@ from pydantic import BaseModel, ValidationError
 from matcher.countries import normalize_country
 from matcher.errors import InputError
 from matcher.importers.base import ImportFile
-from matcher.io.json_lines import json_lines_objects
+from matcher.io.json_lines import json_reason, parse_json
 from matcher.io.locations import Place, dotted, explain
-from matcher.io.sources import Input
-from matcher.model import Profile
 from matcher.names import name_key
 
 #: The separators a delimited text file may use; the header line tells which.
@@ -32,11 +30,29 @@ Record = TypeVar("Record", bound=BaseModel)
 def json_lines(file: ImportFile) -> Iterator[tuple[Place, dict[str, Any]]]:
     """The JSON object of every non-blank line of ``file``, with its place.
 
-    Strict as the interchange loader: a repeated key, ``NaN``, a line that is not an
-    object are located errors.
+    Strict as the interchange loader (the same decoder and messages): a repeated key,
+    ``NaN``, a line that is not an object are located errors. Lines are decoded one at a
+    time, never the whole file at once: a snapshot part is hundreds of MiB.
     """
-    resolved = Input("jsonl", file.name, data=file.content())
-    yield from json_lines_objects(resolved, Profile)
+    for number, raw in enumerate(io.BytesIO(file.content()), start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"not valid UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
+                path=file.name,
+                line=number,
+            ) from None
+        if not line.strip():
+            continue
+        place = Place(file.name, number)
+        try:
+            value = parse_json(line)
+        except ValueError as error:
+            raise place.error(f"invalid JSON: {json_reason(error)}") from None
+        if not isinstance(value, dict):
+            raise place.error(f"expected a JSON object, got {type(value).__name__}")
+        yield place, value
 
 
 def sniff_delimiter(text: str) -> str:

@@ -125,3 +125,14 @@ def test_blank_topics_and_keywords_are_left_out() -> None:
     text = json.dumps(author) + "\n" + json.dumps(work) + "\n"
     profile = imported("openalex", ("a.jsonl", text)).records.profiles[0]
     assert profile.keywords == ["Mining"]
+
+
+def test_json_lines_are_read_strictly_and_located() -> None:
+    with pytest.raises(InputError, match=r"w.jsonl:2: invalid JSON: duplicate key 'id'"):
+        imported("openalex", ("w.jsonl", '\n{"id": "https://openalex.org/W1", "id": "x"}\n'))
+    with pytest.raises(InputError, match=r"w.jsonl:3: not valid UTF-8 text \(byte 0xff\)"):
+        imported(
+            "openalex", ("w.jsonl", b'{"id": "https://openalex.org/W1", "title": "T"}\n\n\xff\n')
+        )
+    with pytest.raises(InputError, match=r"w.jsonl:1: expected a JSON object, got list"):
+        imported("openalex", ("w.jsonl", "\ufeff[1]\n"))
