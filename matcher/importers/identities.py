@@ -11,7 +11,12 @@ it merges **exact duplicates only**:
 
 Fuzzy resolution (transliterated and abbreviated names, name variants with co-author
 evidence, a reference list of institutions) belongs to :mod:`matcher.identity`; it plugs in
-here, taking and returning the same :class:`~matcher.importers.base.ImportedRecords`.
+here, taking and returning the same :class:`~matcher.importers.base.ImportedRecords`: call
+it from :func:`resolve_identities` (after or instead of the exact merges), count what it
+merges in :attr:`IdentityReport.merged` by ``(kind, reason)``, say what ran in
+:attr:`IdentityReport.resolver`, and point references at the survivors as
+:func:`_renamed_profiles` and :func:`_renamed_agreements` do. The pipeline
+(:func:`matcher.importers.run_import`) calls nothing else, and checks the references after.
 """
 
 from __future__ import annotations
