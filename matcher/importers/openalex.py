@@ -5,7 +5,8 @@ Every line is a work (``id`` ``https://openalex.org/W...``) or an author (``A...
 import may mix both. The people become researcher profiles (id: the short OpenAlex id,
 ``A5023888391``; their ORCID in the ``orcid`` field), with their works as publications (the
 abstract rebuilt from ``abstract_inverted_index``, the year, the other imported authors as
-coauthors), keywords from the author's topics or their works' keywords, languages from the
+coauthors), the author's ``display_name_alternatives`` in ``other_names`` (for entity
+resolution), keywords from the author's topics or their works' keywords, languages from the
 works, and the institution of their latest work (or the author's last known institution) as
 institution, with its country. Institutions (``I...``) come from both.
 
@@ -90,6 +91,7 @@ class _Author:
     institution_year: int = -1
     country: str | None = None
     topics: list[str] = field(default_factory=list)
+    other_names: list[str] = field(default_factory=list)
     works: list[int] = field(default_factory=list)
     keywords: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
@@ -203,6 +205,12 @@ def _add_author(state: _State, data: dict[str, Any], place: Place) -> None:
     author = _author(state, author_id, name)
     author.name = name
     author.orcid = short_orcid(text_at(data, "orcid", place, "orcid")) or author.orcid
+    alternatives = list_at(data, "display_name_alternatives", place, "display_name_alternatives")
+    author.other_names = [
+        text.strip()
+        for text in alternatives
+        if isinstance(text, str) and text.strip() and text.strip() != name
+    ]
     known = list_at(data, "last_known_institutions", place, "last_known_institutions")
     if not known and data.get("last_known_institution") is not None:
         known = [object_at(data, "last_known_institution", place, "last_known_institution")]
@@ -341,7 +349,9 @@ def _records(state: _State) -> ImportedRecords:
             )
             for work in (state.works[index] for index in author.works)
         ]
-        extra = {"orcid": author.orcid} if author.orcid else {}
+        extra: dict[str, Any] = {"orcid": author.orcid} if author.orcid else {}
+        if author.other_names:
+            extra["other_names"] = author.other_names
         profiles.append(
             Profile(
                 id=author_id,

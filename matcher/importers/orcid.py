@@ -6,7 +6,8 @@ per line of a ``.jsonl`` file.
 Each record with a public name becomes a researcher profile: id the ORCID iD (also in the
 ``orcid`` field), name (the credit name, else given and family names), country (the
 person's address, else the current employer's), keywords (split at commas and semicolons),
-the biography as summary, works as publications (title and year: ORCID summaries carry no
+the biography as summary, other names in ``other_names`` (for entity resolution), works as
+publications (title and year: ORCID summaries carry no
 abstract), and the current employer (no end date, latest start; else the latest) as
 institution. Works that two imported records share (the same DOI) make their people
 coauthors. Institutions take the ROR, Ringgold or GRID id ORCID disambiguated them with
@@ -79,6 +80,7 @@ class OrcidRecord:
     name: str | None
     biography: str = ""
     keywords: list[str] = field(default_factory=list)
+    other_names: list[str] = field(default_factory=list)
     country: str | None = None
     employments: list[Employment] = field(default_factory=list)
     works: list[tuple[str, int | None, str | None]] = field(default_factory=list)
@@ -226,6 +228,9 @@ def from_xml(data: bytes, source: str) -> OrcidRecord:
     record.keywords = [
         k.text.strip() for k in _all(_first(person, "keywords"), "content") if k.text
     ]
+    record.other_names = [
+        n.text.strip() for n in _all(_first(person, "other-names"), "content") if n.text
+    ]
     countries = [c.text for c in _all(_first(person, "addresses"), "country") if c.text]
     record.country = _country(
         countries[0] if countries else None, source, "person.addresses.address.country"
@@ -316,6 +321,11 @@ def from_json(data: dict[str, Any], source: str) -> OrcidRecord:
         _json_text(name, "given-names"), _json_text(name, "family-name")
     )
     record.biography = _json_text(data, "person", "biography", "content") or ""
+    record.other_names = [
+        item["content"].strip()
+        for item in _json_list(data, "person", "other-names", "other-name")
+        if isinstance(item, dict) and isinstance(item.get("content"), str)
+    ]
     record.keywords = [
         item["content"].strip()
         for item in _json_list(data, "person", "keywords", "keyword")
@@ -451,6 +461,11 @@ def _build(records: list[OrcidRecord], log: ImportLog) -> ImportedRecords:
                 summary=record.biography,
                 publications=publications,
                 orcid=record.orcid,
+                **(
+                    {"other_names": other}
+                    if (other := [n for n in record.other_names if n])
+                    else {}
+                ),
             )
         )
     return ImportedRecords(profiles=profiles, institutions=list(institutions.values()), log=log)

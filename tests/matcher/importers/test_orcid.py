@@ -26,6 +26,7 @@ def test_xml_and_json_records_become_profiles() -> None:
     assert petrov.institution == "ringgold-100001"
     assert petrov.keywords == ["coal mine methane", "gas emission forecasting", "mine safety"]
     assert petrov.summary.startswith("Mining engineer")
+    assert (petrov.model_extra or {})["other_names"] == ["Иван Петров"]
     nurlanovna = profiles["0000-0002-0000-0002"]
     assert (nurlanovna.country, nurlanovna.institution) == ("KZ", "ror-03q0vrn42")
     assert nurlanovna.keywords == ["soil remediation", "heavy metals"]
