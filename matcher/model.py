@@ -43,7 +43,9 @@ class _CountryCodeSchema:
 
 
 CountryCode = Annotated[str, AfterValidator(normalize_country), _CountryCodeSchema()]
-"""An ISO 3166-1 alpha-2 code, upper-cased on input (``UK``/``EL`` are mapped to ``GB``/``GR``)."""
+"""An ISO 3166-1 alpha-2 code, upper-cased on input (``UK``/``EL`` are mapped to ``GB``/``GR``);
+a country name as people write it (``Россия``, ``Kazakhstan``, ``中国``) is read as its code
+(:func:`matcher.countries.normalize_country`). The schema lists the codes."""
 
 
 def _date_not_number(value: object) -> object:

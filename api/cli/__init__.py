@@ -3,8 +3,9 @@
 :mod:`api.cli.app` builds the Typer app and maps outcomes to exit codes;
 :mod:`api.cli.common` holds the options and the load/fit preamble every command shares;
 :mod:`api.cli.ranking` (rank, explain, partners, partners-abroad), :mod:`api.cli.teams`
-(teams, whatif), :mod:`api.cli.data` (demo, validate, backends), :mod:`api.cli.round` and
-:mod:`api.cli.serve` (serve, db) and :mod:`api.cli.identity` (resolve) hold the commands;
+(teams, whatif), :mod:`api.cli.data` (demo, validate, backends), :mod:`api.cli.round`,
+:mod:`api.cli.serve` (serve, db), :mod:`api.cli.importing` (import) and
+:mod:`api.cli.identity` (resolve) hold the commands;
 :mod:`api.cli.render` and :mod:`api.cli.output` print tables and write the batch CSVs.
 """
 

@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from api.cli import data, identity, ranking, serve, teams
+from api.cli import data, identity, importing, ranking, serve, teams
 from api.cli import round as rounds
 from matcher.errors import GrantmatchError
 
@@ -32,6 +32,7 @@ ranking.register(app)
 teams.register(app)
 data.register(app)
 rounds.register(app)
+importing.register(app)
 serve.register(app)
 identity.register(app)
 

@@ -1,4 +1,5 @@
-"""Background jobs stored in the database: a grant round, a ranking of every call.
+"""Background jobs stored in the database: a grant round, a ranking of every call, an
+import of an uploaded file.
 
 A job is a row of the ``jobs`` table (status, stage, progress, result, error), run by one
 worker thread. Queued jobs survive a restart (they are queued again at start); a job that
@@ -115,7 +116,16 @@ def job_files(folder: Path) -> list[Path]:
     )
 
 
-HANDLERS: dict[str, JobHandler] = {"rank": _rank, "round": _round}
+def _import(
+    context: JobContext, job_id: str, params: dict[str, Any], progress: Progress
+) -> dict[str, Any]:
+    """An uploaded file of an outside source into the store (:mod:`api.http.importing`)."""
+    from api.http.importing import run_import_job
+
+    return run_import_job(context, job_id, params, progress)
+
+
+HANDLERS: dict[str, JobHandler] = {"rank": _rank, "round": _round, "import": _import}
 """Job kinds and what runs them."""
 
 
@@ -161,9 +171,21 @@ class JobRunner:
             self._thread.join(timeout)
             self._thread = None
 
-    def submit(self, kind: str, params: dict[str, Any], actor: str) -> str:
-        """Store a new queued job and hand it to the worker; returns its id."""
+    def submit(
+        self,
+        kind: str,
+        params: dict[str, Any],
+        actor: str,
+        prepare: Callable[[str], None] | None = None,
+    ) -> str:
+        """Store a new queued job and hand it to the worker; returns its id.
+
+        ``prepare(job_id)`` runs first, before the job can start (an import saves its
+        upload in the job's folder).
+        """
         job_id = str(uuid.uuid4())
+        if prepare is not None:
+            prepare(job_id)
         with self.context.database.session() as session:
             session.add(
                 JobRow(

@@ -37,6 +37,10 @@ async def _answer(
     await send({"type": "http.response.body", "body": body})
 
 
+UPLOAD_PREFIX = "/imports/"
+"""Requests whose body is an uploaded file, not JSON (``POST /imports/{source}``)."""
+
+
 class _TooLarge(Exception):
     pass
 
@@ -45,7 +49,8 @@ class RequestLimits:
     """Refuses bodies over ``max_body_bytes`` (413), by ``Content-Length`` and while
     streaming (a chunked body has none); URLs holding NUL characters (400: no id or filter
     contains one, and PostgreSQL cannot compare text with them); and bodies that break
-    ``body_limits`` or are not UTF-8 (422, or 413 for a record over its size).
+    ``body_limits`` or are not UTF-8 (422, or 413 for a record over its size), except the
+    uploaded files of ``/imports/{source}`` (any bytes, read by the importers).
 
     Parameters
     ----------
@@ -79,7 +84,10 @@ class RequestLimits:
         except _TooLarge:
             await self._too_large(send)
             return
-        problem = await self._check(body)
+        # An upload to /imports is a file (XML, CSV, XLSX, zip), not a JSON body: only its
+        # size is limited here; the importer reads it, and its errors fail the job.
+        is_upload = str(scope.get("path", "")).startswith(UPLOAD_PREFIX)
+        problem = None if is_upload else await self._check(body)
         if problem is not None:
             located = Problem(field="body", line=problem.line, reason=problem.reason)
             await _answer(send, problem.status, problem.detail, located)

@@ -33,7 +33,8 @@ CONTENT_TYPES = {
 """Content type by file extension; anything else is served as bytes."""
 
 
-def _public(row: JobRow) -> JobPublic:
+def public_job(row: JobRow) -> JobPublic:
+    """A stored job as the API shows it."""
     job = JobPublic.model_validate(row, from_attributes=True)
     if job.result is not None and "out_dir" in job.result:
         # Round jobs stored before results held file names only carry a server path.
@@ -52,7 +53,7 @@ def submit(
         audit(session, principal, "job.submit", f"job:{job_id}", {"kind": job.kind})
         row = session.get(JobRow, job_id)
         assert row is not None
-        return _public(row)
+        return public_job(row)
 
 
 @router.get("", response_model=Page[JobPublic], responses=ERRORS)
@@ -66,7 +67,7 @@ def list_jobs(
             select(JobRow).order_by(JobRow.created_at.desc(), JobRow.id).offset(offset).limit(limit)
         ).all()
         return Page[JobPublic](
-            items=[_public(r) for r in rows], total=total, offset=offset, limit=limit
+            items=[public_job(r) for r in rows], total=total, offset=offset, limit=limit
         )
 
 
@@ -81,7 +82,7 @@ def read_job(
         row = session.get(JobRow, job_id)
         if row is None:
             raise not_found("job", job_id)
-        return _public(row)
+        return public_job(row)
 
 
 def _content_type(name: str) -> str:
