@@ -11,6 +11,8 @@ Usage (from the repository root)::
 
     python benchmarks/embeddings_calibration.py            # all backends, ~5 min on 2 cores
     python benchmarks/embeddings_calibration.py --backends tfidf minilm --projects 1000
+    python benchmarks/embeddings_calibration.py --backends e5-neutral \
+        --cache ~/.cache/grantmatch/cache/vectors.sqlite    # re-runs embed nothing
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.embeddings_data import cordis_projects, translations
+from benchmarks.embeddings_language_pairs_dblp import cached_leaves
 from embeddings import get_encoder
 
 
@@ -35,14 +38,20 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=1000, help="projects per backend")
     parser.add_argument("--e5-projects", type=int, default=200, help="projects for e5 (slow)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--cache",
+        default="off",
+        help="SQLite vector cache of the underlying models (default off: times the models)",
+    )
     args = parser.parse_args()
+    cache = None if args.cache == "off" else Path(args.cache)
 
     pairs = translations()
     rows = []
     for name in args.backends:
         n = args.e5_projects if name.startswith("e5") else args.projects
         projects = cordis_projects(limit=n, stride=8, offset=1)
-        encoder = get_encoder(name, threads=args.threads)
+        encoder = cached_leaves(get_encoder(name, threads=args.threads), cache)
         started = time.perf_counter()
         titles = encoder.encode([p.title for p in projects], kind="query")
         abstracts = encoder.encode([p.objective for p in projects], kind="passage")
