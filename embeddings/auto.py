@@ -1,29 +1,31 @@
 """The ``"auto"`` backend choice: the English model for an all-English corpus, else English
-pairs by the English model and every other pair by a multilingual one.
+pairs by the English model and every other pair by a language-neutral multilingual one.
 
 Made once, for a whole corpus (every profile text and every call text of a scoring run),
 before anything is embedded:
 
 * ``corpus`` given and all English (see :func:`embeddings.languages.is_english_only`):
   the English model (``"minilm"``: best English quality per second);
-* otherwise, and when no corpus is given: ``"minilm+use"`` (see
+* otherwise, and when no corpus is given: ``"minilm+e5-neutral"`` (see
   :mod:`embeddings.language_pairs`): two English texts are scored by minilm, every pair with
-  a non-English text by the multilingual model (``"use"`` by default: on our measurements it
-  ranks a Russian-only researcher first for an English call where multilingual-e5 does not,
-  and embeds abstracts 30-40x faster; see ``benchmarks/RESULTS.md``), each calibrated onto
-  the common scale. Adding a Russian profile to an English corpus therefore leaves every
-  English pair's score as it was. ``per_pair=False`` embeds the whole corpus with the
-  multilingual model instead (the behaviour before); ``multilingual="e5-neutral"`` gives
-  ``"minilm+e5-neutral"``, language-neutral across the region's languages (kk, mn, ky, uz, tg,
-  be; see :mod:`embeddings.neutral`), 25-30x slower to embed.
+  a non-English text by multilingual-e5 with each language's mean direction removed
+  (:mod:`embeddings.neutral`), each calibrated onto the common scale. Adding a Russian profile
+  to an English corpus therefore leaves every English pair's score as it was, and a Kazakh call
+  finds Russian, Chinese or Mongolian researchers on its topic before Kazakh ones on other
+  topics (the language probe: language bias 0.3% against 53% with ``"minilm+use"``; see
+  ``benchmarks/RESULTS.md``). The price is speed: e5 embeds an abstract in ~0.5 s on 2 cores,
+  25-30x slower than USE, and every text of such a corpus is embedded by it (the vector
+  cache embeds each text once). ``multilingual="use"`` gives ``"minilm+use"`` (the default
+  before: fast, but ranks kk, mn, ky, uz, tg texts by language); ``per_pair=False`` embeds
+  the whole corpus with the multilingual model alone.
 
 A corpus in a language the chosen multilingual model was not trained on (USE: Kazakh,
-Mongolian) gets a warning that names a model that was (``"e5-neutral"``). When a package is
-missing the choice falls back, with a warning, to the multilingual model alone, to the other
-multilingual model, then to the English model, then to TF-IDF: it never fails for a missing
-optional extra. Adding the first non-English text to an English corpus switches the backend
-from ``minilm`` to ``minilm+use``, whose vectors the cache keys separately: every text is
-embedded once more (English texts by both models). The English pairs' scores do not change.
+Mongolian, ...; e5: Tajik) gets a warning. When a package is missing the choice falls back,
+with a warning, to the per-pair backend with the other multilingual model, to the
+multilingual models alone, then to the English model, then to TF-IDF: it never fails for a
+missing package. Adding the first non-English text to an English corpus switches the backend
+from ``minilm`` to ``minilm+e5-neutral``, whose vectors the cache keys separately: every text
+is embedded once more (English texts by both models). The English pairs' scores do not change.
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ _EXTRAS = {
 }
 
 
+DEFAULT_MULTILINGUAL = "e5-neutral"
+"""The model for pairs with a non-English text when the caller does not say."""
+
+
 class DegradedBackendWarning(UserWarning):
     """``auto`` had to choose a weaker backend than the corpus needs."""
 
@@ -76,7 +82,7 @@ def _installed(name: str) -> bool:
 def choose_backend(
     corpus: Iterable[str] | None = None,
     *,
-    multilingual: str = "use",
+    multilingual: str = DEFAULT_MULTILINGUAL,
     english: str = "minilm",
     per_pair: bool = True,
 ) -> str:
@@ -87,9 +93,11 @@ def choose_backend(
     corpus : iterable of str, optional
         Every text the run will embed (or a fair sample). ``None`` chooses the multilingual
         model, which works whatever the languages turn out to be.
-    multilingual : {"use", "e5", "e5-neutral"}
-        The model for a corpus that is not all English (``"e5-neutral"``: language-neutral
-        ranking across en, ru, kk, mn, zh, uz, ky, tg, be; see :mod:`embeddings.neutral`).
+    multilingual : {"e5-neutral", "use", "e5"}
+        The model for pairs with a non-English text (``"e5-neutral"``, the default:
+        language-neutral ranking across en, ru, kk, mn, zh, uz, ky, tg, be, see
+        :mod:`embeddings.neutral`; ``"use"``: 25-30x faster, but ranks languages it was not
+        trained on by language).
     english : {"minilm", "use", "e5", "tfidf"}
         The model for an all-English corpus.
     per_pair : bool
@@ -114,9 +122,11 @@ def choose_backend(
         wanted = english
         fallbacks = [english, "minilm", "tfidf"]
     else:
-        other = "use" if multilingual.startswith("e5") else "e5"
-        pair = f"{english}+{multilingual}"
-        pairs = [pair] if per_pair and pair in _CLASSES else []
+        other = "use" if multilingual.startswith("e5") else "e5-neutral"
+        pair, other_pair = f"{english}+{multilingual}", f"{english}+{other}"
+        pairs = [] if not per_pair or pair not in _CLASSES else [pair]
+        if pairs and other_pair in _CLASSES:  # the other per-pair backend before whole-corpus
+            pairs.append(other_pair)
         wanted = pairs[0] if pairs else multilingual
         fallbacks = [*pairs, multilingual, other, "minilm", "tfidf"]
     chosen = next(name for name in fallbacks if _installed(name))
@@ -135,7 +145,13 @@ def choose_backend(
     supported = _CLASSES[chosen].languages
     if languages and supported is not None and not languages <= supported:
         missing = sorted(languages - supported)
-        better = [n for n in ("e5-neutral",) if n != chosen and _installed(n)]
+        better = [
+            name
+            for name in ("minilm+e5-neutral",)
+            if name != chosen
+            and languages <= (_CLASSES[name].languages or languages)
+            and _installed(name)
+        ]
         warnings.warn(
             f"the corpus contains {', '.join(missing)}, which the {chosen!r} embedding model "
             "was not trained on; cross-language matches for those texts will be weak"

