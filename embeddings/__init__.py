@@ -4,8 +4,8 @@ Backends (by name, see :func:`get_encoder`): ``"minilm"`` (English, the default 
 all-English corpus), ``"use"`` (multilingual), ``"e5"`` (multilingual, more languages,
 slower), ``"e5-neutral"`` (e5 with each language's mean direction removed),
 ``"minilm+use"`` / ``"minilm+e5-neutral"`` (English pairs by minilm, every other pair by the
-multilingual model, one calibrated scale; ``"minilm+e5-neutral"`` is the default for a corpus
-that is not all English), ``"tfidf"`` (lexical, no model), and ``"auto"``, which chooses.
+multilingual model, one calibrated scale; ``"minilm+use"`` is the default for a corpus that
+is not all English), ``"tfidf"`` (lexical, no model), and ``"auto"``, which chooses.
 :class:`CachedEncoder` wraps any of them with a persistent :class:`VectorCache`.
 
 This package imports nothing else of grantmatch.

