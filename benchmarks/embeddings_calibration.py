@@ -11,6 +11,10 @@ Usage (from the repository root)::
 
     python benchmarks/embeddings_calibration.py            # all backends, ~5 min on 2 cores
     python benchmarks/embeddings_calibration.py --backends tfidf minilm --projects 1000
+    python benchmarks/embeddings_calibration.py --backends e5-neutral \
+        --cache ~/.cache/grantmatch/cache/vectors.sqlite    # re-runs embed nothing
+    python benchmarks/embeddings_calibration.py --cross-language \
+        --cache ~/.cache/grantmatch/cache/vectors.sqlite    # tried variant, not shipped
 """
 
 from __future__ import annotations
@@ -26,7 +30,63 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.embeddings_data import cordis_projects, translations
+from benchmarks.embeddings_language_pairs_dblp import cached_leaves
 from embeddings import get_encoder
+
+
+def cross_language_anchors(cache: Path | None, threads: int) -> None:
+    """Anchors of ``e5-neutral`` such that a translation scores like the text (tried, not shipped).
+
+    For English texts as queries and their translations as passages, the e5-neutral cosine of
+    (English text, translation) should equal minilm's calibrated score of (English text,
+    English version): the medians over translations (the same text) and over other texts fix
+    the two anchors. Data: the 64 en/ru/zh sentences and the 20 reference-only topics of the
+    bundled reference set in 8 languages (not the probe).
+    """
+    from embeddings.neutral import model_text, reference_records
+
+    minilm = cached_leaves(get_encoder("minilm", threads=threads), cache)
+    e5n = cached_leaves(get_encoder("e5-neutral", threads=threads), cache)
+    groups: list[tuple[list[str], dict[str, list[str]]]] = []
+    pairs = translations()
+    groups.append(
+        ([p["en"] for p in pairs], {lang: [p[lang] for p in pairs] for lang in ("ru", "zh")})
+    )
+    reference = [r for r in reference_records() if r["set"] == "reference"]
+    text = {(r["topic"], r["language"]): model_text(r["text"], r["language"]) for r in reference}
+    topics = sorted({r["topic"] for r in reference})
+    others = sorted({r["language"] for r in reference} - {"en"})
+    groups.append(
+        (
+            [text[(t, "en")] for t in topics],
+            {lang: [text[(t, lang)] for t in topics] for lang in others},
+        )
+    )
+    x_same, x_other, y_same, y_other = [], [], [], []
+    for english, translated in groups:
+        same = np.eye(len(english), dtype=bool)
+        y = minilm.calibrate(minilm.encode(english) @ minilm.encode(english).T)
+        queries = e5n.encode(english, kind="query")
+        for lang, texts in translated.items():
+            x = queries @ e5n.encode(texts, kind="passage").T
+            x_same.append(x[same])
+            x_other.append(x[~same])
+            y_same.append(y[same])
+            y_other.append(y[~same])
+            print(
+                f"{lang}: e5-neutral translation {np.median(x[same]):.3f}, "
+                f"other {np.median(x[~same]):.3f}"
+            )
+    xs, xo, ys, yo = (
+        float(np.median(np.concatenate(v))) for v in (x_same, x_other, y_same, y_other)
+    )
+    scale = (xs - xo) / (ys - yo)
+    unrelated = xo - scale * yo
+    print(f"minilm (calibrated): same text {ys:.3f}, other {yo:.3f}")
+    print(
+        f"cross_language_calibration = Calibration(unrelated={unrelated:.4f}, "
+        f"related={unrelated + scale:.4f})"
+    )
 
 
 def main() -> None:
@@ -35,14 +95,29 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=1000, help="projects per backend")
     parser.add_argument("--e5-projects", type=int, default=200, help="projects for e5 (slow)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--cross-language",
+        action="store_true",
+        help="only e5-neutral's anchors matched to minilm across languages (a variant tried "
+        "for minilm+e5-neutral, not shipped: see RESULTS.md)",
+    )
+    parser.add_argument(
+        "--cache",
+        default="off",
+        help="SQLite vector cache of the underlying models (default off: times the models)",
+    )
     args = parser.parse_args()
+    cache = None if args.cache == "off" else Path(args.cache)
+    if args.cross_language:
+        cross_language_anchors(cache, args.threads)
+        return
 
     pairs = translations()
     rows = []
     for name in args.backends:
         n = args.e5_projects if name.startswith("e5") else args.projects
         projects = cordis_projects(limit=n, stride=8, offset=1)
-        encoder = get_encoder(name, threads=args.threads)
+        encoder = cached_leaves(get_encoder(name, threads=args.threads), cache)
         started = time.perf_counter()
         titles = encoder.encode([p.title for p in projects], kind="query")
         abstracts = encoder.encode([p.objective for p in projects], kind="passage")

@@ -1,25 +1,35 @@
-"""English expert finding (DBLP) when a few non-English profiles join the pool.
+"""English expert finding (DBLP) when a few non-English profiles or calls join, both directions.
 
 The regression of issue "Matching quality II", item 2: ``auto`` used to embed a whole corpus
 with one model, so adding one Russian profile to an English corpus switched every English pair
 from all-MiniLM-L6-v2 to multilingual USE. Here the DBLP expert-finding benchmark
 (``benchmarks/expert_finding_dblp.py``: 114 query papers as calls, 199 candidate authors,
-per-query leave-one-out) is run with the default relevance weights for:
+per-query leave-one-out) is run with the default relevance weights for each backend in
+``--backends`` (default: ``minilm``, ``use``, ``minilm+use``, ``minilm+e5-neutral``):
 
-* ``minilm``, ``use``: one model for everything;
-* ``minilm+use``: English pairs by minilm, every other pair by USE (``embeddings.language_pairs``);
-* ``auto (before)``: ``per_pair=False``: one model for the corpus, ``use`` unless all English;
-* ``auto (now)``: the default: ``minilm+use`` unless all English (DBLP holds 4 German papers,
-  so ``auto`` never sees an all-English corpus here);
+* **profiles for a call** (the benchmark's own direction): MAP over the 114 queries, without
+  and with **5 Russian distractor profiles** (4 sentences each from the hand-written Russian
+  set ``benchmarks/data/translations_en_ru_zh.tsv``, computing and science topics close to
+  DBLP's; never relevant, they can only push relevant authors down);
+* **calls for a profile** (the direction of the held-out benchmark in the issue, which ranks
+  calls for each researcher): for each of the 59 candidates with expert tags, the 114 query
+  papers ranked by that candidate's score, without and with **5 Russian distractor calls** (the
+  same sentences, one call per domain); MAP over candidates and the pairwise ordering loss
+  (share of (relevant, non-relevant) call pairs in the wrong order, ties count half; lower is
+  better, 0.5 is chance).
 
-each without and with **5 Russian distractor profiles** (4 sentences each from the hand-written
-Russian set ``benchmarks/data/translations_en_ru_zh.tsv``, computing and science topics close
-to DBLP's). Distractors are never relevant: they can only push relevant authors down. Reported:
-MAP over the 114 queries and paired 95% bootstrap intervals of per-query AP differences.
+Then ``auto`` is resolved for each pool, as it is now (:func:`embeddings.choose_backend`) and
+as it was (``use`` for the whole corpus until 2026-11; ``minilm+use`` on 2026-12-01); DBLP
+itself holds 4 German papers, so ``auto`` never sees an all-English corpus here.
+ Reported: paired 95% bootstrap intervals of per-query (per-candidate)
+differences against ``minilm`` and against the old default (``minilm+use``).
+
+Vectors of the underlying models come from the persistent vector cache (``--cache``), so a
+re-run embeds nothing; e5 needs ~10 min for the ~950 texts on 2 cores the first time.
 
 Usage::
 
-    python benchmarks/embeddings_language_pairs_dblp.py     # ~5 min on 2 cores
+    python benchmarks/embeddings_language_pairs_dblp.py     # ~10 min on 2 cores, cache warm
 """
 
 from __future__ import annotations
@@ -42,21 +52,29 @@ from benchmarks.embeddings_data import translations
 from benchmarks.expert_finding_dblp import (
     DEFAULT_DATA,
     DocLists,
+    ExpertData,
     FloatMatrix,
     MatcherScorer,
     build_records,
     evaluate,
     load_data,
-    score_all,
+    profile_docs,
+    query_groups,
 )
-from embeddings import Encoder, Matrix, TextKind, choose_backend, get_encoder
+from embeddings import CachedEncoder, Encoder, Matrix, TextKind, choose_backend, get_encoder
+from embeddings.language_pairs import LanguagePairEncoder
+from embeddings.locations import vector_cache_path
+from embeddings.neutral import LanguageNeutralEncoder
 from matcher import Matcher
 from matcher.dataset import Dataset
-from matcher.model import Profile, Publication
+from matcher.model import Call, Profile, Publication
 from matcher.relevance import RelevanceWeights
 
 N_DISTRACTORS = 5
 DOMAINS = ("computing", "physics", "materials", "energy", "biology")
+DEFAULT_BACKENDS = ("minilm", "use", "minilm+use", "minilm+e5-neutral")
+OLD_DEFAULT = "minilm+use"
+Floats = npt.NDArray[np.float64]
 
 
 class Memo(Encoder):
@@ -68,6 +86,7 @@ class Memo(Encoder):
         self.dim = inner.dim
         self.kind_sensitive = inner.kind_sensitive
         self.calibration = inner.calibration
+        self.languages = inner.languages
         self._cache: dict[tuple[str, str], npt.NDArray[np.float32]] = {}
 
     @property
@@ -91,18 +110,50 @@ class Memo(Encoder):
         return np.stack([self._cache[(key, t)] for t in texts])
 
 
-def distractor_profiles() -> list[Profile]:
+def cached_leaves(encoder: Encoder, cache: Path | None) -> Encoder:
+    """``encoder`` with each underlying model behind the persistent vector cache.
+
+    The per-language-pair and language-neutral encoders are built from other encoders; caching
+    the models they are built from (rather than the composite) lets every composite reuse the
+    same stored vectors.
+    """
+    if cache is None:
+        return encoder
+    if isinstance(encoder, LanguagePairEncoder):
+        encoder.english = cached_leaves(encoder.english, cache)
+        encoder.multilingual = cached_leaves(encoder.multilingual, cache)
+        return encoder
+    if isinstance(encoder, LanguageNeutralEncoder):
+        encoder.base = cached_leaves(encoder.base, cache)
+        return encoder
+    return CachedEncoder(encoder, cache)
+
+
+def _russian_by_domain() -> list[list[str]]:
     by_domain: dict[str, list[str]] = defaultdict(list)
     for row in translations():
         by_domain[row["domain"]].append(row["ru"])
     domains = [d for d in DOMAINS if d in by_domain] + sorted(set(by_domain) - set(DOMAINS))
+    return [by_domain[domain][:4] for domain in domains[:N_DISTRACTORS]]
+
+
+def distractor_profiles() -> list[Profile]:
+    """Five Russian profiles of 4 sentences each (never relevant)."""
     return [
         Profile(
             id=f"ru-distractor-{i}",
             name=f"Russian distractor {i}",
-            publications=[Publication(title=text) for text in by_domain[domain][:4]],
+            publications=[Publication(title=text) for text in texts],
         )
-        for i, domain in enumerate(domains[:N_DISTRACTORS])
+        for i, texts in enumerate(_russian_by_domain())
+    ]
+
+
+def distractor_calls() -> list[Call]:
+    """Five Russian calls, the same sentences joined (never relevant)."""
+    return [
+        Call(id=f"ru-call-{i}", title=" ".join(texts))
+        for i, texts in enumerate(_russian_by_domain())
     ]
 
 
@@ -113,11 +164,40 @@ class WithDistractors(MatcherScorer):
     extra: tuple[Profile, ...] = ()
 
     def __call__(self, docs: DocLists, queries: Sequence[int]) -> FloatMatrix:
+        return self.score([self.calls[q] for q in queries], docs)
+
+    def score(self, calls: Sequence[Call], docs: DocLists) -> FloatMatrix:
+        """``(len(calls), n_candidates + n_extra)`` relevance scores."""
         profiles = [self._profile(a, d) for a, d in zip(self.candidates, docs, strict=True)]
-        dataset = Dataset(profiles=[*profiles, *self.extra], calls=[self.calls[q] for q in queries])
-        matcher = Matcher(self.encoder, relevance=self.weights).fit(dataset)
+        dataset = Dataset(profiles=[*profiles, *self.extra], calls=list(calls))
+        matcher = Matcher(self.encoder, relevance=self.weights, cache_path=None).fit(dataset)
         rows = [matcher.relevance_of(call.id) for call in dataset.calls]
         return np.asarray(rows, dtype=np.float64)
+
+
+def score_queries(data: ExpertData, scorer: WithDistractors) -> FloatMatrix:
+    """Per-query leave-one-out scores ``(n_queries, n_candidates + n_extra)``."""
+    position = {query: row for row, query in enumerate(data.queries)}
+    scores = np.zeros((len(data.queries), len(data.candidates) + len(scorer.extra)))
+    for removed, queries in query_groups(data, "per-query").items():
+        rows = [position[q] for q in queries]
+        scores[rows] = scorer(profile_docs(data, removed), queries)
+    return scores
+
+
+def ordering_loss(scores: Floats, relevant: npt.NDArray[np.bool_]) -> Floats:
+    """Per row: share of (relevant, non-relevant) pairs ordered wrongly (ties count half)."""
+    out = []
+    for row, rel in zip(scores, relevant, strict=True):
+        good, bad = row[rel], row[~rel]
+        wrong = (bad[None, :] > good[:, None]).sum() + 0.5 * (bad[None, :] == good[:, None]).sum()
+        out.append(wrong / (good.size * bad.size))
+    return np.asarray(out, dtype=np.float64)
+
+
+def _ci(values: Floats) -> str:
+    low, high = bootstrap_mean_ci(values)
+    return f"{values.mean():+.4f} [{low:+.4f}, {high:+.4f}]"
 
 
 def main() -> None:
@@ -125,19 +205,30 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--tie-seeds", type=int, default=20)
+    parser.add_argument("--backends", nargs="+", default=list(DEFAULT_BACKENDS))
+    parser.add_argument(
+        "--cache",
+        default=str(vector_cache_path() or "off"),
+        help="SQLite vector cache of the underlying models ('off' to disable)",
+    )
     args = parser.parse_args()
+    cache = None if args.cache == "off" else Path(args.cache)
 
     data = load_data(args.data)
     publications, calls = build_records(data)
-    distractors = tuple(distractor_profiles())
+    profiles_ru = tuple(distractor_profiles())
+    calls_ru = distractor_calls()
     relevant = data.relevance()
-    padded = np.hstack([relevant, np.zeros((len(relevant), len(distractors)), dtype=bool)])
-    encoders = {
-        name: Memo(get_encoder(name, threads=args.threads))
-        for name in ("minilm", "use", "minilm+use")
-    }
-    ap: dict[tuple[str, bool], npt.NDArray[np.float64]] = {}
-    for name, encoder in encoders.items():
+    padded = np.hstack([relevant, np.zeros((len(relevant), len(profiles_ru)), dtype=bool)])
+    tagged = np.flatnonzero(relevant.any(axis=0))  # candidates with at least one relevant query
+    by_profile = relevant[:, tagged].T
+    by_profile_ru = np.hstack([by_profile, np.zeros((len(tagged), len(calls_ru)), dtype=bool)])
+
+    ap: dict[tuple[str, bool], Floats] = {}  # profiles for a call
+    rev_ap: dict[tuple[str, bool], Floats] = {}  # calls for a profile
+    rev_loss: dict[tuple[str, bool], Floats] = {}
+    for name in args.backends:
+        encoder = Memo(cached_leaves(get_encoder(name, threads=args.threads), cache))
         for with_ru in (False, True):
             scorer = WithDistractors(
                 encoder,
@@ -145,60 +236,57 @@ def main() -> None:
                 publications,
                 calls,
                 data.candidates,
-                extra=distractors if with_ru else (),
+                extra=profiles_ru if with_ru else (),
             )
-            scores = score_all_padded(data, scorer, len(distractors) if with_ru else 0)
-            target = padded if with_ru else relevant
-            ap[(name, with_ru)] = evaluate(scores, target, args.tie_seeds).ap
-            print(f"{name} ru={with_ru}: MAP {ap[(name, with_ru)].mean():.4f}", flush=True)
-    # What "auto" chooses for each pool (DBLP itself holds 4 German papers, so even without
-    # distractors the corpus is not all English).
+            scores = score_queries(data, scorer)
+            ap[(name, with_ru)] = evaluate(scores, padded if with_ru else relevant, 20).ap
+            reverse = scores[:, tagged].T
+            target = by_profile
+            if with_ru:
+                full = scorer.score(calls_ru, profile_docs(data, frozenset()))
+                reverse = np.hstack([reverse, full[:, tagged].T])
+                target = by_profile_ru
+            rev_ap[(name, with_ru)] = evaluate(reverse, target, args.tie_seeds).ap
+            rev_loss[(name, with_ru)] = ordering_loss(reverse, target)
+            print(
+                f"{name} ru={with_ru}: MAP {ap[(name, with_ru)].mean():.4f}; calls for a "
+                f"profile MAP {rev_ap[(name, with_ru)].mean():.4f} ordering loss "
+                f"{rev_loss[(name, with_ru)].mean():.4f}",
+                flush=True,
+            )
+    # What "auto" chooses for each pool (DBLP itself holds 4 German papers), now and before.
     corpus = list(data.texts.values())
-    extra_texts = [p.title for profile in distractors for p in profile.publications]
+    extra_texts = [p.title for profile in profiles_ru for p in profile.publications]
     for with_ru in (False, True):
         texts = corpus + (extra_texts if with_ru else [])
-        for label, per_pair in (("auto (before)", False), ("auto (now)", True)):
-            chosen = choose_backend(texts, per_pair=per_pair)
-            print(f"{label}, ru={with_ru}: {chosen}")
-            ap[(f"{label}: {chosen}", with_ru)] = ap[(chosen, with_ru)]
-    reference = ap[("minilm", False)]
-    print(
-        "\n| backend | distractors | MAP | 95% CI | vs minilm, no distractors: mean dAP [95% CI] |"
-    )
-    print("|---|---|---|---|---|")
-    for (name, with_ru), values in ap.items():
-        low, high = bootstrap_mean_ci(values)
-        d_low, d_high = bootstrap_mean_ci(values - reference)
+        choices = {
+            "until 2026-11": choose_backend(texts, multilingual="use", per_pair=False),
+            "2026-12-01": choose_backend(texts, multilingual="use"),
+            "now": choose_backend(texts),
+        }
+        print(f"auto chose, {'5 ru' if with_ru else 'no'} distractors: {choices}")
+
+    for title, values, lower_better in (
+        ("Profiles for a call: AP per query (114)", ap, False),
+        ("Calls for a profile: AP per tagged candidate (59)", rev_ap, False),
+        ("Calls for a profile: pairwise ordering loss per tagged candidate (59)", rev_loss, True),
+    ):
+        print(f"\n{title}{' (lower is better)' if lower_better else ''}\n")
         print(
-            f"| {name} | {'5 ru' if with_ru else 'none'} | {values.mean():.3f} "
-            f"| [{low:.3f}, {high:.3f}] | {np.mean(values - reference):+.4f} "
-            f"[{d_low:+.4f}, {d_high:+.4f}] |"
+            "| backend | distractors | mean | 95% CI | vs minilm, same distractors "
+            f"| vs {OLD_DEFAULT}, same distractors |"
         )
-    for with_ru in (False, True):
-        now = next(v for (k, r), v in ap.items() if k.startswith("auto (now)") and r == with_ru)
-        before = next(
-            v for (k, r), v in ap.items() if k.startswith("auto (before)") and r == with_ru
-        )
-        low, high = bootstrap_mean_ci(now - before)
-        print(
-            f"\nauto (now) - auto (before), {'5 ru' if with_ru else 'no'} distractors: mean dAP "
-            f"{np.mean(now - before):+.4f} [{low:+.4f}, {high:+.4f}]"
-        )
-
-
-def score_all_padded(data: object, scorer: WithDistractors, extra: int) -> FloatMatrix:
-    """:func:`score_all` with ``extra`` trailing distractor columns."""
-    from benchmarks.expert_finding_dblp import ExpertData, profile_docs, query_groups
-
-    assert isinstance(data, ExpertData)
-    if extra == 0:
-        return score_all(data, scorer, "per-query")
-    position = {query: row for row, query in enumerate(data.queries)}
-    scores = np.zeros((len(data.queries), len(data.candidates) + extra))
-    for removed, queries in query_groups(data, "per-query").items():
-        rows = [position[q] for q in queries]
-        scores[rows] = scorer(profile_docs(data, removed), queries)
-    return scores
+        print("|---|---|---|---|---|---|")
+        for (name, with_ru), v in values.items():
+            low, high = bootstrap_mean_ci(v)
+            versus = [
+                _ci(v - values[(ref, with_ru)]) if (ref, with_ru) in values else "n/a"
+                for ref in ("minilm", OLD_DEFAULT)
+            ]
+            print(
+                f"| {name} | {'5 ru' if with_ru else 'none'} | {v.mean():.4f} "
+                f"| [{low:.4f}, {high:.4f}] | {versus[0]} | {versus[1]} |"
+            )
 
 
 if __name__ == "__main__":

@@ -18,9 +18,10 @@ before anything is embedded:
   be; see :mod:`embeddings.neutral`), 25-30x slower to embed.
 
 A corpus in a language the chosen multilingual model was not trained on (USE: Kazakh,
-Mongolian) gets a warning that names a model that was (``"e5-neutral"``). When a package is
-missing the choice falls back, with a warning, to the multilingual model alone, to the other
-multilingual model, then to the English model, then to TF-IDF: it never fails for a missing
+Mongolian) gets a warning that names a model that was (``"minilm+e5-neutral"``). When a
+package is missing the choice falls back, with a warning, to ``"minilm+use"`` (for
+``multilingual="e5-neutral"``), to the multilingual model alone, to the other multilingual
+model, then to the English model, then to TF-IDF: it never fails for a missing
 optional extra. Adding the first non-English text to an English corpus switches the backend
 from ``minilm`` to ``minilm+use``, whose vectors the cache keys separately: every text is
 embedded once more (English texts by both models). The English pairs' scores do not change.
@@ -63,6 +64,12 @@ _EXTRAS = {
 }
 
 
+DEFAULT_MULTILINGUAL = "use"
+"""The model for pairs with a non-English text when the caller does not say (``"e5-neutral"``
+is language-neutral across the region's languages but 25-30x slower to embed; see
+``benchmarks/RESULTS.md``, "Language-neutral default")."""
+
+
 class DegradedBackendWarning(UserWarning):
     """``auto`` had to choose a weaker backend than the corpus needs."""
 
@@ -76,7 +83,7 @@ def _installed(name: str) -> bool:
 def choose_backend(
     corpus: Iterable[str] | None = None,
     *,
-    multilingual: str = "use",
+    multilingual: str = DEFAULT_MULTILINGUAL,
     english: str = "minilm",
     per_pair: bool = True,
 ) -> str:
@@ -115,10 +122,12 @@ def choose_backend(
         fallbacks = [english, "minilm", "tfidf"]
     else:
         other = "use" if multilingual.startswith("e5") else "e5"
-        pair = f"{english}+{multilingual}"
-        pairs = [pair] if per_pair and pair in _CLASSES else []
+        pair, other_pair = f"{english}+{multilingual}", f"{english}+use"
+        pairs = [] if not per_pair or pair not in _CLASSES else [pair]
+        if pairs and other_pair in _CLASSES:  # the other per-pair backend before whole-corpus
+            pairs.append(other_pair)
         wanted = pairs[0] if pairs else multilingual
-        fallbacks = [*pairs, multilingual, other, "minilm", "tfidf"]
+        fallbacks = [*dict.fromkeys(pairs), multilingual, other, "minilm", "tfidf"]
     chosen = next(name for name in fallbacks if _installed(name))
     if chosen != wanted:
         warnings.warn(
@@ -135,7 +144,13 @@ def choose_backend(
     supported = _CLASSES[chosen].languages
     if languages and supported is not None and not languages <= supported:
         missing = sorted(languages - supported)
-        better = [n for n in ("e5-neutral",) if n != chosen and _installed(n)]
+        better = [
+            name
+            for name in ("minilm+e5-neutral",)
+            if name != chosen
+            and languages <= (_CLASSES[name].languages or languages)
+            and _installed(name)
+        ]
         warnings.warn(
             f"the corpus contains {', '.join(missing)}, which the {chosen!r} embedding model "
             "was not trained on; cross-language matches for those texts will be weak"

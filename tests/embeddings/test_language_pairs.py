@@ -97,3 +97,51 @@ def test_an_english_corpus_with_one_russian_text_scores_english_pairs_as_minilm_
     assert {profiles[i].id for i in order[:2]} == {"methane", "ru-methane"}
     direct = get_encoder("minilm+use", threads=1)
     assert direct.calibration.unrelated == 0.0
+
+
+def test_new_calibration_anchors_give_a_new_vector_identity() -> None:
+    # The blocks are scaled by both calibrations: cached vectors made under other anchors
+    # must not be reused.
+    english = Random("en", 4, 1, Calibration(0.05, 0.65))
+    before = LanguagePairEncoder(english, Random("m", 3, 2, Calibration(0.1, 0.4)))
+    after = LanguagePairEncoder(english, Random("m", 3, 2, Calibration(0.1, 0.5)))
+    assert before.model_id != after.model_id
+    same = LanguagePairEncoder(english, Random("m", 3, 2, Calibration(0.1, 0.4)))
+    assert before.model_id == same.model_id
+
+
+def test_a_few_russian_texts_leave_every_english_score_of_an_english_corpus_unchanged() -> None:
+    english_model = Random("en", 16, 1, Calibration(0.05, 0.65))
+    multilingual = Random("multi", 12, 2, Calibration(0.1, 0.4))
+    english = {
+        "methane": "Methane drainage and gas monitoring in underground coal mines.",
+        "pedagogy": "Training teachers to use digital learning platforms in rural schools.",
+        "soil": "Phytoremediation of soils contaminated with lead and cadmium near smelters.",
+    }
+    russian = {
+        "ru-methane": "Дегазация угольных пластов и прогноз газовыделения на шахтах Кузбасса.",
+        "ru-soil": "Очистка почв от тяжёлых металлов с помощью растений вблизи заводов.",
+    }
+    calls = [
+        Call(id="c1", title="Preventing methane explosions in coal mines: gas drainage"),
+        Call(id="c2", title="Digital skills of school teachers"),
+    ]
+
+    def profiles(texts: dict[str, str]) -> list[Profile]:
+        return [
+            Profile(id=k, name=k, publications=[Publication(title=t)]) for k, t in texts.items()
+        ]
+
+    alone = Matcher(english_model, cache_path=None).fit(
+        Dataset(profiles=profiles(english), calls=calls)
+    )
+    mixed = Matcher(LanguagePairEncoder(english_model, multilingual), cache_path=None).fit(
+        Dataset(profiles=profiles({**english, **russian}), calls=calls)
+    )
+    for call in calls:
+        np.testing.assert_allclose(
+            mixed.relevance_of(call.id)[: len(english)],
+            alone.relevance_of(call.id),
+            rtol=0,
+            atol=1e-5,
+        )
