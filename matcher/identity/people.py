@@ -68,6 +68,9 @@ class PersonRecord:
     country : str or None
     coauthors : tuple of str
         Names of people this one has published or worked with.
+    aliases : tuple of str
+        Other names the person is known by (an ORCID record's other names, OpenAlex's
+        alternatives): a pair is judged by the best-agreeing of all its names.
     """
 
     id: str
@@ -76,6 +79,7 @@ class PersonRecord:
     institution: str | None = None
     country: str | None = None
     coauthors: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,12 @@ class _Prepared:
     name: PersonName
     orcid: str | None
     coauthor_keys: frozenset[str] = field(default_factory=frozenset)
+    #: Other names as written and parsed (none that parses as the name itself).
+    aliases: tuple[tuple[str, PersonName], ...] = ()
+
+    @property
+    def names(self) -> tuple[PersonName, ...]:
+        return (self.name, *(parsed for _, parsed in self.aliases))
 
 
 class PersonResolver:
@@ -226,12 +236,17 @@ class PersonResolver:
         return self
 
     def _prepare(self, record: PersonRecord) -> _Prepared:
+        name = parse_person_name(record.name)
+        aliases = [(alias, parse_person_name(alias)) for alias in dict.fromkeys(record.aliases)]
         return _Prepared(
             record=record,
-            name=parse_person_name(record.name),
+            name=name,
             orcid=normalise_orcid(record.orcid) if record.orcid else None,
             coauthor_keys=frozenset(
                 key for key in (parse_person_name(name).key for name in record.coauthors) if key
+            ),
+            aliases=tuple(
+                (text, parsed) for text, parsed in aliases if parsed.surname and parsed != name
             ),
         )
 
@@ -241,10 +256,9 @@ class PersonResolver:
             if a.orcid == b.orcid:
                 return PersonMatch(first.id, second.id, 1.0, "merge", (f"same ORCID {a.orcid}",))
             return PersonMatch(first.id, second.id, 0.0, "distinct", ("different ORCIDs",))
-        score, why = name_evidence(a.name, b.name)
+        score, evidence = _best_name_evidence(a, b)
         if score <= 0:
             return PersonMatch(first.id, second.id, 0.0, "distinct", ("names disagree",))
-        evidence = list(why)
         if self.use_institution and first.institution and second.institution:
             same = first.institution == second.institution
             score += SAME_INSTITUTION if same else OTHER_INSTITUTION
@@ -257,7 +271,7 @@ class PersonResolver:
             score += OTHER_COUNTRY
             evidence.append(f"different countries ({first.country}, {second.country})")
         if self.use_coauthors:
-            own = {a.name.key, b.name.key}
+            own = {name.key for name in (*a.names, *b.names)}
             shared = sorted((a.coauthor_keys & b.coauthor_keys) - own)
             if shared:
                 score += min(MAX_COAUTHOR_BONUS, PER_SHARED_COAUTHOR * len(shared))
@@ -273,6 +287,22 @@ class PersonResolver:
         if confidence >= self.review_threshold:
             return "review"
         return "distinct"
+
+
+def _best_name_evidence(a: _Prepared, b: _Prepared) -> tuple[float, list[str]]:
+    """The name evidence of the best-agreeing pair of the two records' names (own names first,
+    so that an alias only counts when it agrees better)."""
+    best, why = name_evidence(a.name, b.name)
+    evidence = list(why)
+    left_names = [(a.record.name, a.name), *a.aliases]
+    right_names = [(b.record.name, b.name), *b.aliases]
+    for left_text, left in left_names:
+        for right_text, right in right_names:
+            score, reasons = name_evidence(left, right)
+            if score > best:
+                best = score
+                evidence = [*reasons, f"other name: {left_text!r} ~ {right_text!r}"]
+    return best, evidence
 
 
 def _one_per_cluster_pair(
@@ -303,10 +333,10 @@ def _candidate_pairs(prepared: Sequence[_Prepared]) -> set[tuple[int, int]]:
 
 def _blocking_keys(item: _Prepared) -> set[str]:
     keys = {f"orcid:{item.orcid}"} if item.orcid else set()
-    name = item.name
-    initials = {word[0] for word in name.given[:1]} | {word[0] for word in name.surname[:1]}
-    words = set(name.surname_words) | {w for w in name.given[:1] if len(w) > 1}
-    for word in words:
-        for initial in initials:
-            keys.add(f"{fold(word)}|{initial}")
+    for name in item.names:
+        initials = {word[0] for word in name.given[:1]} | {word[0] for word in name.surname[:1]}
+        words = set(name.surname_words) | {w for w in name.given[:1] if len(w) > 1}
+        for word in words:
+            for initial in initials:
+                keys.add(f"{fold(word)}|{initial}")
     return keys

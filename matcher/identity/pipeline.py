@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from matcher.identity.acronyms import looks_like_acronym
@@ -54,7 +55,8 @@ def resolve_identities(
     ----------
     profiles : sequence of Profile
         Researchers and organisations; a researcher's ORCID is read from its extra field
-        ``orcid`` (any form: bare, or the ``https://orcid.org/`` URL).
+        ``orcid`` (any form: bare, or the ``https://orcid.org/`` URL), its other names from
+        ``aliases`` (a list of names, as the importers write them).
     institutions : sequence of Institution
         May be empty: a profile's ``institution`` is then free text, and spellings of one
         institution are rewritten to one.
@@ -74,12 +76,19 @@ def resolve_identities(
         place), and what was done.
     """
     report = IdentityReport()
-    reference_list = list(bundled_universities() if reference is None else reference)
-    reference_resolver = (
-        InstitutionResolver(institution_threshold, institution_review_threshold).fit(reference_list)
-        if reference_list
-        else None
-    )
+    if reference is None:
+        reference_resolver: InstitutionResolver | None = _bundled_resolver(
+            institution_threshold, institution_review_threshold
+        )
+    else:
+        reference_list = list(reference)
+        reference_resolver = (
+            InstitutionResolver(institution_threshold, institution_review_threshold).fit(
+                reference_list
+            )
+            if reference_list
+            else None
+        )
 
     def resolver() -> InstitutionResolver:
         return InstitutionResolver(institution_threshold, institution_review_threshold)
@@ -114,6 +123,13 @@ def resolve_identities(
         "profiles_out": len(merged_profiles),
     }
     return merged_profiles, new_institutions, report
+
+
+@lru_cache(maxsize=2)
+def _bundled_resolver(threshold: float, review_threshold: float) -> InstitutionResolver:
+    """The resolver over the bundled list, fitted once per process (a second or two): an
+    import service resolves every upload against it. Queries do not change a fitted resolver."""
+    return InstitutionResolver(threshold, review_threshold).fit(bundled_universities())
 
 
 def remap_offices(offices: Sequence[Office], report: IdentityReport) -> list[Office]:
@@ -416,6 +432,7 @@ def _merge_profiles(
 def _person_record(profile: Profile, by_id: dict[str, Profile]) -> PersonRecord:
     extra = profile.model_extra or {}
     orcid = extra.get("orcid")
+    aliases = extra.get("aliases")
     coauthor_ids = [*profile.collaborators, *(c for p in profile.publications for c in p.coauthors)]
     return PersonRecord(
         id=profile.id,
@@ -424,6 +441,9 @@ def _person_record(profile: Profile, by_id: dict[str, Profile]) -> PersonRecord:
         institution=profile.institution,
         country=profile.country,
         coauthors=tuple(_unique(by_id[c].name for c in coauthor_ids if c in by_id)),
+        aliases=tuple(a for a in aliases if isinstance(a, str))
+        if isinstance(aliases, list)
+        else (),
     )
 
 
@@ -457,11 +477,27 @@ def _merged_profile(members: Sequence[Profile], id_map: dict[str, str]) -> Profi
         capacity=max(m.capacity for m in members),
     )
     if len(members) > 1:
-        data["merged_ids"] = [m.id for m in members[1:]]
-        aliases = [name for name in _unique(m.name for m in members) if name != kept.name]
+        data["merged_ids"] = [
+            merged
+            for merged in _unique(
+                merged for m in members for merged in (*_extra_list(m, "merged_ids"), m.id)
+            )
+            if merged != kept.id
+        ]
+        # Every name of the group, and the names each member was already known by.
+        aliases = [
+            name
+            for name in _unique(n for m in members for n in (m.name, *_extra_list(m, "aliases")))
+            if name != kept.name
+        ]
         if aliases:
             data["aliases"] = aliases
     return Profile.model_validate(data)
+
+
+def _extra_list(record: Profile, name: str) -> list[str]:
+    value = (record.model_extra or {}).get(name)
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _unique(items: Iterable[_T]) -> list[_T]:
