@@ -122,6 +122,11 @@ class PersonResolver:
         Confidence at or above which a pair not merged is listed for review.
     use_institution, use_coauthors : bool
         Whether those kinds of evidence count (for ablations).
+    max_block : int
+        The most records one blocking key pairs with each other. A key shared by more (a
+        very common name: ``wang|w`` among 100,000 Chinese researchers) would make millions
+        of pairs; its records are paired only within one institution, and those without an
+        institution are not paired by it (counted in ``crowded_blocks_``).
 
     Attributes
     ----------
@@ -134,6 +139,8 @@ class PersonResolver:
     review_ : list of PersonMatch
         Pairs listed for review: in the review band, or above the threshold but kept apart
         (their clusters hold different ORCIDs).
+    crowded_blocks_ : dict of str to int
+        The blocking keys over ``max_block`` records, with their sizes.
     """
 
     def __init__(
@@ -143,11 +150,13 @@ class PersonResolver:
         *,
         use_institution: bool = True,
         use_coauthors: bool = True,
+        max_block: int = 1000,
     ) -> None:
         self.threshold = threshold
         self.review_threshold = review_threshold
         self.use_institution = use_institution
         self.use_coauthors = use_coauthors
+        self.max_block = max_block
 
     def compare(self, first: PersonRecord, second: PersonRecord) -> PersonMatch:
         """Score one pair of records.
@@ -189,9 +198,7 @@ class PersonResolver:
         position = {item.record.id: index for index, item in enumerate(prepared)}
         if len(position) != len(prepared):
             raise ValueError("person record ids must be unique")
-        scored = [
-            self._compare(prepared[i], prepared[j]) for i, j in sorted(_candidate_pairs(prepared))
-        ]
+        scored = [self._compare(prepared[i], prepared[j]) for i, j in sorted(self._pairs(prepared))]
         scored.sort(key=lambda match: (-match.confidence, position[match.first]))
         parent = list(range(len(prepared)))
         orcids: list[set[str]] = [{item.orcid} if item.orcid else set() for item in prepared]
@@ -234,6 +241,29 @@ class PersonResolver:
         self.clusters_ = [groups[key] for key in sorted(groups)]
         self.canonical_ = {member: cluster[0] for cluster in self.clusters_ for member in cluster}
         return self
+
+    def _pairs(self, prepared: Sequence[_Prepared]) -> set[tuple[int, int]]:
+        """Pairs sharing an ORCID or a blocking key (a surname word with a first initial)."""
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for index, item in enumerate(prepared):
+            for key in _blocking_keys(item):
+                blocks[key].append(index)
+        pairs: set[tuple[int, int]] = set()
+        self.crowded_blocks_: dict[str, int] = {}
+        for key, members in blocks.items():
+            if len(members) <= self.max_block:
+                pairs.update(combinations(members, 2))
+                continue
+            self.crowded_blocks_[key] = len(members)
+            by_place: dict[str, list[int]] = defaultdict(list)
+            for index in members:
+                place = prepared[index].record.institution
+                if place is not None:
+                    by_place[place].append(index)
+            for group in by_place.values():
+                if len(group) <= self.max_block:
+                    pairs.update(combinations(group, 2))
+        return pairs
 
     def _prepare(self, record: PersonRecord) -> _Prepared:
         name = parse_person_name(record.name)
@@ -317,18 +347,6 @@ def _one_per_cluster_pair(
             seen.add((a, b))
             kept.append(match)
     return kept
-
-
-def _candidate_pairs(prepared: Sequence[_Prepared]) -> set[tuple[int, int]]:
-    """Pairs sharing an ORCID or a blocking key (a surname word with a first initial)."""
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for index, item in enumerate(prepared):
-        for key in _blocking_keys(item):
-            blocks[key].append(index)
-    pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        pairs.update(combinations(members, 2))
-    return pairs
 
 
 def _blocking_keys(item: _Prepared) -> set[str]:

@@ -376,6 +376,13 @@ def _merge_profiles(
         _person_record(profile, by_id) for profile in researchers
     )
     groups: list[list[str]] = [list(cluster) for cluster in people.clusters_]
+    if people.crowded_blocks_:
+        key, size = max(people.crowded_blocks_.items(), key=lambda item: item[1])
+        report.notes.append(
+            f"{len(people.crowded_blocks_):,} very common name(s) (e.g. {key!r}: {size:,} "
+            f"records) compared only within one institution; records without one are not "
+            "compared by them"
+        )
     names = {profile.id: profile.name for profile in profiles}
     for match in people.review_:
         report.review.append(

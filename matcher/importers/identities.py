@@ -143,6 +143,7 @@ def resolve_identities(
         profiles, institutions, report.resolution = resolve_entities(
             profiles, institutions, reference=options.reference_list()
         )
+        records.log.notes.extend(report.resolution.notes)
         kinds = {profile.id: profile.kind for profile in profiles}
         for merge in report.resolution.merges:
             key = _merge_reason(merge, kinds, free_text=not institutions)

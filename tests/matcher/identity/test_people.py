@@ -146,3 +146,20 @@ def test_other_names_count_when_they_agree_better_than_the_names() -> None:
     assert PersonResolver().fit([married, maiden]).clusters_ == [["a", "b"]]
     without = PersonRecord("a", "Maria Ivanova", institution="kemsu")
     assert PersonResolver().compare(without, maiden).decision == "distinct"
+
+
+def test_a_very_common_name_is_compared_only_within_one_institution() -> None:
+    records = [
+        PersonRecord("a", "Wang Wei", institution="tsinghua"),
+        PersonRecord("b", "Wang Wei", institution="tsinghua"),
+        PersonRecord("c", "Wang Wei", institution="fudan"),
+        PersonRecord("d", "Wang Wei"),
+    ]
+    crowded = PersonResolver(max_block=3).fit(records)
+
+    assert crowded.clusters_ == [["a", "b"], ["c"], ["d"]]
+    assert crowded.review_ == []  # d is compared with nobody, c with nobody at its institution
+    assert crowded.crowded_blocks_ and max(crowded.crowded_blocks_.values()) == 4
+    roomy = PersonResolver(max_block=4).fit(records)
+    assert roomy.clusters_ == [["a", "b"], ["c"], ["d"]] and roomy.review_
+    assert roomy.crowded_blocks_ == {}
