@@ -200,3 +200,18 @@ def test_no_resolve_keeps_the_spellings_apart(
     )
     assert code == 2
     assert "need identity resolution" in capsys.readouterr().err
+
+
+def test_a_ror_dump_is_a_reference_for_the_imported_institutions(tmp_path: Path) -> None:
+    ror = FIXTURES / "identity" / "ror_v2.json"
+    sheet = ["spreadsheet/researchers_ru.csv"]
+    counts: dict[str, dict[str, int]] = {}
+    for name, extra in (
+        ("none", ["--no-bundled"]),
+        ("ror", ["--no-bundled", "--reference", str(ror)]),
+    ):
+        report = tmp_path / f"{name}.json"
+        assert _import("spreadsheet", sheet, tmp_path / name, "--report", str(report), *extra) == 0
+        counts[name] = json.loads(report.read_text(encoding="utf-8"))["identity"]
+    assert counts["none"]["reference_links"] == 0
+    assert counts["ror"]["reference_links"] >= 1
