@@ -31,12 +31,21 @@ from matcher.model import Institution, Office, Profile
 _T = TypeVar("_T")
 
 
+#: How :class:`InstitutionResolver` words a link made by fuzzy similarity alone.
+FUZZY_EVIDENCE = "similar name "
+
+
 @dataclass(frozen=True)
 class _Link:
     first: int
     second: int
     confidence: float
     evidence: tuple[str, ...]
+    #: False for a link between two records of the dataset made by fuzzy similarity alone:
+    #: such a link is listed for review, never merged. On CORDIS's 18,353 organisations
+    #: most of them were different ones ("THALES DIS FRANCE" / "THALES DMS FRANCE",
+    #: "MOA BIOTECH" / "KOA BIOTECH"); the reference, curated and distinct, keeps them.
+    mergeable: bool = True
 
 
 def resolve_identities(
@@ -176,17 +185,22 @@ def _cluster(
     position = {id(entry): index for index, entry in enumerate(entries)}
     links: dict[tuple[int, int], _Link] = {}
 
-    def offer(a: int, b: int, confidence: float, evidence: tuple[str, ...]) -> None:
+    def offer(
+        a: int, b: int, confidence: float, evidence: tuple[str, ...], mergeable: bool = True
+    ) -> None:
         pair = (min(a, b), max(a, b))
-        if pair not in links or links[pair].confidence < confidence:
-            links[pair] = _Link(pair[0], pair[1], confidence, evidence)
+        known = links.get(pair)
+        # A mergeable link wins over a fuzzy one; among equals, the more confident.
+        if known is None or (mergeable, confidence) > (known.mergeable, known.confidence):
+            links[pair] = _Link(pair[0], pair[1], confidence, evidence, mergeable)
 
     for index, entry in enumerate(entries):
         for name in dict.fromkeys((*entry.names, *entry.acronyms)):
             for other, score, evidence in own.candidates(name, entry.country):
                 other_index = position[id(other)]
                 if other_index != index and score >= own.review_threshold:
-                    offer(index, other_index, score, evidence)
+                    fuzzy = all(why.startswith(FUZZY_EVIDENCE) for why in evidence)
+                    offer(index, other_index, score, evidence, mergeable=not fuzzy)
     linked: dict[int, str] = {}
     if reference_resolver is not None:
         by_reference: dict[str, list[tuple[int, float, str]]] = defaultdict(list)
@@ -225,7 +239,7 @@ def _cluster(
         a, b = root(link.first), root(link.second)
         if a == b:
             continue
-        if link.confidence >= own.threshold:
+        if link.confidence >= own.threshold and link.mergeable:
             keep, drop = min(a, b), max(a, b)
             parent[drop] = keep
             joined[keep].extend([*joined.pop(drop, []), link])
