@@ -384,12 +384,12 @@ def _current_rss_mib() -> float:
         return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def worker_import(source: str, files: list[str], out: str) -> dict[str, Any]:
-    from matcher.importers import run_import, write_import
+def worker_import(source: str, files: list[str], out: str, *, resolve: bool) -> dict[str, Any]:
+    from matcher.importers import IdentityOptions, run_import, write_import
 
     before = _current_rss_mib()
     start = time.perf_counter()
-    result = run_import(source, files)
+    result = run_import(source, files, identity=IdentityOptions(resolve=resolve))
     write_import(result, out)
     seconds = time.perf_counter() - start
     return {
@@ -446,12 +446,19 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--only", default=",".join(GENERATORS))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--no-resolve",
+        action="store_true",
+        help="Import without identity resolution (exact duplicates only), as before it ran.",
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         kind, name, *rest = args.worker
-        if kind == "import":
-            result = worker_import(GENERATORS[name][0], rest[:-1], rest[-1])
+        if kind in ("import", "import-exact"):
+            result = worker_import(
+                GENERATORS[name][0], rest[:-1], rest[-1], resolve=kind == "import"
+            )
         else:
             result = worker_floor(name, rest)
         print(json.dumps(result, ensure_ascii=False))
@@ -459,7 +466,9 @@ def main() -> None:
     lines = [
         f"# Import throughput ({args.records:,} synthetic records per source)",
         "",
-        f"- command: `python benchmarks/import_throughput.py --records {args.records}`",
+        f"- command: `python benchmarks/import_throughput.py --records {args.records}"
+        + (" --no-resolve" if args.no_resolve else "")
+        + "`",
         f"- date: {dt.date.today()}; {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} CPUs (shared), Python {platform.python_version()}",
         "",
@@ -478,7 +487,9 @@ def main() -> None:
             generated = time.perf_counter() - started
             size = sum(f.stat().st_size for f in files) / 2**20
             paths = [str(f) for f in files]
-            imported = _run_worker(["import", name, *paths, str(folder / "out")])
+            imported = _run_worker(
+                ["import-exact" if args.no_resolve else "import", name, *paths, str(folder / "out")]
+            )
             floor = _run_worker(["floor", name, *paths])
             records = floor["items"]
             kept = imported["counts"]["kept"]

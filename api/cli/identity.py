@@ -86,6 +86,8 @@ def resolve(
     report.write_review(review_path)
     console = render.make_console()
     console.print(f"{report.summary()}")
+    for note in report.notes:
+        console.print(f"note: {note}")
     console.print(f"Wrote {out} (identity_report.json) and the review list {review_path}")
 
 

@@ -40,11 +40,43 @@ def import_(
             "--report", help="Also write the counts (kept, merged, dropped, why) as JSON."
         ),
     ] = None,
+    resolve: Annotated[
+        bool,
+        typer.Option(
+            "--resolve/--no-resolve",
+            help="Merge the institutions and people that are one (see grantmatch resolve); "
+            "--no-resolve merges exact duplicates only.",
+        ),
+    ] = True,
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review",
+            help="CSV of the uncertain pairs, listed and not merged (default: OUT/review.csv).",
+        ),
+    ] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option("--reference", help="A ROR data dump (schema v2, .json or .jsonl)."),
+    ] = None,
+    bundled: Annotated[
+        bool,
+        typer.Option(
+            "--bundled/--no-bundled", help="Resolve against the bundled world-universities list."
+        ),
+    ] = True,
 ) -> None:
     """Import files of an outside source into interchange files: kept, merged and dropped counts."""
     import json
 
-    from matcher.importers import ImportOptions, get_importer, run_import, write_import
+    from matcher.identity import load_ror
+    from matcher.importers import (
+        IdentityOptions,
+        ImportOptions,
+        get_importer,
+        run_import,
+        write_import,
+    )
     from matcher.importers.columns import read_column_map
     from matcher.importers.pipeline import stale_files
     from matcher.io import write_text_atomic
@@ -54,14 +86,28 @@ def import_(
         from api.cli.common import UsageError
 
         raise UsageError("--columns applies to the spreadsheet source only")
+    if not resolve and (review is not None or reference is not None or not bundled):
+        from api.cli.common import UsageError
+
+        raise UsageError("--review, --reference and --no-bundled need identity resolution")
     options = ImportOptions(columns=read_column_map(columns) if columns is not None else None)
-    result = run_import(importer.name, files, options)
+    identity = IdentityOptions(
+        resolve=resolve,
+        bundled=bundled,
+        reference=tuple(load_ror(reference)) if reference is not None else (),
+    )
+    result = run_import(importer.name, files, options, identity)
     written = write_import(result, out)
+    wrote = [str(path) for path in written.values()]
+    if result.identities.resolution is not None:
+        review_path = review if review is not None else out / "review.csv"
+        result.identities.resolution.write_review(review_path)
+        wrote.append(f"{review_path} (pairs to review)")
     if report is not None:
         write_text_atomic(json.dumps(result.counts(), ensure_ascii=False, indent=2) + "\n", report)
     for line in result.summary_lines():
         typer.echo(line)
-    typer.echo("wrote " + ", ".join(str(path) for path in written.values()))
+    typer.echo("wrote " + ", ".join(wrote))
     for path in stale_files(written, out):
         typer.echo(f"note: {path} is from before this import and was left as it is", err=True)
 

@@ -7,8 +7,9 @@ download) and queues an ``import`` job; :func:`run_import_job` runs
 transaction**, with the same checks as ``POST /{kind}/import`` (ids new unless
 ``mode=upsert``; references to the store's records by :mod:`matcher.references`). The job's
 result holds the kept, merged and dropped counts, what was created and updated, and the
-data version; ``import-report.json`` is its downloadable file. A bad file fails the job with
-the located error (file, line or row, field, reason) and stores nothing.
+data version; ``import-report.json`` is its downloadable file, with ``identity-review.csv``
+(the pairs identity resolution was unsure of, not merged) when there are any. A bad file
+fails the job with the located error (file, line or row, field, reason) and stores nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from matcher.errors import GrantmatchError
 #: Where a job keeps its upload: hidden, so ``GET /jobs/{id}/files`` never lists it.
 UPLOAD_FOLDER: Final = ".upload"
 REPORT_NAME: Final = "import-report.json"
+REVIEW_NAME: Final = "identity-review.csv"
 
 
 class ImportJobError(GrantmatchError):
@@ -50,14 +52,16 @@ def run_import_job(
     context: JobContext, job_id: str, params: dict[str, Any], progress: Progress
 ) -> dict[str, Any]:
     """Import the job's upload and store the records, all or nothing."""
-    from matcher.importers import ImportFile, run_import
+    from matcher.importers import IdentityOptions, ImportFile, run_import
 
     folder = job_directory(context.settings, job_id)
     upload = upload_path(folder, str(params["name"]))
     try:
         progress("read", 0.0)
         result = run_import(
-            str(params["source"]), [ImportFile(str(params["name"]), upload.read_bytes())]
+            str(params["source"]),
+            [ImportFile(str(params["name"]), upload.read_bytes())],
+            identity=IdentityOptions(resolve=bool(params.get("resolve", True))),
         )
         progress("store", 0.5)
         saved, version = _store(context, job_id, result.records, str(params.get("mode", "create")))
@@ -70,7 +74,12 @@ def run_import_job(
         ),
         encoding="utf-8",
     )
-    return {"counts": counts, "saved": saved, "data_version": version, "files": [REPORT_NAME]}
+    files = [REPORT_NAME]
+    resolution = result.identities.resolution
+    if resolution is not None and resolution.review:
+        resolution.write_review(folder / REVIEW_NAME)
+        files.append(REVIEW_NAME)
+    return {"counts": counts, "saved": saved, "data_version": version, "files": files}
 
 
 def _store(

@@ -152,6 +152,9 @@ def institution_key(name: str, language: CyrillicLanguage | None = None) -> Inst
     'state university kemerov'
     """
     without_initials = _INITIALS_BEFORE_NAME.sub(" ", name)
+    if len(without_initials.split()) < 2:
+        # "R.E.D. SRL", "R.I. SPA": the initials are the name, not a dedication before one.
+        without_initials = name
     text, long_forms = strip_long_forms(" ".join(romanised_tokens(without_initials, language)))
     words, short_forms = strip_legal_tokens(text.split())
     text = " ".join(words)

@@ -68,6 +68,9 @@ class PersonRecord:
     country : str or None
     coauthors : tuple of str
         Names of people this one has published or worked with.
+    aliases : tuple of str
+        Other names the person is known by (an ORCID record's other names, OpenAlex's
+        alternatives): a pair is judged by the best-agreeing of all its names.
     """
 
     id: str
@@ -76,6 +79,7 @@ class PersonRecord:
     institution: str | None = None
     country: str | None = None
     coauthors: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,12 @@ class _Prepared:
     name: PersonName
     orcid: str | None
     coauthor_keys: frozenset[str] = field(default_factory=frozenset)
+    #: Other names as written and parsed (none that parses as the name itself).
+    aliases: tuple[tuple[str, PersonName], ...] = ()
+
+    @property
+    def names(self) -> tuple[PersonName, ...]:
+        return (self.name, *(parsed for _, parsed in self.aliases))
 
 
 class PersonResolver:
@@ -112,6 +122,11 @@ class PersonResolver:
         Confidence at or above which a pair not merged is listed for review.
     use_institution, use_coauthors : bool
         Whether those kinds of evidence count (for ablations).
+    max_block : int
+        The most records one blocking key pairs with each other. A key shared by more (a
+        very common name: ``wang|w`` among 100,000 Chinese researchers) would make millions
+        of pairs; its records are paired only within one institution, and those without an
+        institution are not paired by it (counted in ``crowded_blocks_``).
 
     Attributes
     ----------
@@ -124,6 +139,8 @@ class PersonResolver:
     review_ : list of PersonMatch
         Pairs listed for review: in the review band, or above the threshold but kept apart
         (their clusters hold different ORCIDs).
+    crowded_blocks_ : dict of str to int
+        The blocking keys over ``max_block`` records, with their sizes.
     """
 
     def __init__(
@@ -133,11 +150,13 @@ class PersonResolver:
         *,
         use_institution: bool = True,
         use_coauthors: bool = True,
+        max_block: int = 1000,
     ) -> None:
         self.threshold = threshold
         self.review_threshold = review_threshold
         self.use_institution = use_institution
         self.use_coauthors = use_coauthors
+        self.max_block = max_block
 
     def compare(self, first: PersonRecord, second: PersonRecord) -> PersonMatch:
         """Score one pair of records.
@@ -179,9 +198,7 @@ class PersonResolver:
         position = {item.record.id: index for index, item in enumerate(prepared)}
         if len(position) != len(prepared):
             raise ValueError("person record ids must be unique")
-        scored = [
-            self._compare(prepared[i], prepared[j]) for i, j in sorted(_candidate_pairs(prepared))
-        ]
+        scored = [self._compare(prepared[i], prepared[j]) for i, j in sorted(self._pairs(prepared))]
         scored.sort(key=lambda match: (-match.confidence, position[match.first]))
         parent = list(range(len(prepared)))
         orcids: list[set[str]] = [{item.orcid} if item.orcid else set() for item in prepared]
@@ -225,13 +242,41 @@ class PersonResolver:
         self.canonical_ = {member: cluster[0] for cluster in self.clusters_ for member in cluster}
         return self
 
+    def _pairs(self, prepared: Sequence[_Prepared]) -> set[tuple[int, int]]:
+        """Pairs sharing an ORCID or a blocking key (a surname word with a first initial)."""
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for index, item in enumerate(prepared):
+            for key in _blocking_keys(item):
+                blocks[key].append(index)
+        pairs: set[tuple[int, int]] = set()
+        self.crowded_blocks_: dict[str, int] = {}
+        for key, members in blocks.items():
+            if len(members) <= self.max_block:
+                pairs.update(combinations(members, 2))
+                continue
+            self.crowded_blocks_[key] = len(members)
+            by_place: dict[str, list[int]] = defaultdict(list)
+            for index in members:
+                place = prepared[index].record.institution
+                if place is not None:
+                    by_place[place].append(index)
+            for group in by_place.values():
+                if len(group) <= self.max_block:
+                    pairs.update(combinations(group, 2))
+        return pairs
+
     def _prepare(self, record: PersonRecord) -> _Prepared:
+        name = parse_person_name(record.name)
+        aliases = [(alias, parse_person_name(alias)) for alias in dict.fromkeys(record.aliases)]
         return _Prepared(
             record=record,
-            name=parse_person_name(record.name),
+            name=name,
             orcid=normalise_orcid(record.orcid) if record.orcid else None,
             coauthor_keys=frozenset(
                 key for key in (parse_person_name(name).key for name in record.coauthors) if key
+            ),
+            aliases=tuple(
+                (text, parsed) for text, parsed in aliases if parsed.surname and parsed != name
             ),
         )
 
@@ -241,10 +286,9 @@ class PersonResolver:
             if a.orcid == b.orcid:
                 return PersonMatch(first.id, second.id, 1.0, "merge", (f"same ORCID {a.orcid}",))
             return PersonMatch(first.id, second.id, 0.0, "distinct", ("different ORCIDs",))
-        score, why = name_evidence(a.name, b.name)
+        score, evidence = _best_name_evidence(a, b)
         if score <= 0:
             return PersonMatch(first.id, second.id, 0.0, "distinct", ("names disagree",))
-        evidence = list(why)
         if self.use_institution and first.institution and second.institution:
             same = first.institution == second.institution
             score += SAME_INSTITUTION if same else OTHER_INSTITUTION
@@ -257,7 +301,7 @@ class PersonResolver:
             score += OTHER_COUNTRY
             evidence.append(f"different countries ({first.country}, {second.country})")
         if self.use_coauthors:
-            own = {a.name.key, b.name.key}
+            own = {name.key for name in (*a.names, *b.names)}
             shared = sorted((a.coauthor_keys & b.coauthor_keys) - own)
             if shared:
                 score += min(MAX_COAUTHOR_BONUS, PER_SHARED_COAUTHOR * len(shared))
@@ -275,6 +319,22 @@ class PersonResolver:
         return "distinct"
 
 
+def _best_name_evidence(a: _Prepared, b: _Prepared) -> tuple[float, list[str]]:
+    """The name evidence of the best-agreeing pair of the two records' names (own names first,
+    so that an alias only counts when it agrees better)."""
+    best, why = name_evidence(a.name, b.name)
+    evidence = list(why)
+    left_names = [(a.record.name, a.name), *a.aliases]
+    right_names = [(b.record.name, b.name), *b.aliases]
+    for left_text, left in left_names:
+        for right_text, right in right_names:
+            score, reasons = name_evidence(left, right)
+            if score > best:
+                best = score
+                evidence = [*reasons, f"other name: {left_text!r} ~ {right_text!r}"]
+    return best, evidence
+
+
 def _one_per_cluster_pair(
     matches: list[PersonMatch], cluster: Callable[[str], int]
 ) -> list[PersonMatch]:
@@ -289,24 +349,12 @@ def _one_per_cluster_pair(
     return kept
 
 
-def _candidate_pairs(prepared: Sequence[_Prepared]) -> set[tuple[int, int]]:
-    """Pairs sharing an ORCID or a blocking key (a surname word with a first initial)."""
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for index, item in enumerate(prepared):
-        for key in _blocking_keys(item):
-            blocks[key].append(index)
-    pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        pairs.update(combinations(members, 2))
-    return pairs
-
-
 def _blocking_keys(item: _Prepared) -> set[str]:
     keys = {f"orcid:{item.orcid}"} if item.orcid else set()
-    name = item.name
-    initials = {word[0] for word in name.given[:1]} | {word[0] for word in name.surname[:1]}
-    words = set(name.surname_words) | {w for w in name.given[:1] if len(w) > 1}
-    for word in words:
-        for initial in initials:
-            keys.add(f"{fold(word)}|{initial}")
+    for name in item.names:
+        initials = {word[0] for word in name.given[:1]} | {word[0] for word in name.surname[:1]}
+        words = set(name.surname_words) | {w for w in name.given[:1] if len(w) > 1}
+        for word in words:
+            for initial in initials:
+                keys.add(f"{fold(word)}|{initial}")
     return keys

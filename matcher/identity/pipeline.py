@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from matcher.identity.acronyms import looks_like_acronym
@@ -30,12 +31,21 @@ from matcher.model import Institution, Office, Profile
 _T = TypeVar("_T")
 
 
+#: How :class:`InstitutionResolver` words a link made by fuzzy similarity alone.
+FUZZY_EVIDENCE = "similar name "
+
+
 @dataclass(frozen=True)
 class _Link:
     first: int
     second: int
     confidence: float
     evidence: tuple[str, ...]
+    #: False for a link between two records of the dataset made by fuzzy similarity alone:
+    #: such a link is listed for review, never merged. On CORDIS's 18,353 organisations
+    #: most of them were different ones ("THALES DIS FRANCE" / "THALES DMS FRANCE",
+    #: "MOA BIOTECH" / "KOA BIOTECH"); the reference, curated and distinct, keeps them.
+    mergeable: bool = True
 
 
 def resolve_identities(
@@ -54,7 +64,8 @@ def resolve_identities(
     ----------
     profiles : sequence of Profile
         Researchers and organisations; a researcher's ORCID is read from its extra field
-        ``orcid`` (any form: bare, or the ``https://orcid.org/`` URL).
+        ``orcid`` (any form: bare, or the ``https://orcid.org/`` URL), its other names from
+        ``aliases`` (a list of names, as the importers write them).
     institutions : sequence of Institution
         May be empty: a profile's ``institution`` is then free text, and spellings of one
         institution are rewritten to one.
@@ -74,12 +85,19 @@ def resolve_identities(
         place), and what was done.
     """
     report = IdentityReport()
-    reference_list = list(bundled_universities() if reference is None else reference)
-    reference_resolver = (
-        InstitutionResolver(institution_threshold, institution_review_threshold).fit(reference_list)
-        if reference_list
-        else None
-    )
+    if reference is None:
+        reference_resolver: InstitutionResolver | None = _bundled_resolver(
+            institution_threshold, institution_review_threshold
+        )
+    else:
+        reference_list = list(reference)
+        reference_resolver = (
+            InstitutionResolver(institution_threshold, institution_review_threshold).fit(
+                reference_list
+            )
+            if reference_list
+            else None
+        )
 
     def resolver() -> InstitutionResolver:
         return InstitutionResolver(institution_threshold, institution_review_threshold)
@@ -114,6 +132,13 @@ def resolve_identities(
         "profiles_out": len(merged_profiles),
     }
     return merged_profiles, new_institutions, report
+
+
+@lru_cache(maxsize=2)
+def _bundled_resolver(threshold: float, review_threshold: float) -> InstitutionResolver:
+    """The resolver over the bundled list, fitted once per process (a second or two): an
+    import service resolves every upload against it. Queries do not change a fitted resolver."""
+    return InstitutionResolver(threshold, review_threshold).fit(bundled_universities())
 
 
 def remap_offices(offices: Sequence[Office], report: IdentityReport) -> list[Office]:
@@ -160,17 +185,22 @@ def _cluster(
     position = {id(entry): index for index, entry in enumerate(entries)}
     links: dict[tuple[int, int], _Link] = {}
 
-    def offer(a: int, b: int, confidence: float, evidence: tuple[str, ...]) -> None:
+    def offer(
+        a: int, b: int, confidence: float, evidence: tuple[str, ...], mergeable: bool = True
+    ) -> None:
         pair = (min(a, b), max(a, b))
-        if pair not in links or links[pair].confidence < confidence:
-            links[pair] = _Link(pair[0], pair[1], confidence, evidence)
+        known = links.get(pair)
+        # A mergeable link wins over a fuzzy one; among equals, the more confident.
+        if known is None or (mergeable, confidence) > (known.mergeable, known.confidence):
+            links[pair] = _Link(pair[0], pair[1], confidence, evidence, mergeable)
 
     for index, entry in enumerate(entries):
         for name in dict.fromkeys((*entry.names, *entry.acronyms)):
             for other, score, evidence in own.candidates(name, entry.country):
                 other_index = position[id(other)]
                 if other_index != index and score >= own.review_threshold:
-                    offer(index, other_index, score, evidence)
+                    fuzzy = all(why.startswith(FUZZY_EVIDENCE) for why in evidence)
+                    offer(index, other_index, score, evidence, mergeable=not fuzzy)
     linked: dict[int, str] = {}
     if reference_resolver is not None:
         by_reference: dict[str, list[tuple[int, float, str]]] = defaultdict(list)
@@ -209,7 +239,7 @@ def _cluster(
         a, b = root(link.first), root(link.second)
         if a == b:
             continue
-        if link.confidence >= own.threshold:
+        if link.confidence >= own.threshold and link.mergeable:
             keep, drop = min(a, b), max(a, b)
             parent[drop] = keep
             joined[keep].extend([*joined.pop(drop, []), link])
@@ -360,6 +390,13 @@ def _merge_profiles(
         _person_record(profile, by_id) for profile in researchers
     )
     groups: list[list[str]] = [list(cluster) for cluster in people.clusters_]
+    if people.crowded_blocks_:
+        key, size = max(people.crowded_blocks_.items(), key=lambda item: item[1])
+        report.notes.append(
+            f"{len(people.crowded_blocks_):,} very common name(s) (e.g. {key!r}: {size:,} "
+            f"records) compared only within one institution; records without one are not "
+            "compared by them"
+        )
     names = {profile.id: profile.name for profile in profiles}
     for match in people.review_:
         report.review.append(
@@ -416,6 +453,7 @@ def _merge_profiles(
 def _person_record(profile: Profile, by_id: dict[str, Profile]) -> PersonRecord:
     extra = profile.model_extra or {}
     orcid = extra.get("orcid")
+    aliases = extra.get("aliases")
     coauthor_ids = [*profile.collaborators, *(c for p in profile.publications for c in p.coauthors)]
     return PersonRecord(
         id=profile.id,
@@ -424,6 +462,9 @@ def _person_record(profile: Profile, by_id: dict[str, Profile]) -> PersonRecord:
         institution=profile.institution,
         country=profile.country,
         coauthors=tuple(_unique(by_id[c].name for c in coauthor_ids if c in by_id)),
+        aliases=tuple(a for a in aliases if isinstance(a, str))
+        if isinstance(aliases, list)
+        else (),
     )
 
 
@@ -457,11 +498,27 @@ def _merged_profile(members: Sequence[Profile], id_map: dict[str, str]) -> Profi
         capacity=max(m.capacity for m in members),
     )
     if len(members) > 1:
-        data["merged_ids"] = [m.id for m in members[1:]]
-        aliases = [name for name in _unique(m.name for m in members) if name != kept.name]
+        data["merged_ids"] = [
+            merged
+            for merged in _unique(
+                merged for m in members for merged in (*_extra_list(m, "merged_ids"), m.id)
+            )
+            if merged != kept.id
+        ]
+        # Every name of the group, and the names each member was already known by.
+        aliases = [
+            name
+            for name in _unique(n for m in members for n in (m.name, *_extra_list(m, "aliases")))
+            if name != kept.name
+        ]
         if aliases:
             data["aliases"] = aliases
     return Profile.model_validate(data)
+
+
+def _extra_list(record: Profile, name: str) -> list[str]:
+    value = (record.model_extra or {}).get(name)
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _unique(items: Iterable[_T]) -> list[_T]:

@@ -79,6 +79,8 @@ class IdentityReport:
         (``world-universities:kemsu.ru``, a ROR id).
     counts : dict of str to int
         Records in and out, per kind.
+    notes : list of str
+        What a user should know about how far the comparison went (very common names).
     """
 
     merges: list[Merge] = field(default_factory=list)
@@ -87,6 +89,7 @@ class IdentityReport:
     profile_ids: dict[str, str] = field(default_factory=dict)
     reference_links: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: what went in, what came out, how many merges and review pairs."""

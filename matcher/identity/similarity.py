@@ -9,7 +9,9 @@ person, a field) against the generic concepts (university, state, medical...):
   to 0.85 of itself, since "Tomsk State University" is contained in "Tomsk State University
   of Control Systems" too;
 * the concepts must agree: the score is multiplied by ``0.5 + 0.5 * Jaccard(concepts)``,
-  so "Kemerovo State University" and "Kemerovo State Medical University" score 0.83.
+  so "Kemerovo State University" and "Kemerovo State Medical University" score 0.83;
+* numbers must agree: "University of Paris 1" and "University of Paris 8", "ORGANISATION 12"
+  and "ORGANISATION 120" score 0 (a fuzzy ratio sees one character's difference).
 """
 
 from __future__ import annotations
@@ -84,9 +86,17 @@ def name_similarity(a: InstitutionKey, b: InstitutionKey) -> float:
     """
     if a.text == b.text:
         return 1.0 if a.distinctive else min(1.0, GENERIC_ONLY_CAP)
+    numbers, other_numbers = _numbers(a), _numbers(b)
+    if numbers and other_numbers and numbers != other_numbers:
+        return 0.0
     agreement = 0.5 + 0.5 * concept_agreement(a, b)
     if a.distinctive and b.distinctive:
         return distinctive_similarity(a, b) * agreement
     if not a.distinctive and not b.distinctive:
         return GENERIC_ONLY_CAP * concept_agreement(a, b)
     return 0.0
+
+
+def _numbers(key: InstitutionKey) -> frozenset[str]:
+    """The name's words with a digit: numbered institutions differ by them alone."""
+    return frozenset(word for word in key.distinctive if any(c.isdigit() for c in word))

@@ -13,9 +13,10 @@ in :data:`IMPORTERS` (as the team solvers are in :mod:`matcher.solvers`):
 * :mod:`.spreadsheet`: CSV (``,``/``;``/tab, sniffed) and XLSX sheets of researchers, with
   Russian, Kazakh and English headers mapped by :mod:`.columns` (a map the user overrides).
 
-:func:`run_import` runs a source's importer, then :func:`resolve_identities` (the hook for
-entity resolution, :mod:`.identities`), checks the references and returns the records with
-what was kept, merged and dropped, and why; :func:`write_import` writes them atomically.
+:func:`run_import` runs a source's importer, then :func:`resolve_identities` (merging what is
+one institution or person with :mod:`matcher.identity`, :mod:`.identities`), checks the
+references and returns the records with what was kept, merged and dropped, and why;
+:func:`write_import` writes them atomically.
 
 >>> from matcher.importers import available_importers
 >>> sorted(available_importers())
@@ -29,7 +30,7 @@ from matcher.importers.base import (
     ImportLog,
     ImportOptions,
 )
-from matcher.importers.identities import IdentityReport, resolve_identities
+from matcher.importers.identities import IdentityOptions, IdentityReport, resolve_identities
 from matcher.importers.pipeline import ImportResult, run_import, write_import
 from matcher.importers.registry import (
     IMPORTERS,
@@ -40,6 +41,7 @@ from matcher.importers.registry import (
 
 __all__ = [
     "IMPORTERS",
+    "IdentityOptions",
     "IdentityReport",
     "ImportFile",
     "ImportLog",

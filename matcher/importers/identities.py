@@ -1,97 +1,171 @@
 """One identity per person and institution: the single place where imported records are
 merged before they are written.
 
-:func:`resolve_identities` is the hook of the import pipeline for entity resolution. Today
-it merges **exact duplicates only**:
+:func:`resolve_identities` is the hook of the import pipeline for entity resolution. First,
+records with the **same id** are merged (one record read from two files, or a spreadsheet's
+two rows of one person: the interchange files need unique ids). Then
+:func:`matcher.identity.resolve_identities` runs: institutions are merged by name, alias,
+acronym and transliteration, among the import's own and against a reference list (the
+bundled world-universities list and/or a ROR dump); people by ORCID, else by name variant
+(their ``aliases`` too) plus institution plus co-authors; uncertain pairs are listed for
+review, not merged. Every reference to a merged-away id then names the survivor.
 
-* profiles with the same id, or the same ORCID iD (the ``orcid`` extra field), or the same
-  name and institution once case, accents and punctuation are ignored (a name without an
-  institution is never merged on the name alone);
-* institutions with the same id, or the same normalised name in the same country.
-
-Fuzzy resolution (transliterated and abbreviated names, name variants with co-author
-evidence, a reference list of institutions) belongs to :mod:`matcher.identity`; it plugs in
-here, taking and returning the same :class:`~matcher.importers.base.ImportedRecords`: call
-it from :func:`resolve_identities` (after or instead of the exact merges), count what it
-merges in :attr:`IdentityReport.merged` by ``(kind, reason)``, say what ran in
-:attr:`IdentityReport.resolver`, and point references at the survivors as
-:func:`_renamed_profiles` and :func:`_renamed_agreements` do. The pipeline
-(:func:`matcher.importers.run_import`) calls nothing else, and checks the references after.
+With ``IdentityOptions(resolve=False)`` (``grantmatch import --no-resolve``) only exact
+duplicates are merged: the same id, the same ORCID iD, the same normalised name at the same
+institution (a name alone is never enough); institutions with the same id or the same
+normalised name in the same country.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from matcher.identity import IdentityReport as Resolution
+from matcher.identity import Merge, ReferenceInstitution, ReviewItem, bundled_universities
+from matcher.identity import resolve_identities as resolve_entities
 from matcher.importers.base import ImportedRecords
 from matcher.model import Institution, Profile
 from matcher.names import name_key
 
-#: What :func:`resolve_identities` does today, as the import summary says it.
-RESOLVER = "exact duplicates only (same id, same ORCID, same normalised name and institution)"
+#: What :func:`resolve_identities` does, as the import summary says it.
+RESOLVER = (
+    "matcher.identity (institutions by name, acronym, transliteration and the reference; "
+    "people by ORCID, else name variant + institution + co-authors)"
+)
+EXACT_ONLY = "exact duplicates only (same id, same ORCID, same normalised name and institution)"
 
 Record = TypeVar("Record", Profile, Institution)
 
 
+@dataclass(frozen=True)
+class IdentityOptions:
+    """How an import resolves identities.
+
+    Attributes
+    ----------
+    resolve : bool
+        Run :mod:`matcher.identity`; off, only exact duplicates are merged.
+    bundled : bool
+        Resolve institutions against the bundled world-universities list too.
+    reference : tuple of ReferenceInstitution
+        More reference entries (a ROR dump, :func:`matcher.identity.load_ror`).
+    """
+
+    resolve: bool = True
+    bundled: bool = True
+    reference: tuple[ReferenceInstitution, ...] = ()
+
+    def reference_list(self) -> list[ReferenceInstitution] | None:
+        """What to pass as ``reference``: ``None`` for the bundled list alone (its fitted
+        resolver is cached), else the entries."""
+        if self.bundled and not self.reference:
+            return None
+        return [*(bundled_universities() if self.bundled else []), *self.reference]
+
+
 @dataclass
 class IdentityReport:
-    """What :func:`resolve_identities` merged: ``(kind, reason) -> records merged away``."""
+    """What :func:`resolve_identities` merged: ``(kind, reason) -> records merged away``.
+
+    Attributes
+    ----------
+    resolver : str
+        What ran, in words.
+    merged : dict of (str, str) to int
+        Records merged away by kind and reason (institution spellings of free-text
+        institutions count as ``institution name``).
+    resolution : matcher.identity.IdentityReport or None
+        The resolver's own report (each merge's confidence and evidence, the pairs left
+        for review); ``None`` when it did not run.
+    """
 
     resolver: str = RESOLVER
     merged: dict[tuple[str, str], int] = field(default_factory=dict)
+    resolution: Resolution | None = None
+
+    @property
+    def review(self) -> list[ReviewItem]:
+        """The pairs that may be one but were not merged (empty when the resolver did not run)."""
+        return list(self.resolution.review) if self.resolution is not None else []
 
 
-def resolve_identities(records: ImportedRecords) -> tuple[ImportedRecords, IdentityReport]:
+def resolve_identities(
+    records: ImportedRecords, options: IdentityOptions | None = None
+) -> tuple[ImportedRecords, IdentityReport]:
     """Merge the records that stand for one person or one institution.
 
     Parameters
     ----------
     records : ImportedRecords
         What an importer made.
+    options : IdentityOptions, optional
+        Whether to run :mod:`matcher.identity`, and against which reference; by default it
+        runs, against the bundled world-universities list.
 
     Returns
     -------
     records : ImportedRecords
-        The records with duplicates merged into the first of each group (its fields win;
-        empty ones are filled from the others; lists are united), and every reference to a
+        The records with each group merged into its first record (its fields win; empty
+        ones are filled from the others; lists are united), and every reference to a
         merged-away id (a profile's institution, collaborators, conflicts, coauthors, an
         institution's agreements) pointed at the survivor.
     report : IdentityReport
-        How many records were merged, by kind and reason.
+        How many records were merged, by kind and reason, and what is left for review.
     """
-    report = IdentityReport()
-    institutions, institution_ids = _merge_all(
-        records.institutions,
-        [
-            ("same id", lambda record: record.id),
-            ("same name and country", lambda record: (name_key(record.name), record.country)),
-        ],
-        _merge_institutions,
-        "institution",
-        report,
-    )
-    profiles = [_renamed_institution(profile, institution_ids) for profile in records.profiles]
-    profiles, profile_ids = _merge_all(
-        profiles,
-        [
+    options = options or IdentityOptions()
+    report = IdentityReport(resolver=RESOLVER if options.resolve else EXACT_ONLY)
+    institution_keys: list[tuple[str, Callable[[Institution], Hashable]]] = [
+        ("same id", lambda record: record.id)
+    ]
+    profile_keys: list[tuple[str, Callable[[Profile], Hashable]]] = [
+        ("same id", lambda record: record.id)
+    ]
+    if not options.resolve:
+        institution_keys.append(
+            ("same name and country", lambda record: (name_key(record.name), record.country))
+        )
+        profile_keys[:0] = [
             ("same ORCID", _orcid_key),
             ("same name and institution", _name_institution_key),
-            ("same id", lambda record: record.id),
-        ],
-        _merge_profiles,
-        "profile",
-        report,
+        ]
+    institutions, institution_ids = _merge_all(
+        records.institutions, institution_keys, _merge_institutions, "institution", report
     )
+    profiles = [_renamed_institution(profile, institution_ids) for profile in records.profiles]
+    profiles, profile_ids = _merge_all(profiles, profile_keys, _merge_profiles, "profile", report)
     if profile_ids:
         profiles = [_renamed_profiles(profile, profile_ids) for profile in profiles]
     if institution_ids:
         institutions = [_renamed_agreements(item, institution_ids) for item in institutions]
+    if options.resolve:
+        profiles, institutions, report.resolution = resolve_entities(
+            profiles, institutions, reference=options.reference_list()
+        )
+        records.log.notes.extend(report.resolution.notes)
+        kinds = {profile.id: profile.kind for profile in profiles}
+        for merge in report.resolution.merges:
+            key = _merge_reason(merge, kinds, free_text=not institutions)
+            report.merged[key] = report.merged.get(key, 0) + len(merge.merged)
     resolved = ImportedRecords(profiles, institutions, records.calls, records.log)
     for (kind, reason), count in report.merged.items():
         resolved.log.merge(kind, reason, count)
     return resolved, report
+
+
+def _merge_reason(merge: Merge, kinds: Mapping[str, str], *, free_text: bool) -> tuple[str, str]:
+    """How the import summary counts one of the resolver's merges (``free_text``: the import
+    has no institution records, so institution merges are spellings of free text)."""
+    if merge.kind == "institution":
+        if free_text:
+            return "institution name", "spellings of one institution (transliteration, acronyms)"
+        return "institution", "one institution under several names"
+    if kinds.get(merge.kept) == "organization":
+        return "profile", "one organisation under several names"
+    if merge.evidence and all(why.startswith("same ORCID") for why in merge.evidence):
+        return "profile", "same ORCID"
+    return "profile", "name variant with institution, co-author or ORCID evidence"
 
 
 def _orcid_key(profile: Profile) -> Hashable:

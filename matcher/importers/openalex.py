@@ -5,7 +5,7 @@ Every line is a work (``id`` ``https://openalex.org/W...``) or an author (``A...
 import may mix both. The people become researcher profiles (id: the short OpenAlex id,
 ``A5023888391``; their ORCID in the ``orcid`` field), with their works as publications (the
 abstract rebuilt from ``abstract_inverted_index``, the year, the other imported authors as
-coauthors), the author's ``display_name_alternatives`` in ``other_names`` (for entity
+coauthors), the author's ``display_name_alternatives`` in ``aliases`` (for entity
 resolution), keywords from the author's topics or their works' keywords, languages from the
 works, and the institution of their latest work (or the author's last known institution) as
 institution, with its country. Institutions (``I...``) come from both.
@@ -351,7 +351,7 @@ def _records(state: _State) -> ImportedRecords:
         ]
         extra: dict[str, Any] = {"orcid": author.orcid} if author.orcid else {}
         if author.other_names:
-            extra["other_names"] = author.other_names
+            extra["aliases"] = author.other_names
         profiles.append(
             Profile(
                 id=author_id,

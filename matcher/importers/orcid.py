@@ -6,7 +6,7 @@ per line of a ``.jsonl`` file.
 Each record with a public name becomes a researcher profile: id the ORCID iD (also in the
 ``orcid`` field), name (the credit name, else given and family names), country (the
 person's address, else the current employer's), keywords (split at commas and semicolons),
-the biography as summary, other names in ``other_names`` (for entity resolution), works as
+the biography as summary, other names in ``aliases`` (for entity resolution), works as
 publications (title and year: ORCID summaries carry no
 abstract), and the current employer (no end date, latest start; else the latest) as
 institution. Works that two imported records share (the same DOI) make their people
@@ -461,11 +461,7 @@ def _build(records: list[OrcidRecord], log: ImportLog) -> ImportedRecords:
                 summary=record.biography,
                 publications=publications,
                 orcid=record.orcid,
-                **(
-                    {"other_names": other}
-                    if (other := [n for n in record.other_names if n])
-                    else {}
-                ),
+                **({"aliases": other} if (other := [n for n in record.other_names if n]) else {}),
             )
         )
     return ImportedRecords(profiles=profiles, institutions=list(institutions.values()), log=log)

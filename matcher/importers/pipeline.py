@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from matcher.errors import InputError
 from matcher.importers.base import ImportedRecords, ImportFile, ImportLog, ImportOptions
-from matcher.importers.identities import IdentityReport, resolve_identities
+from matcher.importers.identities import IdentityOptions, IdentityReport, resolve_identities
 from matcher.importers.registry import get_importer
 from matcher.io.json_lines import write_jsonl
 from matcher.io.locations import dotted, explain
@@ -54,7 +54,20 @@ class ImportResult:
                 for (kind, reason), drop in log.dropped.items()
             ],
             "identity_resolution": self.identities.resolver,
+            "identity": self._identity_counts(),
             "notes": list(log.notes),
+        }
+
+    def _identity_counts(self) -> dict[str, Any]:
+        resolution = self.identities.resolution
+        if resolution is None:
+            return {"resolved": False}
+        return {
+            "resolved": True,
+            **resolution.counts,
+            "merges": len(resolution.merges),
+            "to_review": len(resolution.review),
+            "reference_links": len(resolution.reference_links),
         }
 
     def summary_lines(self) -> list[str]:
@@ -72,6 +85,12 @@ class ImportResult:
             for item in counts["dropped"]
         ]
         lines.append(f"identity resolution: {self.identities.resolver}")
+        resolution = self.identities.resolution
+        if resolution is not None:
+            lines.append(
+                f"{len(resolution.review):,} pair(s) to review (not merged); "
+                f"{len(resolution.reference_links):,} institution(s) linked to the reference"
+            )
         lines += [f"note: {note}" for note in counts["notes"]]
         return lines
 
@@ -80,6 +99,7 @@ def run_import(
     source: str,
     files: Sequence[ImportFile | PathArg],
     options: ImportOptions | None = None,
+    identity: IdentityOptions | None = None,
 ) -> ImportResult:
     """Import ``files`` of ``source`` (see :func:`matcher.importers.available_importers`).
 
@@ -91,6 +111,9 @@ def run_import(
         The files to read (paths are read here).
     options : ImportOptions, optional
         The column map of a spreadsheet.
+    identity : IdentityOptions, optional
+        How identities are resolved (:func:`~matcher.importers.resolve_identities`); by
+        default with :mod:`matcher.identity` against the bundled world-universities list.
 
     Returns
     -------
@@ -122,7 +145,7 @@ def run_import(
                 field=dotted(first["loc"]),
             ) from None
         records.log.notes[:0] = log.notes
-        records, identities = resolve_identities(records)
+        records, identities = resolve_identities(records, identity)
     if not (records.profiles or records.institutions or records.calls):
         raise InputError(
             f"nothing to import from {', '.join(file.name for file in inputs)}: "

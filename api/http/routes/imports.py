@@ -58,6 +58,14 @@ async def import_upload(
     mode: Annotated[
         ImportMode, Query(description="create: ids must be new; upsert: replace.")
     ] = "create",
+    resolve: Annotated[
+        bool,
+        Query(
+            description="Merge the institutions and people that are one (matcher.identity, "
+            "against the bundled world-universities list; the pairs it is unsure of are in "
+            "the job's identity-review.csv); false: exact duplicates only."
+        ),
+    ] = True,
 ) -> JobPublic:
     """Queue the import of one uploaded file (admin, coordinator); poll ``GET /jobs/{id}``:
     its result has the kept, merged and dropped counts and what was stored."""
@@ -75,7 +83,7 @@ async def import_upload(
         )
     if not body:
         raise ApiError(422, "body: the upload is empty", [Problem(field="body", reason="empty")])
-    params = {"source": source, "name": PurePath(name).name, "mode": mode}
+    params = {"source": source, "name": PurePath(name).name, "mode": mode, "resolve": resolve}
 
     def keep_upload(job_id: str) -> None:
         save_upload(job_directory(service.settings, job_id), name, body)

@@ -134,3 +134,84 @@ def test_a_file_of_an_earlier_import_left_in_the_folder_is_pointed_out(
     assert _import("spreadsheet", ["spreadsheet/researchers_ru.csv"], out) == 0
 
     assert f"{out / 'institutions.jsonl'} is from before this import" in capsys.readouterr().err
+
+
+SHEET = (
+    "ФИО;Организация;Страна\n"
+    "Петров Иван Сергеевич;Кемеровский государственный университет;Россия\n"
+    "Petrov Ivan Sergeevich;Kemerovo State University;Russian Federation\n"
+    "Ольга Смирнова;Томский государственный университет;Россия\n"
+    "O. Smirnova;;Россия\n"
+)
+
+
+def test_an_import_merges_one_institution_and_person_and_lists_the_unsure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "list.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    out, review = tmp_path / "data", tmp_path / "review.csv"
+
+    code = main(["import", "spreadsheet", str(sheet), "--out", str(out), "--review", str(review)])
+
+    printed = " ".join(capsys.readouterr().out.split())
+    assert code == 0
+    assert "merged 1 profile(s): name variant" in printed
+    assert "merged 1 institution name(s)" in printed
+    assert "1 pair(s) to review (not merged)" in printed
+    profiles = [json.loads(line) for line in (out / "profiles.jsonl").open(encoding="utf-8")]
+    assert [p["name"] for p in profiles] == [
+        "Петров Иван Сергеевич",
+        "Ольга Смирнова",
+        "O. Smirnova",
+    ]
+    with review.open(newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [(row["first_name"], row["second_name"]) for row in rows] == [
+        ("Ольга Смирнова", "O. Smirnova")
+    ]
+    assert not (out / "review.csv").exists()
+
+
+def test_no_resolve_keeps_the_spellings_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "list.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    out = tmp_path / "data"
+
+    assert main(["import", "spreadsheet", str(sheet), "--out", str(out), "--no-resolve"]) == 0
+
+    assert "exact duplicates only" in capsys.readouterr().out
+    profiles = [json.loads(line) for line in (out / "profiles.jsonl").open(encoding="utf-8")]
+    assert len(profiles) == 4 and len({p.get("institution") for p in profiles}) == 4
+    assert not (out / "review.csv").exists()
+    code = main(
+        [
+            "import",
+            "spreadsheet",
+            str(sheet),
+            "--out",
+            str(out),
+            "--no-resolve",
+            "--review",
+            "r.csv",
+        ]
+    )
+    assert code == 2
+    assert "need identity resolution" in capsys.readouterr().err
+
+
+def test_a_ror_dump_is_a_reference_for_the_imported_institutions(tmp_path: Path) -> None:
+    ror = FIXTURES / "identity" / "ror_v2.json"
+    sheet = ["spreadsheet/researchers_ru.csv"]
+    counts: dict[str, dict[str, int]] = {}
+    for name, extra in (
+        ("none", ["--no-bundled"]),
+        ("ror", ["--no-bundled", "--reference", str(ror)]),
+    ):
+        report = tmp_path / f"{name}.json"
+        assert _import("spreadsheet", sheet, tmp_path / name, "--report", str(report), *extra) == 0
+        counts[name] = json.loads(report.read_text(encoding="utf-8"))["identity"]
+    assert counts["none"]["reference_links"] == 0
+    assert counts["ror"]["reference_links"] >= 1

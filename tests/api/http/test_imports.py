@@ -33,12 +33,30 @@ def test_a_spreadsheet_upload_is_imported_into_the_store(make_client: AppFactory
     assert job["status"] == "succeeded", job["error"]
     result = job["result"]
     assert isinstance(result, dict)
-    assert result["saved"] == {"profiles": {"created": 5, "updated": 0}}
+    # Seven rows: one without a name, one repeated, one the first in Latin letters.
+    assert result["saved"] == {"profiles": {"created": 4, "updated": 0}}
     assert result["counts"]["dropped"][0]["reason"] == "no name"
+    assert result["counts"]["identity"]["resolved"] is True
     listed = client.get("/profiles", params={"country": "KZ"}, headers=auth(ADMIN)).json()
     assert [p["name"] for p in listed["items"]] == ["Нурланова Айгерим"]
     files = client.get(f"/jobs/{job['id']}/files", headers=auth(ADMIN)).json()
     assert [f["name"] for f in files] == ["import-report.json"]  # the upload is not listed
+
+
+def test_identity_resolution_can_be_left_out_and_its_unsure_pairs_are_a_file(
+    make_client: AppFactory,
+) -> None:
+    client = make_client()
+    apart = _upload(client, "spreadsheet", "a.csv", SHEET.read_bytes(), resolve="false")
+    assert apart["status"] == "succeeded", apart["error"]
+    assert apart["result"]["saved"] == {"profiles": {"created": 5, "updated": 0}}  # type: ignore[index]
+
+    body = "ФИО;Организация\nОльга Смирнова;Томский государственный университет\nO. Smirnova;\n"
+    job = _upload(client, "spreadsheet", "b.csv", body.encode())
+    assert job["status"] == "succeeded", job["error"]
+    assert job["result"]["counts"]["identity"]["to_review"] == 1  # type: ignore[index]
+    files = client.get(f"/jobs/{job['id']}/files", headers=auth(ADMIN)).json()
+    assert [f["name"] for f in files] == ["identity-review.csv", "import-report.json"]
 
 
 def test_cordis_as_a_zip_brings_institutions_and_organisations(make_client: AppFactory) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from matcher.identity.institutions import InstitutionResolver
+from matcher.identity.normalise import institution_key
 from matcher.identity.reference import ReferenceInstitution, load_ror
+from matcher.identity.similarity import name_similarity
 from tests.conftest import FIXTURES
 
 REFERENCE = [
@@ -132,3 +134,17 @@ def test_resolve_keeps_order_and_checks_lengths(resolver: InstitutionResolver) -
 def test_unordered_thresholds_are_refused() -> None:
     with pytest.raises(ValueError, match="review_threshold <= threshold"):
         InstitutionResolver(threshold=0.5, review_threshold=0.8).fit(REFERENCE)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("University of Paris 1", "University of Paris 8"),
+        ("Школа № 5", "Школа № 12"),
+        ("ORGANISATION 12", "ORGANISATION 120"),
+    ],
+)
+def test_numbered_institutions_with_other_numbers_are_not_alike(first: str, second: str) -> None:
+    assert name_similarity(institution_key(first), institution_key(second)) == 0.0
+    # The same number in other words still is.
+    assert name_similarity(institution_key(first), institution_key(first.upper() + ".")) == 1.0

@@ -96,3 +96,11 @@ def test_acronyms_come_from_both_scripts_and_both_traditions() -> None:
 )  # fmt: skip
 def test_acronym_shape(text: str, expected: bool) -> None:
     assert looks_like_acronym(text) is expected
+
+
+def test_a_name_made_of_initials_keeps_them() -> None:
+    assert institution_key("R.E.D. SRL").text != institution_key("M.B.I. SRL").text
+    # Initials before a person's name are a dedication, spelled with or without them.
+    assert institution_key("T.F. Gorbachev Kuzbass State Technical University").text == (
+        institution_key("Gorbachev Kuzbass State Technical University").text
+    )

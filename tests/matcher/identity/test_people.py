@@ -132,3 +132,34 @@ def test_repeated_ids_and_unordered_thresholds_are_refused() -> None:
         PersonResolver().fit([PersonRecord("a", "X Y"), PersonRecord("a", "X Y")])
     with pytest.raises(ValueError, match="review_threshold <= threshold"):
         PersonResolver(threshold=0.4).fit([])
+
+
+def test_other_names_count_when_they_agree_better_than_the_names() -> None:
+    married = PersonRecord("a", "Maria Ivanova", institution="kemsu", aliases=("Maria Sidorova",))
+    maiden = PersonRecord("b", "Sidorova, Maria", institution="kemsu")
+
+    match = PersonResolver().compare(married, maiden)
+
+    assert match.decision == "merge"
+    assert "other name: 'Maria Sidorova' ~ 'Sidorova, Maria'" in match.evidence
+    # Found as a candidate pair too: the alias's surname is a blocking key.
+    assert PersonResolver().fit([married, maiden]).clusters_ == [["a", "b"]]
+    without = PersonRecord("a", "Maria Ivanova", institution="kemsu")
+    assert PersonResolver().compare(without, maiden).decision == "distinct"
+
+
+def test_a_very_common_name_is_compared_only_within_one_institution() -> None:
+    records = [
+        PersonRecord("a", "Wang Wei", institution="tsinghua"),
+        PersonRecord("b", "Wang Wei", institution="tsinghua"),
+        PersonRecord("c", "Wang Wei", institution="fudan"),
+        PersonRecord("d", "Wang Wei"),
+    ]
+    crowded = PersonResolver(max_block=3).fit(records)
+
+    assert crowded.clusters_ == [["a", "b"], ["c"], ["d"]]
+    assert crowded.review_ == []  # d is compared with nobody, c with nobody at its institution
+    assert crowded.crowded_blocks_ and max(crowded.crowded_blocks_.values()) == 4
+    roomy = PersonResolver(max_block=4).fit(records)
+    assert roomy.clusters_ == [["a", "b"], ["c"], ["d"]] and roomy.review_
+    assert roomy.crowded_blocks_ == {}

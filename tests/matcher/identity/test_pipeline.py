@@ -118,3 +118,16 @@ def test_nothing_to_merge_changes_nothing() -> None:
     assert merged == profiles
     assert report.merges == [] and report.review == []
     assert report.summary().startswith("institutions: 0 -> 0; profiles: 2 -> 2; 0 merges")
+
+
+def test_dataset_institutions_alike_only_by_fuzzy_similarity_are_asked_not_merged() -> None:
+    institutions = [
+        Institution(id="a", name="THALES DIS FRANCE SAS", country="FR"),
+        Institution(id="b", name="THALES DMS FRANCE SAS", country="FR"),
+        Institution(id="c", name="Thales DIS France", country="FR"),
+    ]
+    _, merged, report = resolve_identities([], institutions, reference=[])
+
+    assert [i.id for i in merged] == ["a", "b"]  # c: the same name once the legal form is gone
+    assert [(r.first_id, r.second_id) for r in report.review] == [("a", "b")]
+    assert all(why.startswith("similar name") for why in report.review[0].evidence)

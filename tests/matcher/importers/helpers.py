@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matcher.importers import ImportFile, ImportOptions, ImportResult, run_import
+from matcher.importers import (
+    IdentityOptions,
+    ImportFile,
+    ImportOptions,
+    ImportResult,
+    run_import,
+)
 from tests.conftest import FIXTURES
 
 IMPORTERS = FIXTURES / "importers"
 
 
 def imported(
-    source: str, *files: Path | tuple[str, bytes | str], **options: object
+    source: str,
+    *files: Path | tuple[str, bytes | str],
+    identity: IdentityOptions | None = None,
+    **options: object,
 ) -> ImportResult:
-    """``run_import`` over fixture paths and (name, content) pairs."""
+    """``run_import`` over fixture paths and (name, content) pairs (``identity``: how
+    identities are resolved; by default as ``grantmatch import`` does)."""
     inputs: list[ImportFile | Path] = []
     for item in files:
         if isinstance(item, tuple):
@@ -22,4 +32,4 @@ def imported(
             inputs.append(ImportFile(name, data))
         else:
             inputs.append(item)
-    return run_import(source, inputs, ImportOptions(**options))  # type: ignore[arg-type]
+    return run_import(source, inputs, ImportOptions(**options), identity)  # type: ignore[arg-type]

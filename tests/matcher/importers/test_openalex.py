@@ -26,7 +26,7 @@ def test_authors_become_profiles_with_their_works_and_institutions() -> None:
     assert (petrov.name, petrov.country, petrov.institution) == ("Ivan Petrov", "RU", "I4210001001")
     assert (petrov.model_extra or {})["orcid"] == "0000-0002-0000-0001"
     assert petrov.keywords == ["Coal Mine Gas Control"]  # the author's topics
-    assert (petrov.model_extra or {})["other_names"] == ["I. Petrov", "Иван Петров"]
+    assert (petrov.model_extra or {})["aliases"] == ["I. Petrov", "Иван Петров"]
     assert petrov.languages == ["en", "ru"]
     forecast = next(p for p in petrov.publications if p.year == 2022)
     assert forecast.abstract.startswith("We forecast methane emission from coal seams")

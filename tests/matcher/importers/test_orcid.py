@@ -26,7 +26,7 @@ def test_xml_and_json_records_become_profiles() -> None:
     assert petrov.institution == "ringgold-100001"
     assert petrov.keywords == ["coal mine methane", "gas emission forecasting", "mine safety"]
     assert petrov.summary.startswith("Mining engineer")
-    assert (petrov.model_extra or {})["other_names"] == ["Иван Петров"]
+    assert (petrov.model_extra or {})["aliases"] == ["Иван Петров"]
     nurlanovna = profiles["0000-0002-0000-0002"]
     assert (nurlanovna.country, nurlanovna.institution) == ("KZ", "ror-03q0vrn42")
     assert nurlanovna.keywords == ["soil remediation", "heavy metals"]
@@ -59,7 +59,7 @@ def test_the_public_data_file_archive_is_read() -> None:
 def test_the_same_record_twice_is_merged() -> None:
     result = imported("orcid", XML, ("copy.xml", XML.read_bytes()))
     assert len(result.records.profiles) == 1
-    assert {"kind": "profile", "reason": "same ORCID", "count": 1} in result.counts()["merged"]
+    assert {"kind": "profile", "reason": "same id", "count": 1} in result.counts()["merged"]
 
 
 def test_malformed_xml_is_located_by_line() -> None:

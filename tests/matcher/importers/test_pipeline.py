@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from matcher.importers import (
+    IdentityOptions,
     ImportedRecords,
     UnknownSourceError,
     get_importer,
@@ -23,7 +24,7 @@ def test_an_unknown_source_names_the_closest() -> None:
         get_importer("orchid")
 
 
-def test_exact_duplicates_merge_and_references_follow_the_survivor() -> None:
+def test_without_resolution_exact_duplicates_merge_and_references_follow_the_survivor() -> None:
     records = ImportedRecords(
         profiles=[
             Profile(
@@ -53,7 +54,7 @@ def test_exact_duplicates_merge_and_references_follow_the_survivor() -> None:
             Institution(id="i2", name="KEMEROVO STATE UNIVERSITY.", country="RU"),
         ],
     )
-    resolved, report = resolve_identities(records)
+    resolved, report = resolve_identities(records, IdentityOptions(resolve=False))
 
     assert [p.id for p in resolved.profiles] == ["a", "c"]
     assert resolved.profiles[0].keywords == ["coal", "methane"]
@@ -65,12 +66,15 @@ def test_exact_duplicates_merge_and_references_follow_the_survivor() -> None:
     }
 
 
-def test_a_name_without_an_institution_is_not_enough_to_merge() -> None:
+@pytest.mark.parametrize("resolve", [True, False])
+def test_a_name_without_an_institution_is_not_enough_to_merge(resolve: bool) -> None:
     records = ImportedRecords(
         profiles=[Profile(id="a", name="Li Wei"), Profile(id="b", name="Li Wei")]
     )
-    resolved, report = resolve_identities(records)
+    resolved, report = resolve_identities(records, IdentityOptions(resolve=resolve))
     assert len(resolved.profiles) == 2 and report.merged == {}
+    # Resolution lists the pair for review instead.
+    assert [(r.first_id, r.second_id) for r in report.review] == ([("a", "b")] if resolve else [])
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from matcher.errors import InputError
+from matcher.importers import IdentityOptions
 from matcher.importers.columns import read_column_map
 from tests.matcher.importers.helpers import IMPORTERS, imported
 
@@ -35,15 +36,27 @@ def test_a_russian_semicolon_export_is_read_with_its_headers() -> None:
 def test_rows_are_kept_merged_and_dropped_with_reasons() -> None:
     counts = imported("spreadsheet", SHEET).counts()
 
-    assert counts["kept"]["profiles"] == 5
-    # Row 6 repeats row 1 with a double space and a trailing dot.
-    assert {"kind": "profile", "reason": "same name and institution", "count": 1} in counts[
-        "merged"
-    ]
+    assert counts["kept"]["profiles"] == 4
+    # Row 6 repeats row 1 with a double space and a trailing dot: the same made id. Row 5 is
+    # row 1 in Latin letters at the university's English name: identity resolution.
+    merged = {(item["kind"], item["reason"]): item["count"] for item in counts["merged"]}
+    assert merged[("profile", "same id")] == 1
+    assert merged[("profile", "name variant with institution, co-author or ORCID evidence")] == 1
+    assert merged[("institution name", "spellings of one institution (transliteration, acronyms)")]
     assert {"kind": "row", "reason": "no name", "count": 1, "first": f"{SHEET}:5"} in counts[
         "dropped"
     ]
     assert any("'№'" in note for note in counts["notes"])
+
+
+def test_without_resolution_only_exact_duplicate_rows_merge() -> None:
+    counts = imported("spreadsheet", SHEET, identity=IdentityOptions(resolve=False)).counts()
+
+    assert counts["kept"]["profiles"] == 5
+    assert counts["merged"] == [
+        {"kind": "profile", "reason": "same name and institution", "count": 1}
+    ]
+    assert counts["identity"] == {"resolved": False}
 
 
 def test_a_comma_separated_windows_1251_file_is_read() -> None:
