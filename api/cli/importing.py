@@ -41,13 +41,15 @@ def import_(
         ),
     ] = None,
     resolve: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--resolve/--no-resolve",
             help="Merge the institutions and people that are one (see grantmatch resolve); "
-            "--no-resolve merges exact duplicates only.",
+            "--no-resolve merges exact duplicates only. Default: on, except for cordis "
+            "(its organisation ids already identify each record).",
+            show_default=False,
         ),
-    ] = True,
+    ] = None,
     review: Annotated[
         Path | None,
         typer.Option(
@@ -82,6 +84,8 @@ def import_(
     from matcher.io import write_text_atomic
 
     importer = get_importer(source)  # an unknown source fails before any file is read
+    explicit = resolve is not None
+    resolve = importer.resolves_by_default if resolve is None else resolve
     if columns is not None and importer.name != "spreadsheet":
         from api.cli.common import UsageError
 
@@ -89,7 +93,8 @@ def import_(
     if not resolve and (review is not None or reference is not None or not bundled):
         from api.cli.common import UsageError
 
-        raise UsageError("--review, --reference and --no-bundled need identity resolution")
+        why = "" if explicit else f" (off by default for {importer.name}: add --resolve)"
+        raise UsageError(f"--review, --reference and --no-bundled need identity resolution{why}")
     options = ImportOptions(columns=read_column_map(columns) if columns is not None else None)
     identity = IdentityOptions(
         resolve=resolve,

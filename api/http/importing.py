@@ -52,8 +52,11 @@ def run_import_job(
     context: JobContext, job_id: str, params: dict[str, Any], progress: Progress
 ) -> dict[str, Any]:
     """Import the job's upload and store the records, all or nothing."""
-    from matcher.importers import IdentityOptions, ImportFile, run_import
+    from matcher.importers import IdentityOptions, ImportFile, get_importer, run_import
 
+    resolve = params.get("resolve")
+    if resolve is None:
+        resolve = get_importer(str(params["source"])).resolves_by_default
     folder = job_directory(context.settings, job_id)
     upload = upload_path(folder, str(params["name"]))
     try:
@@ -61,7 +64,7 @@ def run_import_job(
         result = run_import(
             str(params["source"]),
             [ImportFile(str(params["name"]), upload.read_bytes())],
-            identity=IdentityOptions(resolve=bool(params.get("resolve", True))),
+            identity=IdentityOptions(resolve=bool(resolve)),
         )
         progress("store", 0.5)
         saved, version = _store(context, job_id, result.records, str(params.get("mode", "create")))

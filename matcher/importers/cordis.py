@@ -65,6 +65,7 @@ class CordisImporter(Importer):
         "CORDIS projects and organisations CSV (the EU open-data export; ; or , separated)"
     )
     suffixes = (".csv",)
+    resolves_by_default = False  # organisation ids are CORDIS's own (PIC-based)
 
     def read(self, files: Sequence[ImportFile], options: ImportOptions) -> ImportedRecords:
         log = ImportLog()

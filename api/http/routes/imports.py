@@ -59,13 +59,14 @@ async def import_upload(
         ImportMode, Query(description="create: ids must be new; upsert: replace.")
     ] = "create",
     resolve: Annotated[
-        bool,
+        bool | None,
         Query(
             description="Merge the institutions and people that are one (matcher.identity, "
             "against the bundled world-universities list; the pairs it is unsure of are in "
-            "the job's identity-review.csv); false: exact duplicates only."
+            "the job's identity-review.csv); false: exact duplicates only. Default: true, "
+            "except for cordis (its organisation ids already identify each record)."
         ),
-    ] = True,
+    ] = None,
 ) -> JobPublic:
     """Queue the import of one uploaded file (admin, coordinator); poll ``GET /jobs/{id}``:
     its result has the kept, merged and dropped counts and what was stored."""

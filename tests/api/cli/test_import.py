@@ -215,3 +215,18 @@ def test_a_ror_dump_is_a_reference_for_the_imported_institutions(tmp_path: Path)
         counts[name] = json.loads(report.read_text(encoding="utf-8"))["identity"]
     assert counts["none"]["reference_links"] == 0
     assert counts["ror"]["reference_links"] >= 1
+
+
+def test_cordis_keeps_its_own_ids_unless_resolution_is_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CORDIS organisation ids identify each organisation: by default an import keeps them
+    (exact duplicates only); ``--resolve`` runs identity resolution all the same."""
+    files = ["cordis/project.csv", "cordis/organization.csv"]
+    plain, resolved = tmp_path / "plain", tmp_path / "resolved"
+    assert _import("cordis", files, plain) == 0
+    assert not (plain / "review.csv").exists()
+    assert _import("cordis", files, resolved, "--resolve") == 0
+    assert (resolved / "review.csv").exists()
+    assert _import("cordis", files, tmp_path / "x", "--review", str(tmp_path / "r.csv")) == 2
+    assert "off by default for cordis" in capsys.readouterr().err
