@@ -23,7 +23,12 @@ from matcher.evidence import (
     make_encoder,
 )
 from matcher.model import Call
-from matcher.partner_model import LearnedPartnerModel, PartnerModelInfo, fit_partner_model
+from matcher.partner_model import (
+    LearnedPartnerModel,
+    PartnerModelInfo,
+    TopicTies,
+    fit_partner_model,
+)
 from matcher.partners import PartnerFinder, PartnerSuggestion, PartnerWeights
 from matcher.relevance import (
     Explanation,
@@ -138,6 +143,7 @@ class Matcher:
         self._profile_vectors: FloatMatrix | None = None
         self._id_rank: IntArray | None = None
         self._candidate_order: dict[str, IntArray] = {}
+        self._ties: TopicTies | None = None
         self._fit_partner_model()
         self._set_routes(RouteFinder(dataset, self.home_country, self.route_costs))
         return self
@@ -185,7 +191,16 @@ class Matcher:
             model=self.partner_model_,
             model_info=self.partner_info_,
             eligibility=self.eligibility_,
+            topic_ties=self._topic_ties(),
         )
+
+    def _topic_ties(self) -> TopicTies:
+        """Topic-weighted joint works for the linear partner score (the work history is
+        built on first use, or shared with the learned model's)."""
+        history = self.partner_model_.builder.history if self.partner_model_ else None
+        if history is not None or self._ties is None:
+            self._ties = TopicTies(self.dataset_, self.index_, self.encoder_.calibrate, history)
+        return self._ties
 
     def _team_coverage(
         self, call: Call, profile_ids: Sequence[str]
