@@ -510,6 +510,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return
         t0 = time.perf_counter()
         results.append(Result(system, note, run()))
+        # A long run's table so far, in case it has to be stopped before the report.
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.with_suffix(".partial.md").write_text(markdown(results) + "\n", encoding="utf-8")
         r = results[-1].ranks
         print(
             f"{system}: R@10 {np.mean(r <= 10):.3f} R@50 {np.mean(r <= 50):.3f} "
@@ -573,6 +576,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         experiment.topic_co_participation,
     )
     if args.confirm:
+        logistic = LearnedOptions(estimator="logistic")
+        add(
+            "learned, logistic regression C=1",
+            "model choice (the best learned variant of the previous run)",
+            lambda: experiment.partners(default, replace(learned, learned=logistic)),
+        )
         return _report(args, argv, started, experiment, results, past, future, known, learned)
     if not args.quick:
         for group in FEATURE_GROUPS:
