@@ -73,7 +73,7 @@ DEFAULT_CACHE = ROOT / "benchmarks" / "out" / "vectors.sqlite"
 CUTOFF = "2023-01-01"
 #: Model choices of the learned partner model tried (beside the default, ``"auto"``).
 LEARNED_CHOICES: tuple[tuple[str, LearnedOptions], ...] = (
-    ("logistic regression C=1", LearnedOptions(estimator="logistic")),
+    ("auto (estimator chosen inside the fit)", LearnedOptions(estimator="auto")),
     ("logistic regression C=0.05", LearnedOptions(estimator="logistic", regularisation=0.05)),
     ("pairwise logistic C=1", LearnedOptions(estimator="pairwise")),
     ("gradient boosting (hgb)", LearnedOptions(estimator="hgb")),
@@ -576,11 +576,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         experiment.topic_co_participation,
     )
     if args.confirm:
-        logistic = LearnedOptions(estimator="logistic")
+        auto = LearnedOptions(estimator="auto")
         add(
-            "learned, logistic regression C=1",
-            "model choice (the best learned variant of the previous run)",
-            lambda: experiment.partners(default, replace(learned, learned=logistic)),
+            "learned, auto (estimator chosen inside the fit)",
+            "model choice",
+            lambda: experiment.partners(default, replace(learned, learned=auto)),
         )
         return _report(args, argv, started, experiment, results, past, future, known, learned)
     if not args.quick:

@@ -132,10 +132,11 @@ class LearnedOptions:
     holdouts: int = 1  # members held out in turn per training team
     seed: int = 0
     exclude_groups: tuple[str, ...] = ()
-    #: "auto" (chosen on a time-aware validation split, see :func:`fit_partner_model`),
-    #: "logistic", "pairwise" (a linear ranker on joiner-vs-negative pairs) or "hgb"
-    #: (gradient boosting).
-    estimator: str = "auto"
+    #: "logistic" (the default: best on the 2022-H2 validation of benchmarks/RESULTS.md),
+    #: "auto" (chosen inside the fit on a time-aware validation split, see
+    #: :func:`fit_partner_model`), "pairwise" (a linear ranker on joiner-vs-negative pairs)
+    #: or "hgb" (gradient boosting).
+    estimator: str = "logistic"
     regularisation: float = 1.0  # C of "logistic" and "pairwise" (smaller: stronger)
     validation_examples: int = 300  # at most this many last-year teams choose "auto"
     same_year: bool = True  # a training example sees works of its own year (not itself)

@@ -271,7 +271,8 @@ def test_auto_chooses_the_estimator_on_the_latest_past_teams(
     planted: tuple[Dataset, list[tuple[str, list[int], int]]],
 ) -> None:
     dataset = planted[0]
-    info = _fit(dataset).partner_model()
+    auto = PartnerWeights(model="learned", learned=LearnedOptions(estimator="auto"))
+    info = _fit(dataset, auto).partner_model()
     labels = [label for label, _ in info.validation]
     assert labels == [c.label for c in AUTO_CANDIDATES]
     best = max(mrr for _, mrr in info.validation)
@@ -313,7 +314,7 @@ def test_auto_without_a_validation_split_takes_the_fallback_estimator(
 ) -> None:
     dataset = planted[0]
     # 60 training teams: a quarter (15) is too few to validate on.
-    options = LearnedOptions(max_training_teams=60, min_history_teams=50)
+    options = LearnedOptions(estimator="auto", max_training_teams=60, min_history_teams=50)
     info = _fit(dataset, PartnerWeights(model="learned", learned=options)).partner_model()
     assert info.kind == "learned"
     assert info.estimator == AUTO_FALLBACK.label and info.validation == ()
