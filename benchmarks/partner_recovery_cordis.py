@@ -372,6 +372,32 @@ class Experiment:
         assert np.allclose(checked, expected), "the sweep's score is not the engine's"
         return [self._finish(values) for values in scores]
 
+    def learned_variants(
+        self, weights: RelevanceWeights, variants: Sequence[PartnerWeights]
+    ) -> list[FloatArray]:
+        """Ranks of each learned ``variants`` (each fitted as ``Matcher.partners`` fits it),
+        scoring every variant on one feature matrix per query: the features depend on the
+        data, the call and the team only, so ablations and model choices share them. Every
+        profile is eligible and reachable at the same cost here, so the partner score orders
+        candidates as the model's log-odds do; the first variant is checked against
+        ``Matcher.partners`` on the first queries."""
+        matchers = [self.matcher(weights, variant) for variant in variants]
+        models = [m.partner_model_ for m in matchers]
+        assert all(model is not None for model in models), "a variant fell back to linear"
+        builder = models[0].builder  # type: ignore[union-attr]
+        scores = [np.full((len(self.queries), len(self.profiles)), -np.inf) for _ in variants]
+        for row, query in enumerate(self.queries):
+            team = [self.position[f"org-{o}"] for o in query.team]
+            features = builder.features(matchers[0].call_vectors_[row], team)
+            for out, model in zip(scores, models, strict=True):
+                out[row] = model.log_odds(features)  # type: ignore[union-attr]
+        checked = self.partners(weights, variants[0], limit=10)
+        expected = rank_of_hidden(
+            np.where(self.excluded[:10], -np.inf, scores[0][:10]), self.queries[:10], self.position
+        )
+        assert np.allclose(checked, expected), "the batch's ranking is not the engine's"
+        return [self._finish(values) for values in scores]
+
     def frequency(self) -> FloatArray:
         counts = np.asarray([len(p.publications) for p in self.profiles], dtype=np.float64)
         return self._finish(np.tile(counts, (len(self.queries), 1)))
@@ -584,19 +610,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return _report(args, argv, started, experiment, results, past, future, known, learned)
     if not args.quick:
-        for group in FEATURE_GROUPS:
-            without = LearnedOptions(exclude_groups=(group,))
-            add(
-                f"learned, without {group}",
-                ", ".join(FEATURE_GROUPS[group]),
-                partial(experiment.partners, default, replace(learned, learned=without)),
+        # Ablations and model choices share each query's features (learned_variants).
+        variants = [
+            (f"learned, without {group}", ", ".join(FEATURE_GROUPS[group]), without)
+            for group in FEATURE_GROUPS
+            for without in [LearnedOptions(exclude_groups=(group,))]
+        ] + [(f"learned, {label}", "model choice", choice) for label, choice in LEARNED_CHOICES]
+        variants = [v for v in variants if not args.only or any(o in v[0] for o in args.only)]
+        if variants:
+            t0 = time.perf_counter()
+            batch = experiment.learned_variants(
+                default, [replace(learned, learned=options) for _, _, options in variants]
             )
-        for label, choice in LEARNED_CHOICES:
-            add(
-                f"learned, {label}",
-                "model choice",
-                partial(experiment.partners, default, replace(learned, learned=choice)),
-            )
+            print(f"learned variants: {time.perf_counter() - t0:.0f} s", flush=True)
+            for (system, note, _), ranks in zip(variants, batch, strict=True):
+                add(system, note, partial(lambda r: r, ranks))
     if not args.partners_only:
         add(
             "grantmatch partners, linear, dense only",
