@@ -74,9 +74,9 @@ class Matcher:
         Weights of the team objective.
     partner_weights : PartnerWeights, optional
         Weights of the partner score, and which model ranks partners (``model``:
-        ``"linear"``, the default, or ``"learned"``, fitted on the dataset's own past
-        teams at :meth:`fit`, which falls back to linear when the history is too thin;
-        see :meth:`partner_model`).
+        ``"learned"``, the default, fitted on the dataset's own past teams at :meth:`fit`,
+        which falls back to the linear score when the history is too thin, or
+        ``"linear"``; see :meth:`partner_model`).
     route_costs : RouteCosts, optional
         Cost of each kind of route.
     home_country : str, optional
@@ -462,10 +462,10 @@ class Matcher:
     def partners(self, call_id: str, team: Sequence[str], k: int = 10) -> list[PartnerSuggestion]:
         """The ``k`` best profiles to add to a partial ``team`` for a call.
 
-        Ranked by the linear score, or by the learned partner model when
-        ``PartnerWeights(model="learned")`` was given and the data's history sufficed at
-        :meth:`fit` (:meth:`partner_model` says which; each suggestion carries ``model``,
-        ``note`` and its ``reasons``).
+        Ranked by the learned partner model (the default) when the data's history
+        sufficed at :meth:`fit`, otherwise (or with ``PartnerWeights(model="linear")``) by
+        the linear score (:meth:`partner_model` says which; each suggestion carries
+        ``model``, ``note`` and its ``reasons``).
         """
         relevance = self.relevance_of(call_id)
         query = self.call_vectors_[self._call_position[call_id]]

@@ -2,14 +2,14 @@
 
 Two models score a candidate for a team (``PartnerWeights.model``):
 
-* ``"linear"`` (the default): the score below. Partners abroad for one researcher
-  always use it.
-* ``"learned"``: a ranker fitted at ``Matcher.fit`` on the dataset's own past teams
-  (:mod:`matcher.partner_model`), minus the route cost and plus the required-country bonus
-  below. It falls back to the linear score when the data has too little history
-  (``LearnedOptions.min_history_teams``), and every suggestion says which model scored it.
-  It is not the default because it does not beat the linear score on CORDIS partner
-  recovery (benchmarks/RESULTS.md).
+* ``"learned"`` (the default): a ranker fitted at ``Matcher.fit`` on the dataset's own
+  past teams (:mod:`matcher.partner_model`), minus the route cost and plus the
+  required-country bonus below. It falls back to the linear score when the data has too
+  little history (``LearnedOptions.min_history_teams``), and every suggestion says which
+  model scored it and why. It is the default because it beats the linear score and
+  co-participation on all 1,920 CORDIS partner-recovery queries (benchmarks/RESULTS.md).
+* ``"linear"``: the score below, the fallback. Partners abroad for one researcher always
+  use it.
 
 The linear partner score adds to a candidate's relevance what the engine knows beyond text:
 
@@ -63,9 +63,10 @@ class PartnerWeights:
     route_weight: float = 0.2
     need_weight: float = 0.1
     saturation: int = 4
-    #: ``"linear"`` (the default) or ``"learned"`` (fitted on the data's own history at
-    #: ``Matcher.fit``; linear when there is too little). See benchmarks/RESULTS.md.
-    model: str = "linear"
+    #: ``"learned"`` (the default: fitted on the data's own history at ``Matcher.fit``;
+    #: linear, with a note, when there is too little) or ``"linear"``. See
+    #: benchmarks/RESULTS.md.
+    model: str = "learned"
     #: How the learned model is trained (threshold of history, seed, feature groups).
     learned: LearnedOptions = field(default_factory=LearnedOptions)
 

@@ -235,22 +235,43 @@ def test_features_of_an_example_ignore_its_own_team_and_the_future() -> None:
     assert everything[39, joint] == 3 and everything[3, joint] == 6
 
 
-def test_the_linear_score_stays_the_default_and_explains_itself(
+def test_the_learned_model_is_the_default_where_the_history_suffices(
     planted: tuple[Dataset, list[tuple[str, list[int], int]]],
 ) -> None:
     dataset = planted[0]
-    assert PartnerWeights().model == "linear"
+    assert PartnerWeights().model == "learned"
     matcher = Matcher(KeywordEncoder(), cache_path=None).fit(dataset)
-    assert matcher.partner_model().kind == "linear"
+    info = matcher.partner_model()
+    assert info.kind == "learned" and info.reason == "" and info.estimator == "logistic C=1"
     suggestions = matcher.partners("call-0", ["o00", "o01", "o02"], k=3)
-    assert all(s.model == "linear" and s.note == "" for s in suggestions)
-    assert suggestions[0].reasons
-    assert {r.group for s in suggestions for r in s.reasons} <= {
+    assert all(s.model == "learned" and s.note == "" for s in suggestions)
+    # Each suggestion names the two or three feature groups that carried it, with values.
+    assert all(1 <= len(s.reasons) <= 3 for s in suggestions)
+    assert {r.group for s in suggestions for r in s.reasons} <= set(FEATURE_GROUPS)
+    # The linear score stays available, explained by its own terms and without a note.
+    linear = matcher.with_partner_weights(PartnerWeights(model="linear"))
+    assert linear.partner_model().kind == "linear"
+    ranked = linear.partners("call-0", ["o00", "o01", "o02"], k=3)
+    assert all(s.model == "linear" and s.note == "" and s.reasons for s in ranked)
+    assert {r.group for s in ranked for r in s.reasons} <= {
         "relevance",
         "collaboration",
         "topic_collaboration",
         "need",
     }
+
+
+def test_the_default_falls_back_to_the_linear_score_on_a_thin_history_and_says_so() -> None:
+    dataset = _dataset(_history(years=range(2018, 2019)), _queries()[:1])  # 16 past teams
+    matcher = Matcher(KeywordEncoder(), cache_path=None).fit(dataset)
+    info = matcher.partner_model()
+    assert info.kind == "linear" and "too little history" in info.reason
+    suggestions = matcher.partners("call-0", ["o00", "o01", "o02"], k=3)
+    assert suggestions and all(s.model == "linear" and s.note == info.reason for s in suggestions)
+    expected = matcher.with_partner_weights(PartnerWeights(model="linear"))
+    assert [(s.profile_id, s.score) for s in suggestions] == [
+        (s.profile_id, s.score) for s in expected.partners("call-0", ["o00", "o01", "o02"], k=3)
+    ]
 
 
 def test_unknown_feature_groups_are_refused(
