@@ -30,6 +30,11 @@ of queries where it is among the first k) and MRR (full ranking), with 95% boots
 The team's own members are never ranked. Texts are embedded once and kept in a SQLite vector
 cache (``--cache``), so a re-run embeds nothing.
 
+Modes: ``--validation`` runs the same protocol half a year earlier on past teams only (pool
+before 2022-07-01, queries 2022-H2: where weights are tuned); ``--sweep`` the linear score over
+a grid of collaboration and topic weights; ``--confirm`` the defaults and baselines only;
+``--paired`` paired bootstrap CIs of the shipped scores' differences; ``--only`` a subset.
+
 Usage::
 
     python benchmarks/partner_recovery_cordis.py [--queries 300] [--backend minilm]
