@@ -23,6 +23,7 @@ from matcher.partner_model import (
     FEATURES,
     VALIDATION_SHARE,
     FeatureBuilder,
+    PairwiseLogistic,
     TeamHistory,
     _validation_split,
     fit_partner_model,
@@ -353,3 +354,41 @@ def test_unknown_estimators_are_refused(
             matcher.encoder_.calibrate,
             LearnedOptions(estimator="forest"),
         )
+
+
+def test_query_normalised_features_are_relative_to_the_calls_candidates() -> None:
+    # o00..o03 worked together twice on methane; o04 once with o00.
+    rows = [("methane", 2015, [0, 1, 2, 3]), ("methane", 2016, [0, 1, 2, 3])]
+    rows.append(("methane", 2016, [0, 4]))
+    dataset = _dataset(rows, _queries()[:1])
+    index = _index(dataset)
+    builder = FeatureBuilder(
+        dataset, index, TeamHistory(dataset, index), lambda x: np.asarray(x, np.float32)
+    )
+    features = builder.features(builder.history.vectors[0], [0, 1, 2])
+    joint = features[:, FEATURES.index("joint_works")]
+    relative = features[:, FEATURES.index("joint_rel")]
+    # The strongest candidate (not a team member, whose own ties are larger) reads 1.
+    assert relative[3] == 1.0 and relative[4] == pytest.approx(joint[4] / joint[3])
+    assert joint[0] > joint[3]  # a member's count is larger, yet does not set the scale
+    z = features[:, FEATURES.index("text_max_z")]
+    active = [p for p in range(3, N) if not np.isnan(features[p, FEATURES.index("text_max")])]
+    assert abs(float(np.mean(z[active]))) < 1e-9  # z-scores over the candidates with work
+
+
+def test_the_pairwise_ranker_orders_by_the_feature_that_separates_joiners() -> None:
+    rng = np.random.default_rng(0)
+    rows, labels, groups = [], [], []
+    for group in range(60):
+        x = rng.normal(size=(11, 3))
+        x[0, 1] += 3.0  # the joiner stands out on the second feature only
+        rows.append(x)
+        labels.append(np.r_[1.0, np.zeros(10)])
+        groups.append(np.full(11, group))
+    ranker = PairwiseLogistic(C=1.0).fit(
+        np.vstack(rows), np.concatenate(labels), np.concatenate(groups), np.ones(660)
+    )
+    assert int(np.argmax(np.abs(ranker.coef_))) == 1 and ranker.coef_[1] > 0
+    fresh = rng.normal(size=(11, 3))
+    fresh[0, 1] += 3.0
+    assert int(np.argmax(ranker.decision_function(fresh))) == 0
