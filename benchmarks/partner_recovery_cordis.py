@@ -30,6 +30,11 @@ of queries where it is among the first k) and MRR (full ranking), with 95% boots
 The team's own members are never ranked. Texts are embedded once and kept in a SQLite vector
 cache (``--cache``), so a re-run embeds nothing.
 
+Modes: ``--validation`` runs the same protocol half a year earlier on past teams only (pool
+before 2022-07-01, queries 2022-H2: where weights are tuned); ``--sweep`` the linear score over
+a grid of collaboration and topic weights; ``--confirm`` the defaults and baselines only;
+``--paired`` paired bootstrap CIs of the shipped scores' differences; ``--only`` a subset.
+
 Usage::
 
     python benchmarks/partner_recovery_cordis.py [--queries 300] [--backend minilm]
@@ -71,6 +76,23 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cordis-dev"
 DEFAULT_OUT = ROOT / "benchmarks" / "out" / "partner_recovery_cordis.md"
 DEFAULT_CACHE = ROOT / "benchmarks" / "out" / "vectors.sqlite"
 CUTOFF = "2023-01-01"
+#: Model choices of the learned partner model tried (beside the default, ``"auto"``).
+LEARNED_CHOICES: tuple[tuple[str, LearnedOptions], ...] = (
+    ("auto (estimator chosen inside the fit)", LearnedOptions(estimator="auto")),
+    ("logistic regression C=0.05", LearnedOptions(estimator="logistic", regularisation=0.05)),
+    ("pairwise logistic C=1", LearnedOptions(estimator="pairwise")),
+    ("gradient boosting (hgb)", LearnedOptions(estimator="hgb")),
+    ("gradient boosting, no monotone constraints", LearnedOptions(estimator="hgb", monotone=False)),
+    ("strictly earlier history", LearnedOptions(same_year=False)),
+    ("3 held-out members per team", LearnedOptions(holdouts=3)),
+    ("seed 1", LearnedOptions(seed=1)),
+)
+#: ``--sweep``: the linear score's weights tried (tune with ``--validation``).
+SWEEP_COLLABORATION = (0.0, 0.15, 0.3, 0.5)
+SWEEP_TOPIC = (0.0, 0.15, 0.3, 0.5, 0.8, 1.2, 2.0)
+#: ``--validation``: the same protocol half a year earlier, on past teams only (pool before
+#: this date, queries from it up to CUTOFF); weights are tuned there, never on 2023.
+VALIDATION_CUTOFF = "2022-07-01"
 #: Projects starting from this date on are held out: never read, never tuned on.
 HELD_OUT = "2024-01-01"
 FloatArray = npt.NDArray[np.float64]
@@ -293,7 +315,8 @@ class Experiment:
             self.fit_seconds[partner] = info.fit_seconds
             print(
                 f"  partner model: {info.kind} {info.reason} ({info.history_teams} past teams, "
-                f"{info.examples} examples, {info.rows} rows, fit {info.fit_seconds:.1f} s)",
+                f"{info.examples} examples, {info.rows} rows, fit {info.fit_seconds:.1f} s; "
+                f"estimator {info.estimator or '-'}, validation MRR {info.validation})",
                 flush=True,
             )
         return self._matchers[key]
@@ -307,15 +330,78 @@ class Experiment:
         return self._finish(scores)
 
     def partners(
-        self, weights: RelevanceWeights, partner: PartnerWeights | None = None
+        self, weights: RelevanceWeights, partner: PartnerWeights | None = None, limit: int = 0
     ) -> FloatArray:
         matcher = self.matcher(weights, partner)
-        scores = np.full((len(self.queries), len(self.profiles)), -np.inf)
-        for row, (query, call) in enumerate(zip(self.queries, self.calls, strict=True)):
+        queries = self.queries[:limit] if limit else self.queries
+        scores = np.full((len(queries), len(self.profiles)), -np.inf)
+        for row, (query, call) in enumerate(zip(queries, self.calls, strict=False)):
             team = [f"org-{o}" for o in query.team]
             for suggestion in matcher.partners(call.id, team, k=0):
                 scores[row, self.position[suggestion.profile_id]] = suggestion.score
+        if limit:
+            masked = np.where(self.excluded[:limit], -np.inf, scores)
+            return rank_of_hidden(masked, queries, self.position)
         return self._finish(scores)
+
+    def linear_sweep(
+        self, weights: RelevanceWeights, grid: Sequence[PartnerWeights]
+    ) -> list[FloatArray]:
+        """Ranks of the linear score for each weights in ``grid``, from its parts computed
+        once per query through the engine's own finder (relevance, joint works, topic
+        ties); every profile is reachable at the same cost here and no country is
+        required, so the route and need terms are the same for every candidate. The
+        last of ``grid`` is checked against ``Matcher.partners`` on the first queries."""
+        matcher = self.matcher(weights)
+        finder = matcher.partners_
+        scores = [np.full((len(self.queries), len(self.profiles)), -np.inf) for _ in grid]
+        for row, (query, call) in enumerate(zip(self.queries, self.calls, strict=True)):
+            team = [self.position[f"org-{o}"] for o in query.team]
+            base = matcher.relevance_of(call.id).astype(np.float64)
+            joint = np.zeros(len(self.profiles))
+            for member in team:
+                for other, count in finder.routes.joint_works(self.profiles[member].id).items():
+                    joint[self.position[other]] += count
+            topic = finder.topic_ties(matcher.call_vectors_[row], team) if finder.topic_ties else 0
+            for out, partner in zip(scores, grid, strict=True):
+                saturation = math.log1p(partner.saturation)
+                out[row] = (
+                    base
+                    + partner.collaboration_weight * np.minimum(1, np.log1p(joint) / saturation)
+                    + partner.topic_weight * np.minimum(1, np.log1p(topic) / saturation)
+                )
+        checked = self.partners(weights, grid[-1], limit=20)
+        expected = rank_of_hidden(
+            np.where(self.excluded[:20], -np.inf, scores[-1][:20]), self.queries[:20], self.position
+        )
+        assert np.allclose(checked, expected), "the sweep's score is not the engine's"
+        return [self._finish(values) for values in scores]
+
+    def learned_variants(
+        self, weights: RelevanceWeights, variants: Sequence[PartnerWeights]
+    ) -> list[FloatArray]:
+        """Ranks of each learned ``variants`` (each fitted as ``Matcher.partners`` fits it),
+        scoring every variant on one feature matrix per query: the features depend on the
+        data, the call and the team only, so ablations and model choices share them. Every
+        profile is eligible and reachable at the same cost here, so the partner score orders
+        candidates as the model's log-odds do; the first variant is checked against
+        ``Matcher.partners`` on the first queries."""
+        matchers = [self.matcher(weights, variant) for variant in variants]
+        models = [m.partner_model_ for m in matchers]
+        assert all(model is not None for model in models), "a variant fell back to linear"
+        builder = models[0].builder  # type: ignore[union-attr]
+        scores = [np.full((len(self.queries), len(self.profiles)), -np.inf) for _ in variants]
+        for row, query in enumerate(self.queries):
+            team = [self.position[f"org-{o}"] for o in query.team]
+            features = builder.features(matchers[0].call_vectors_[row], team)
+            for out, model in zip(scores, models, strict=True):
+                out[row] = model.log_odds(features)  # type: ignore[union-attr]
+        checked = self.partners(weights, variants[0], limit=10)
+        expected = rank_of_hidden(
+            np.where(self.excluded[:10], -np.inf, scores[0][:10]), self.queries[:10], self.position
+        )
+        assert np.allclose(checked, expected), "the batch's ranking is not the engine's"
+        return [self._finish(values) for values in scores]
 
     def frequency(self) -> FloatArray:
         counts = np.asarray([len(p.publications) for p in self.profiles], dtype=np.float64)
@@ -402,6 +488,36 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         help="only the partner models (learned, its ablations and model choices; linear) and "
         "the co-participation baselines",
     )
+    parser.add_argument(
+        "--validation",
+        action="store_true",
+        help=f"tune on past teams: pool from projects before {VALIDATION_CUTOFF}, queries "
+        f"from then until {CUTOFF} (the 2023 queries are not read)",
+    )
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="only the linear score over a grid of topic and collaboration weights, and the "
+        "co-participation baselines (to tune the linear weights, with --validation)",
+    )
+    parser.add_argument(
+        "--confirm",
+        action="store_true",
+        help="only the defaults, the previous linear default, the chosen learned variants "
+        "and the baselines (the confirmation run on all queries)",
+    )
+    parser.add_argument(
+        "--paired",
+        action="store_true",
+        help="only the shipped learned and linear scores, the previous linear default and "
+        "co-participation, with paired bootstrap CIs of their differences",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="run only the systems whose name contains this (repeatable)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown output file")
     return parser.parse_args(argv)
 
@@ -410,8 +526,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     started = time.perf_counter()
     projects, names, country_of = load_projects(args.data)
-    past = [p for p in projects if p.start and p.start < CUTOFF]
-    future = [p for p in projects if p.start and p.start >= CUTOFF]
+    cutoff, end = (VALIDATION_CUTOFF, CUTOFF) if args.validation else (CUTOFF, HELD_OUT)
+    past = [p for p in projects if p.start and p.start < cutoff]
+    future = [p for p in projects if p.start and cutoff <= p.start < end]
     profiles = build_profiles(past, names, country_of)
     known = {p.id.removeprefix("org-") for p in profiles}
     queries = build_queries(future, known, args.queries, args.seed)
@@ -426,8 +543,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[Result] = []
 
     def add(system: str, note: str, run: Callable[[], FloatArray]) -> None:
+        if args.only and not any(part in system for part in args.only):
+            return
         t0 = time.perf_counter()
         results.append(Result(system, note, run()))
+        # A long run's table so far, in case it has to be stopped before the report.
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.with_suffix(".partial.md").write_text(markdown(results) + "\n", encoding="utf-8")
         r = results[-1].ranks
         print(
             f"{system}: R@10 {np.mean(r <= 10):.3f} R@50 {np.mean(r <= 50):.3f} "
@@ -435,18 +557,52 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
 
-    learned = PartnerWeights(model="learned")
-    linear = PartnerWeights()
+    if args.paired:
+        return _paired(args, argv, started, experiment, past, future, known, default)
+    if args.sweep:
+        add("co-participation", "joint projects with the team", experiment.co_participation)
+        add(
+            "topic-weighted co-participation",
+            "joint projects with the team, each weighted by its similarity to the call",
+            experiment.topic_co_participation,
+        )
+        grid = [
+            PartnerWeights(model="linear", collaboration_weight=c, topic_weight=t)
+            for c in SWEEP_COLLABORATION
+            for t in SWEEP_TOPIC
+        ]
+        t0 = time.perf_counter()
+        swept = experiment.linear_sweep(default, grid)
+        print(f"sweep: {time.perf_counter() - t0:.0f} s", flush=True)
+        for partner, ranks in zip(grid, swept, strict=True):
+            add(
+                f"linear, collaboration {partner.collaboration_weight:g}, "
+                f"topic {partner.topic_weight:g}",
+                "sweep",
+                partial(lambda r: r, ranks),
+            )
+        learned = PartnerWeights(model="learned")
+        return _report(args, argv, started, experiment, results, past, future, known, learned)
+    shipped = PartnerWeights()
+    linear = replace(shipped, model="linear")
+    learned = replace(shipped, model="learned")
+    previous = replace(linear, topic_weight=0.0)
     add(
-        "grantmatch partners (default: linear)",
+        f"grantmatch partners, learned{' (default)' if shipped.model == 'learned' else ''}",
+        f"learned partner model ({learned.learned.estimator}, seed {learned.learned.seed})",
+        lambda: experiment.partners(default, learned),
+    )
+    add(
+        f"grantmatch partners, linear{' (default)' if shipped.model == 'linear' else ''}",
         f"relevance {default.aggregation} k={default.top_k}, {default.lexical_method} "
-        f"{default.lexical:g} + collaboration {linear.collaboration_weight:g}",
+        f"{default.lexical:g} + collaboration {linear.collaboration_weight:g} + topic ties "
+        f"{linear.topic_weight:g}",
         lambda: experiment.partners(default, linear),
     )
     add(
-        "grantmatch partners, learned",
-        f"learned partner model ({learned.learned.estimator}, seed {learned.learned.seed})",
-        lambda: experiment.partners(default, learned),
+        "grantmatch partners, previous linear default",
+        f"collaboration {previous.collaboration_weight:g}, no topic ties",
+        lambda: experiment.partners(default, previous),
     )
     add(
         "co-participation",
@@ -458,26 +614,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         "joint projects with the team, each weighted by its similarity to the call",
         experiment.topic_co_participation,
     )
+    if args.confirm:
+        auto = LearnedOptions(estimator="auto")
+        add(
+            "learned, auto (estimator chosen inside the fit)",
+            "model choice",
+            lambda: experiment.partners(default, replace(learned, learned=auto)),
+        )
+        return _report(args, argv, started, experiment, results, past, future, known, learned)
     if not args.quick:
-        for group in FEATURE_GROUPS:
-            without = LearnedOptions(exclude_groups=(group,))
-            add(
-                f"learned, without {group}",
-                ", ".join(FEATURE_GROUPS[group]),
-                partial(experiment.partners, default, replace(learned, learned=without)),
+        # Ablations and model choices share each query's features (learned_variants).
+        variants = [
+            (f"learned, without {group}", ", ".join(FEATURE_GROUPS[group]), without)
+            for group in FEATURE_GROUPS
+            for without in [LearnedOptions(exclude_groups=(group,))]
+        ] + [(f"learned, {label}", "model choice", choice) for label, choice in LEARNED_CHOICES]
+        variants = [v for v in variants if not args.only or any(o in v[0] for o in args.only)]
+        if variants:
+            t0 = time.perf_counter()
+            batch = experiment.learned_variants(
+                default, [replace(learned, learned=options) for _, _, options in variants]
             )
-        for label, choice in (
-            ("logistic regression", LearnedOptions(estimator="logistic")),
-            ("strictly earlier history", LearnedOptions(same_year=False)),
-            ("no monotone constraints", LearnedOptions(monotone=False)),
-            ("3 held-out members per team", LearnedOptions(holdouts=3)),
-            ("seed 1", LearnedOptions(seed=1)),
-        ):
-            add(
-                f"learned, {label}",
-                "model choice",
-                partial(experiment.partners, default, replace(learned, learned=choice)),
-            )
+            print(f"learned variants: {time.perf_counter() - t0:.0f} s", flush=True)
+            for (system, note, _), ranks in zip(variants, batch, strict=True):
+                add(system, note, partial(lambda r: r, ranks))
     if not args.partners_only:
         add(
             "grantmatch partners, linear, dense only",
@@ -514,6 +674,99 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "default relevance",
                 partial(experiment.partners, default, partner),
             )
+    return _report(args, argv, started, experiment, results, past, future, known, learned)
+
+
+def _hit10(ranks: FloatArray) -> FloatArray:
+    return (ranks <= 10).astype(np.float64)
+
+
+def _hit50(ranks: FloatArray) -> FloatArray:
+    return (ranks <= 50).astype(np.float64)
+
+
+def _reciprocal(ranks: FloatArray) -> FloatArray:
+    return 1.0 / ranks
+
+
+def _paired(
+    args: argparse.Namespace,
+    argv: Sequence[str] | None,
+    started: float,
+    experiment: Experiment,
+    past: Sequence[Project],
+    future: Sequence[Project],
+    known: set[str],
+    default: RelevanceWeights,
+) -> int:
+    """The shipped learned and linear scores, the previous linear default and
+    co-participation on the same queries, with paired bootstrap CIs of their differences
+    (the batch paths, each checked against ``Matcher.partners`` on the first queries)."""
+    shipped = PartnerWeights()
+    learned = replace(shipped, model="learned")
+    linear = replace(shipped, model="linear")
+    previous = replace(linear, topic_weight=0.0)
+    t0 = time.perf_counter()
+    ranks = {"learned": experiment.learned_variants(default, [learned])[0]}
+    print(f"learned: {time.perf_counter() - t0:.0f} s", flush=True)
+    ranks["previous linear"], ranks["linear"] = experiment.linear_sweep(default, [previous, linear])
+    ranks["co-participation"] = experiment.co_participation()
+    results = [Result(name, "", values) for name, values in ranks.items()]
+    lines = [
+        markdown(results),
+        "",
+        "| difference (paired) | recall@10 [95% CI] | recall@50 [95% CI] | MRR [95% CI] |",
+        "|---|---|---|---|",
+    ]
+    for first, second in (
+        ("learned", "linear"),
+        ("learned", "co-participation"),
+        ("learned", "previous linear"),
+        ("linear", "co-participation"),
+        ("linear", "previous linear"),
+    ):
+        a, b = ranks[first], ranks[second]
+        cells = []
+        for metric in (_hit10, _hit50, _reciprocal):
+            diff = metric(a) - metric(b)
+            low, high = bootstrap_mean_ci(diff)
+            cells.append(f"{diff.mean():+.3f} [{low:+.3f}, {high:+.3f}]")
+        lines.append(f"| {first} - {second} | {' | '.join(cells)} |")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(args.out.with_suffix(".ranks.npz"), *ranks.values(), names=list(ranks))
+    text = "\n".join(
+        [
+            f"- command: `python benchmarks/partner_recovery_cordis.py "
+            f"{' '.join(sys.argv[1:] if argv is None else argv)}`",
+            f"- date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+            f"- pool: {len(experiment.profiles)} organisations, {len(past)} projects; queries: "
+            f"{len(experiment.queries)} of {len(build_queries(future, known, 0, args.seed))}",
+            f"- learned model: {experiment.fit_seconds.get(learned, float('nan')):.1f} s fit",
+            f"- total time: {math.ceil(time.perf_counter() - started)} s",
+            "",
+            *lines,
+            "",
+        ]
+    )
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def _report(
+    args: argparse.Namespace,
+    argv: Sequence[str] | None,
+    started: float,
+    experiment: Experiment,
+    results: Sequence[Result],
+    past: Sequence[Project],
+    future: Sequence[Project],
+    known: set[str],
+    learned: PartnerWeights,
+) -> int:
+    profiles, queries = experiment.profiles, experiment.queries
+    encoder = experiment.encoder
+    cutoff = VALIDATION_CUTOFF if args.validation else CUTOFF
     n_eligible = len(build_queries(future, known, 0, args.seed))
     facts = {
         "command": "`python benchmarks/partner_recovery_cordis.py "
@@ -522,8 +775,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.platform()}, {os.cpu_count()} CPU cores",
         "encoder": encoder.model_id,
-        "pool": f"{len(profiles)} organisations from {len(past)} projects that started before 2023",
-        "queries": f"{len(queries)} of {n_eligible} eligible 2023 projects (evenly spaced), "
+        "pool": f"{len(profiles)} organisations from {len(past)} projects that started before "
+        f"{cutoff}",
+        "queries": f"{len(queries)} of {n_eligible} eligible projects from {cutoff} on (evenly "
+        "spaced), "
         f"remaining partners with a profile per query: mean "
         f"{np.mean([len(q.team) for q in queries]):.1f}",
         "learned model fit": f"{experiment.fit_seconds.get(learned, float('nan')):.1f} s "

@@ -24,7 +24,12 @@ from matcher.evidence import (
     make_encoder,
 )
 from matcher.model import Call
-from matcher.partner_model import LearnedPartnerModel, PartnerModelInfo, fit_partner_model
+from matcher.partner_model import (
+    LearnedPartnerModel,
+    PartnerModelInfo,
+    TopicTies,
+    fit_partner_model,
+)
 from matcher.partners import PartnerFinder, PartnerSuggestion, PartnerWeights
 from matcher.relevance import (
     Explanation,
@@ -70,9 +75,9 @@ class Matcher:
         Weights of the team objective.
     partner_weights : PartnerWeights, optional
         Weights of the partner score, and which model ranks partners (``model``:
-        ``"linear"``, the default, or ``"learned"``, fitted on the dataset's own past
-        teams at :meth:`fit`, which falls back to linear when the history is too thin;
-        see :meth:`partner_model`).
+        ``"learned"``, the default, fitted on the dataset's own past teams at :meth:`fit`,
+        which falls back to the linear score when the history is too thin, or
+        ``"linear"``; see :meth:`partner_model`).
     route_costs : RouteCosts, optional
         Cost of each kind of route.
     home_country : str, optional
@@ -139,6 +144,7 @@ class Matcher:
         self._profile_vectors: FloatMatrix | None = None
         self._id_rank: IntArray | None = None
         self._candidate_order: dict[str, IntArray] = {}
+        self._ties: TopicTies | None = None
         self._fit_partner_model()
         self._set_routes(RouteFinder(dataset, self.home_country, self.route_costs))
         return self
@@ -190,7 +196,16 @@ class Matcher:
             model=self.partner_model_,
             model_info=self.partner_info_,
             eligibility=self.eligibility_,
+            topic_ties=self._topic_ties(),
         )
+
+    def _topic_ties(self) -> TopicTies:
+        """Topic-weighted joint works for the linear partner score (the work history is
+        built on first use, or shared with the learned model's)."""
+        history = self.partner_model_.builder.history if self.partner_model_ else None
+        if history is not None or self._ties is None:
+            self._ties = TopicTies(self.dataset_, self.index_, self.encoder_.calibrate, history)
+        return self._ties
 
     def _team_coverage(
         self, call: Call, profile_ids: Sequence[str]
@@ -452,10 +467,10 @@ class Matcher:
     def partners(self, call_id: str, team: Sequence[str], k: int = 10) -> list[PartnerSuggestion]:
         """The ``k`` best profiles to add to a partial ``team`` for a call.
 
-        Ranked by the linear score, or by the learned partner model when
-        ``PartnerWeights(model="learned")`` was given and the data's history sufficed at
-        :meth:`fit` (:meth:`partner_model` says which; each suggestion carries ``model``,
-        ``note`` and its ``reasons``).
+        Ranked by the learned partner model (the default) when the data's history
+        sufficed at :meth:`fit`, otherwise (or with ``PartnerWeights(model="linear")``) by
+        the linear score (:meth:`partner_model` says which; each suggestion carries
+        ``model``, ``note`` and its ``reasons``).
         """
         relevance = self.relevance_of(call_id)
         query = self.call_vectors_[self._call_position[call_id]]

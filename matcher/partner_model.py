@@ -16,10 +16,20 @@ never a later one, so no example sees its own outcome or the future. The hidden 
 positive; ``negatives`` others are drawn among the candidates near the team (the best 500 by
 personalised PageRank, text or on-topic work) and as many among the rest, each weighted by
 the inverse of its chance of being drawn, so the sample stays unbiased (unweighted hard
-negatives teach the model that well-connected candidates never join). A gradient-boosted
-classifier (scikit-learn's ``HistGradientBoostingClassifier``, pointwise weighted log-loss,
-monotone in the tie and closeness features, seeded and without early stopping, so a seed
-gives the same model) is fitted on them.
+negatives teach the model that well-connected candidates never join).
+
+**Estimators** (``LearnedOptions.estimator``). ``"logistic"``: a weighted logistic
+regression on the features (missing as 0, arcsinh, standardised; pointwise log-loss);
+``"pairwise"``: a linear ranker fitted on joiner-versus-negative pairs of each example
+(:class:`PairwiseLogistic`); ``"hgb"``: scikit-learn's ``HistGradientBoostingClassifier``
+(pointwise, monotone in the tie and closeness features, seeded, no early stopping).
+``"auto"`` (the default) chooses among :data:`AUTO_CANDIDATES` on a **time-aware validation
+split**: the latest quarter of the training teams (by year, then data order; at most
+``validation_examples``) is held out, every candidate is fitted on the teams before them
+and scored by the mean reciprocal rank of the held-out joiner among all candidates
+(estimated from every "near" candidate and a weighted sample of the rest); the winner is
+then refitted on all teams. With too few teams to hold out (:data:`MIN_VALIDATION`), it
+takes :data:`AUTO_FALLBACK`. Every step is seeded, so a seed gives the same model.
 
 **Features** (:data:`FEATURE_GROUPS`), per candidate, from the visible history only:
 
@@ -37,6 +47,9 @@ gives the same model) is fitted on them.
 * ``activity``: number of past works, years since its last one;
 * ``country``: the share of the topic's past work (similarity squared) done in the
   candidate's country, and how many team members share its country;
+* ``query_norm``: where the candidate stands among this call's candidates: best-work and
+  keyword similarity as z-scores, topic-weighted and direct joint works and PageRank as
+  shares of the call's strongest;
 * and the team's size as context.
 
 **Scores and explanations.** A suggestion's score is ``0.1 x`` the model's log-odds, minus
@@ -81,6 +94,8 @@ FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
     "text": ("text_max", "text_mean", "text_profile", "topic_activity"),
     "joint": ("joint_works", "members_worked_with", "members_share"),
     "topic_joint": ("topic_joint", "topic_joint_max"),
+    # Per-query normalisation: where the candidate stands in this call's candidate list.
+    "query_norm": ("text_max_z", "text_profile_z", "topic_joint_rel", "joint_rel", "ppr_rel"),
     "network": ("adamic_adar", "ppr"),
     "activity": ("works", "years_since_last"),
     "country": ("country_topic_share", "country_in_team"),
@@ -95,6 +110,7 @@ GROUP_LABELS: dict[str, str] = {
     "text": "text relevance",
     "joint": "joint works with the team",
     "topic_joint": "joint works with the team on this topic",
+    "query_norm": "stands out among this call's candidates",
     "network": "close in the collaboration network",
     "activity": "activity and recency",
     "country": "country the topic draws",
@@ -116,7 +132,13 @@ class LearnedOptions:
     holdouts: int = 1  # members held out in turn per training team
     seed: int = 0
     exclude_groups: tuple[str, ...] = ()
-    estimator: str = "hgb"  # "hgb" (gradient boosting) or "logistic"
+    #: "logistic" (the default: best on the 2022-H2 validation of benchmarks/RESULTS.md),
+    #: "auto" (chosen inside the fit on a time-aware validation split, see
+    #: :func:`fit_partner_model`), "pairwise" (a linear ranker on joiner-vs-negative pairs)
+    #: or "hgb" (gradient boosting).
+    estimator: str = "logistic"
+    regularisation: float = 1.0  # C of "logistic" and "pairwise" (smaller: stronger)
+    validation_examples: int = 300  # at most this many last-year teams choose "auto"
     same_year: bool = True  # a training example sees works of its own year (not itself)
     before_year: int | None = None  # train only on works before this year
     monotone: bool = True  # the odds only grow with ties and closeness (MONOTONE)
@@ -144,6 +166,10 @@ class PartnerModelInfo:
     rows: int  # training rows (positives and sampled negatives)
     fit_seconds: float
     features: tuple[str, ...]
+    #: The fitted estimator ("logistic C=1", ...); empty when linear.
+    estimator: str = ""
+    #: With ``estimator="auto"``: each candidate and its MRR on the validation split.
+    validation: tuple[tuple[str, float], ...] = ()
 
 
 class TeamHistory:
@@ -247,6 +273,51 @@ class TeamHistory:
             reduced = np.maximum.reduceat(values[csc.indices], csc.indptr[nonempty])
             out[nonempty] = reduced
         return out
+
+
+class TopicTies:
+    """Topic-weighted joint works with a team: each past work shared with a team member
+    counts its calibrated similarity to the call (clipped at 0), once per member in it.
+
+    The strongest single signal on CORDIS partner recovery (benchmarks/RESULTS.md); the
+    linear partner score adds it (``PartnerWeights.topic_weight``). The work history is
+    built on first use and can be shared with a learned model's.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        index: EvidenceIndex,
+        calibrate: Calibrate,
+        history: TeamHistory | None = None,
+    ) -> None:
+        self.dataset = dataset
+        self.index = index
+        self.calibrate = calibrate
+        self._history = history
+
+    @property
+    def history(self) -> TeamHistory:
+        if self._history is None:
+            self._history = TeamHistory(self.dataset, self.index)
+        return self._history
+
+    def __call__(self, query: npt.NDArray[np.float32], team: Sequence[int]) -> FloatArray:
+        """Per profile, the sum over its joint works with ``team`` of their closeness to
+        ``query`` (a work with two team members counts twice)."""
+        h = self.history
+        if not len(team) or not h.n_works:
+            return np.zeros(h.n_profiles)
+        on_team = np.asarray(h.by_profile[:, np.asarray(team, np.int64)].sum(axis=1)).ravel()
+        touched = np.flatnonzero((on_team > 0) & h.has_text)
+        weights = np.zeros(h.n_works)
+        if len(touched):
+            raw = h.vectors[touched] @ query
+            sims = np.clip(np.asarray(self.calibrate(raw), dtype=np.float64), 0.0, None)
+            weights[touched] = on_team[touched] * sims
+        result: FloatArray = np.asarray(h.transposed @ weights, dtype=np.float64)
+        result[np.asarray(team, np.int64)] = 0.0
+        return result
 
 
 def training_works(history: TeamHistory, options: LearnedOptions) -> IntArray:
@@ -395,12 +466,58 @@ class FeatureBuilder:
             "country_in_team": in_team.astype(np.float64),
             "team_size": np.full(self.n, float(len(team_idx))),
         }
+        candidate = np.ones(self.n, dtype=bool)
+        candidate[team_idx] = False
+        columns.update(_query_normalised(columns, candidate, works > 0))
         return np.column_stack([columns[name] for name in FEATURES])
+
+
+def _zscore(values: FloatArray, among: BoolArray) -> FloatArray:
+    """``values`` as z-scores over the finite values of ``among`` (NaN stays NaN)."""
+    pool = values[among & np.isfinite(values)]
+    if len(pool) < 2:
+        return np.zeros_like(values)
+    spread = float(pool.std())
+    return (values - float(pool.mean())) / (spread if spread > 0 else 1.0)
+
+
+def _relative(values: FloatArray, among: BoolArray) -> FloatArray:
+    """``values`` over the largest among ``among`` (0 when none has any)."""
+    pool = values[among]
+    top = float(pool.max()) if len(pool) else 0.0
+    return values / top if top > 0 else np.zeros_like(values)
+
+
+def _query_normalised(
+    columns: dict[str, FloatArray], candidate: BoolArray, active: BoolArray
+) -> dict[str, FloatArray]:
+    """The :data:`FEATURE_GROUPS` ``query_norm`` features, over this call's candidates (not
+    the team): text similarity as z-scores (over those with past work), ties as shares of
+    the strongest. A call whose every candidate reads close (a broad topic) and one where
+    few do then compare."""
+    return {
+        "text_max_z": _zscore(columns["text_max"], candidate & active),
+        "text_profile_z": _zscore(columns["text_profile"], candidate),
+        "topic_joint_rel": _relative(columns["topic_joint"], candidate),
+        "joint_rel": _relative(columns["joint_works"], candidate),
+        "ppr_rel": _relative(columns["ppr"], candidate),
+    }
 
 
 #: The "near" stratum of negatives: the best candidates by each of these features.
 NEAR_BY = ("ppr", "text_max", "topic_activity")
 NEAR_TOP = 500
+
+
+def _near(features: FloatArray, allowed: BoolArray) -> BoolArray:
+    """The "near" candidates: the :data:`NEAR_TOP` best allowed ones by any of
+    :data:`NEAR_BY`."""
+    pool = np.flatnonzero(allowed)
+    near_mask = np.zeros(len(allowed), dtype=bool)
+    for name in NEAR_BY:
+        column = np.nan_to_num(features[pool, FEATURES.index(name)], nan=-np.inf)
+        near_mask[pool[np.argsort(-column, kind="stable")[:NEAR_TOP]]] = True
+    return near_mask
 
 
 def _negatives(
@@ -416,10 +533,7 @@ def _negatives(
     truth: that the best-connected candidates never join.)
     """
     pool = np.flatnonzero(allowed)
-    near_mask = np.zeros(len(allowed), dtype=bool)
-    for name in NEAR_BY:
-        column = np.nan_to_num(features[pool, FEATURES.index(name)], nan=-np.inf)
-        near_mask[pool[np.argsort(-column, kind="stable")[:NEAR_TOP]]] = True
+    near_mask = _near(features, allowed)
     picked: list[IntArray] = []
     weights: list[FloatArray] = []
     for stratum in (pool[near_mask[pool]], pool[~near_mask[pool]]):
@@ -525,24 +639,106 @@ MONOTONE: dict[str, int] = {
     "ppr": 1,
     "years_since_last": -1,
     "country_topic_share": 1,
+    "text_max_z": 1,
+    "topic_joint_rel": 1,
+    "joint_rel": 1,
+    "ppr_rel": 1,
 }
 
 
-def _make_estimator(options: LearnedOptions, used: Sequence[str] = FEATURES) -> Any:
-    if options.estimator == "logistic":
-        from sklearn.impute import SimpleImputer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import FunctionTransformer, StandardScaler
+@dataclass(frozen=True)
+class Candidate:
+    """One estimator the learned model may use: its kind and regularisation."""
 
-        return make_pipeline(
-            SimpleImputer(strategy="constant", fill_value=0.0, keep_empty_features=True),
-            FunctionTransformer(np.arcsinh),
-            StandardScaler(),
-            LogisticRegression(max_iter=1000, C=1.0),
+    kind: str  # "logistic", "pairwise" or "hgb"
+    regularisation: float = 1.0
+
+    @property
+    def label(self) -> str:
+        return self.kind if self.kind == "hgb" else f"{self.kind} C={self.regularisation:g}"
+
+
+#: What ``estimator="auto"`` chooses among on the time-aware validation split.
+AUTO_CANDIDATES: tuple[Candidate, ...] = (
+    Candidate("logistic", 1.0),
+    Candidate("logistic", 0.05),
+    Candidate("pairwise", 1.0),
+    Candidate("hgb"),
+)
+#: ``"auto"`` without enough history for a validation split.
+AUTO_FALLBACK = Candidate("logistic", 1.0)
+ESTIMATORS = ("auto", "logistic", "pairwise", "hgb")
+
+
+def _preprocessing() -> Any:
+    """Missing values as 0, heavy tails compressed (arcsinh), then standardised."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    return make_pipeline(
+        SimpleImputer(strategy="constant", fill_value=0.0, keep_empty_features=True),
+        FunctionTransformer(np.arcsinh),
+        StandardScaler(),
+    )
+
+
+class PairwiseLogistic:
+    """A linear ranker fitted on pairs: within each example, the joiner against each of
+    its negatives (and the reverse), weighted like the negative; the odds of the joiner
+    winning are logistic in the difference of the (preprocessed) features.
+
+    Parameters
+    ----------
+    C : float
+        Inverse regularisation strength of the logistic regression on the pairs.
+    """
+
+    def __init__(self, C: float = 1.0) -> None:
+        self.C = C
+
+    def fit(
+        self, x: FloatArray, y: FloatArray, groups: IntArray, sample_weight: FloatArray
+    ) -> PairwiseLogistic:
+        """Fit on rows ``x`` with labels ``y`` (1: the joiner), example ids ``groups``."""
+        from sklearn.linear_model import LogisticRegression
+
+        self.preprocessing_ = _preprocessing().fit(x)
+        z = self.preprocessing_.transform(x)
+        positive_of = np.full(int(groups.max()) + 1, -1, dtype=np.int64)
+        positive_of[groups[y == 1]] = np.flatnonzero(y == 1)
+        negatives = np.flatnonzero((y == 0) & (positive_of[groups] >= 0))
+        diffs = z[positive_of[groups[negatives]]] - z[negatives]
+        weight = sample_weight[negatives]
+        self.model_ = LogisticRegression(C=self.C, fit_intercept=False, max_iter=1000).fit(
+            np.vstack([diffs, -diffs]),
+            np.r_[np.ones(len(diffs)), np.zeros(len(diffs))],
+            sample_weight=np.r_[weight, weight],
         )
-    if options.estimator != "hgb":
-        raise ValueError(f"unknown partner estimator {options.estimator!r} (hgb, logistic)")
+        self.coef_ = np.asarray(self.model_.coef_, dtype=np.float64).ravel()
+        return self
+
+    def decision_function(self, x: FloatArray) -> FloatArray:
+        """The ranking score (a log-odds up to a per-call constant)."""
+        return np.asarray(self.preprocessing_.transform(x) @ self.coef_, dtype=np.float64)
+
+
+def _make_estimator(
+    candidate: Candidate, seed: int, monotone: bool, used: Sequence[str] = FEATURES
+) -> Any:
+    if candidate.kind == "logistic":
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+
+        steps = [*_preprocessing().steps]
+        model = LogisticRegression(max_iter=1000, C=candidate.regularisation)
+        return Pipeline([*steps, ("logisticregression", model)])
+    if candidate.kind == "pairwise":
+        return PairwiseLogistic(candidate.regularisation)
+    if candidate.kind != "hgb":
+        raise ValueError(
+            f"unknown partner estimator {candidate.kind!r} (one of {', '.join(ESTIMATORS)})"
+        )
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
@@ -552,8 +748,8 @@ def _make_estimator(options: LearnedOptions, used: Sequence[str] = FEATURES) -> 
         min_samples_leaf=40,
         l2_regularization=1.0,
         early_stopping=False,
-        random_state=options.seed,
-        monotonic_cst=[MONOTONE.get(name, 0) if options.monotone else 0 for name in used],
+        random_state=seed,
+        monotonic_cst=[MONOTONE.get(name, 0) if monotone else 0 for name in used],
     )
 
 
@@ -595,17 +791,23 @@ def fit_partner_model(
             f"too little history to learn from: {n_teams} past teams with at least "
             f"{options.min_team_size} members, fewer than {options.min_history_teams}"
         )
+    if options.estimator not in ESTIMATORS:
+        raise ValueError(
+            f"unknown partner estimator {options.estimator!r} (one of {', '.join(ESTIMATORS)})"
+        )
     builder = FeatureBuilder(dataset, index, history, calibrate)
     rng = np.random.default_rng(options.seed)
+    works = training_works(history, options)
     blocks: list[FloatArray] = []
     labels: list[FloatArray] = []
     sample_weights: list[FloatArray] = []
+    groups: list[IntArray] = []
+    example_works: list[int] = []
     examples = 0
-    for work in training_works(history, options):
+    for work in works:
         visible = history.visible(int(work), options.same_year)
         members = np.asarray(history.members[work], dtype=np.int64)
-        seen = np.asarray(history.by_profile[:, members].T @ visible.astype(np.float64))
-        known = members[np.asarray(seen).ravel() > 0]
+        known = _known_members(history, members, visible)
         if not len(known):
             continue
         for hidden in rng.permutation(known)[: options.holdouts]:
@@ -618,6 +820,8 @@ def fit_partner_model(
             blocks.append(features[rows])
             labels.append(np.r_[1.0, np.zeros(len(negatives))])
             sample_weights.append(np.r_[1.0, negative_weights])
+            groups.append(np.full(len(rows), len(groups), dtype=np.int64))
+            example_works.append(int(work))
         examples += 1
     if examples < min(options.min_history_teams, options.max_training_teams):
         return None, linear(
@@ -631,16 +835,163 @@ def fit_partner_model(
     x[:, empty] = 0.0
     y = np.concatenate(labels)
     weight = np.concatenate(sample_weights)
-    estimator = _make_estimator(options, used)
-    with _one_thread():
-        if options.estimator == "logistic":
-            estimator.fit(x, y, logisticregression__sample_weight=weight)
-        else:
-            estimator.fit(x, y, sample_weight=weight)
+    group = np.concatenate(groups)
+    candidate = Candidate(options.estimator, options.regularisation)
+    scores: tuple[tuple[str, float], ...] = ()
+    if options.estimator == "auto":
+        row_works = np.asarray(example_works, dtype=np.int64)[group]
+        split = _validation_split(history, builder, works, options, rng)
+        candidate, scores = _choose(
+            split, (x, y, weight, group, row_works), columns, empty, options, used
+        )
+    estimator = _fit_estimator(candidate, options, used, x, y, weight, group)
     info = PartnerModelInfo(
-        "learned", "", n_teams, examples, len(y), time.perf_counter() - started, used
+        "learned",
+        "",
+        n_teams,
+        examples,
+        len(y),
+        time.perf_counter() - started,
+        used,
+        candidate.label,
+        scores,
     )
     return LearnedPartnerModel(builder, estimator, columns, empty, info), info
+
+
+def _known_members(history: TeamHistory, members: IntArray, visible: BoolArray) -> IntArray:
+    """The members of a work with at least one visible work (they can be held out)."""
+    seen = np.asarray(history.by_profile[:, members].T @ visible.astype(np.float64))
+    return members[seen.ravel() > 0]
+
+
+def _fit_estimator(
+    candidate: Candidate,
+    options: LearnedOptions,
+    used: Sequence[str],
+    x: FloatArray,
+    y: FloatArray,
+    weight: FloatArray,
+    group: IntArray,
+) -> Any:
+    estimator = _make_estimator(candidate, options.seed, options.monotone, used)
+    with _one_thread():
+        if candidate.kind == "logistic":
+            estimator.fit(x, y, logisticregression__sample_weight=weight)
+        elif candidate.kind == "pairwise":
+            estimator.fit(x, y, group, weight)
+        else:
+            estimator.fit(x, y, sample_weight=weight)
+    return estimator
+
+
+@dataclass(frozen=True)
+class ValidationSplit:
+    """The latest past teams, held out from the candidates' training.
+
+    Per team, the hidden member's features (first row), then every "near" candidate
+    (weight 1) and a sample of the rest (weighted): enough to estimate the joiner's rank.
+    ``works`` are the held-out teams.
+    """
+
+    works: IntArray
+    blocks: tuple[FloatArray, ...]
+    weights: tuple[FloatArray, ...]
+
+
+#: Fewer validation teams (or earlier training teams) than this: "auto" takes
+#: :data:`AUTO_FALLBACK`.
+MIN_VALIDATION = 30
+#: At most this share of the training teams (the latest) is held out for validation.
+VALIDATION_SHARE = 0.25
+
+
+def _validation_split(
+    history: TeamHistory,
+    builder: FeatureBuilder,
+    works: IntArray,
+    options: LearnedOptions,
+    rng: np.random.Generator,
+) -> ValidationSplit | None:
+    """The time-aware validation split of ``estimator="auto"`` (``None``: too little).
+
+    Its teams are the latest training teams (by year, then in data order: years are all
+    the time a work has, and CORDIS-like data list projects by id, roughly by date), at
+    most :data:`VALIDATION_SHARE` of them and ``validation_examples``; the candidates are
+    fitted on the teams before them. Each sees the history as a training team does.
+    """
+    count = min(options.validation_examples, int(VALIDATION_SHARE * len(works)))
+    if count < MIN_VALIDATION or len(works) - count < MIN_VALIDATION:
+        return None
+    order = np.lexsort((works, history.years[works]))
+    held_out = np.sort(works[order[-count:]])
+    blocks: list[FloatArray] = []
+    weights: list[FloatArray] = []
+    for work in held_out:
+        visible = history.visible(int(work), options.same_year)
+        members = np.asarray(history.members[work], dtype=np.int64)
+        known = _known_members(history, members, visible)
+        if not len(known):
+            continue
+        hidden = int(rng.choice(known))
+        team = [int(m) for m in members if m != hidden]
+        features = builder.features(history.vectors[work], team, visible)
+        allowed = np.ones(builder.n, dtype=bool)
+        allowed[members] = False
+        near = _near(features, allowed)
+        rest = np.flatnonzero(allowed & ~near)
+        sample = np.sort(rng.choice(rest, min(options.negatives, len(rest)), replace=False))
+        rows = np.concatenate([[hidden], np.flatnonzero(near), sample]).astype(np.int64)
+        blocks.append(features[rows])
+        rest_weight = len(rest) / max(len(sample), 1)
+        weights.append(np.r_[1.0, np.ones(int(near.sum())), np.full(len(sample), rest_weight)])
+    if len(blocks) < MIN_VALIDATION:
+        return None
+    return ValidationSplit(held_out, tuple(blocks), tuple(weights))
+
+
+def _choose(
+    split: ValidationSplit | None,
+    training: tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray],  # row_works last
+    columns: IntArray,
+    empty: IntArray,
+    options: LearnedOptions,
+    used: Sequence[str],
+) -> tuple[Candidate, tuple[tuple[str, float], ...]]:
+    """The candidate with the best MRR on ``split``, each fitted on the training rows of
+    the teams before it (ties: the earlier in :data:`AUTO_CANDIDATES`)."""
+    if split is None:
+        return AUTO_FALLBACK, ()
+    x, y, weight, group, row_works = training
+    earlier = ~np.isin(row_works, split.works)
+    scores: list[tuple[str, float]] = []
+    best, best_mrr = AUTO_FALLBACK, -1.0
+    for candidate in AUTO_CANDIDATES:
+        estimator = _fit_estimator(
+            candidate, options, used, x[earlier], y[earlier], weight[earlier], group[earlier]
+        )
+        mrr = _validation_mrr(estimator, split, columns, empty)
+        scores.append((candidate.label, round(mrr, 4)))
+        if mrr > best_mrr:
+            best, best_mrr = candidate, mrr
+    return best, tuple(scores)
+
+
+def _validation_mrr(
+    estimator: Any, split: ValidationSplit, columns: IntArray, empty: IntArray
+) -> float:
+    """Mean reciprocal of the joiner's estimated rank (weighted count of candidates that
+    score above it, ties half) over the validation teams."""
+    reciprocal = []
+    for block, weights in zip(split.blocks, split.weights, strict=True):
+        features = block[:, columns]
+        features[:, empty] = 0.0
+        with _one_thread():
+            score = np.asarray(estimator.decision_function(features), dtype=np.float64)
+        above = float(weights[1:][score[1:] > score[0]].sum())
+        tied = float(weights[1:][score[1:] == score[0]].sum())
+        reciprocal.append(1.0 / (1.0 + above + tied / 2.0))
+    return float(np.mean(reciprocal))
 
 
 def history_summary(history: TeamHistory) -> dict[str, int]:

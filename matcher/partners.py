@@ -2,20 +2,23 @@
 
 Two models score a candidate for a team (``PartnerWeights.model``):
 
-* ``"linear"`` (the default): the hand-set score below. Partners abroad for one researcher
-  always use it.
-* ``"learned"``: a ranker fitted at ``Matcher.fit`` on the dataset's own past teams
-  (:mod:`matcher.partner_model`), minus the route cost and plus the required-country bonus
-  below. It falls back to the linear score when the data has too little history
-  (``LearnedOptions.min_history_teams``), and every suggestion says which model scored it.
-  It is not the default because it does not beat the linear score on CORDIS partner
-  recovery (benchmarks/RESULTS.md).
+* ``"learned"`` (the default): a ranker fitted at ``Matcher.fit`` on the dataset's own
+  past teams (:mod:`matcher.partner_model`), minus the route cost and plus the
+  required-country bonus below. It falls back to the linear score when the data has too
+  little history (``LearnedOptions.min_history_teams``), and every suggestion says which
+  model scored it and why. It is the default because it beats the linear score and
+  co-participation on all 1,920 CORDIS partner-recovery queries (benchmarks/RESULTS.md).
+* ``"linear"``: the score below, the fallback. Partners abroad for one researcher always
+  use it.
 
 The linear partner score adds to a candidate's relevance what the engine knows beyond text:
 
     relevance
     + collaboration_weight * collaboration strength with the team (past joint works,
       log-scaled, 1 at ``saturation`` joint works)
+    + topic_weight * topic strength: the same joint works, each counting its calibrated
+      closeness to the call (clipped at 0), log-scaled the same way
+      (:class:`matcher.partner_model.TopicTies`)
     - route_weight * route cost (how hard the candidate is to reach)
     + need_weight if the candidate's country is one the call requires and the team lacks
 
@@ -41,6 +44,7 @@ from matcher.partner_model import (
     LearnedPartnerModel,
     PartnerModelInfo,
     PartnerReason,
+    TopicTies,
 )
 from matcher.routes import RouteFinder
 
@@ -52,12 +56,17 @@ class PartnerWeights:
     """Weights of the partner score (see the module docstring)."""
 
     collaboration_weight: float = 0.3
+    #: Weight of the joint works weighted by their closeness to the call (topic ties),
+    #: log-scaled like ``collaboration_weight`` and 1 at ``saturation``; tuned on
+    #: past teams (benchmarks/RESULTS.md, "Partner recovery (CORDIS)").
+    topic_weight: float = 0.8
     route_weight: float = 0.2
     need_weight: float = 0.1
     saturation: int = 4
-    #: ``"linear"`` (the default) or ``"learned"`` (fitted on the data's own history at
-    #: ``Matcher.fit``; linear when there is too little). See benchmarks/RESULTS.md.
-    model: str = "linear"
+    #: ``"learned"`` (the default: fitted on the data's own history at ``Matcher.fit``;
+    #: linear, with a note, when there is too little) or ``"linear"``. See
+    #: benchmarks/RESULTS.md.
+    model: str = "learned"
     #: How the learned model is trained (threshold of history, seed, feature groups).
     learned: LearnedOptions = field(default_factory=LearnedOptions)
 
@@ -112,6 +121,13 @@ class PartnerFinder:
         Routes and joint-work counts.
     weights : PartnerWeights
         Weights of the score.
+    model, model_info : LearnedPartnerModel, PartnerModelInfo, optional
+        The learned model (``None``: the linear score) and why it is or is not used.
+    eligibility : EligibilityChecker, optional
+        Shared eligibility masks (made here when not given).
+    topic_ties : TopicTies, optional
+        Topic-weighted joint works for the linear score's topic term (without it, or
+        without the call's vector, the term is 0).
     """
 
     def __init__(
@@ -122,8 +138,10 @@ class PartnerFinder:
         model: LearnedPartnerModel | None = None,
         model_info: PartnerModelInfo | None = None,
         eligibility: EligibilityChecker | None = None,
+        topic_ties: TopicTies | None = None,
     ) -> None:
         self.dataset = dataset
+        self.topic_ties = topic_ties
         self.routes = routes
         self.eligibility = eligibility or EligibilityChecker(dataset, routes)
         self.weights = weights or PartnerWeights()
@@ -173,8 +191,9 @@ class PartnerFinder:
             mask |= found
         return mask
 
-    def _strength(self, joint: npt.NDArray[np.int64]) -> FloatArray:
-        """Collaboration strength of joint-work counts: log-scaled, 1 at ``saturation``."""
+    def _strength(self, joint: npt.NDArray[np.int64] | npt.NDArray[np.float64]) -> FloatArray:
+        """Collaboration strength of (topic-weighted) joint-work counts: log-scaled, 1 at
+        ``saturation``."""
         scaled = np.log1p(joint) / math.log1p(self.weights.saturation)
         return np.minimum(1.0, scaled).astype(np.float32)
 
@@ -202,13 +221,20 @@ class PartnerFinder:
         w = self.weights
         learned = self.model is not None and query is not None
         features: npt.NDArray[np.float64] | None = None
+        topic = np.zeros(len(base))
         if learned:
             assert self.model is not None and query is not None
             team_positions = [self._position[m.id] for m in team]
             log_odds, features = self.model.score(query, team_positions)
             core = (SCORE_SCALE * log_odds).astype(np.float32)
         else:
-            core = base + w.collaboration_weight * self._strength(joint)
+            if self.topic_ties is not None and query is not None and w.topic_weight:
+                topic = self.topic_ties(query, [self._position[m.id] for m in team])
+            core = (
+                base
+                + w.collaboration_weight * self._strength(joint)
+                + w.topic_weight * self._strength(topic)
+            )
         route_term = w.route_weight * np.where(reachable, cost, 0.0)
         score = core - route_term + w.need_weight * need
         score = np.where(allowed & reachable, score, -np.inf)
@@ -221,7 +247,7 @@ class PartnerFinder:
             reasons = self.model.reasons(features, explained, candidates)
         else:
             reasons = [
-                self._linear_reasons(float(base[p]), int(joint[p]), bool(need[p]))
+                self._linear_reasons(float(base[p]), int(joint[p]), float(topic[p]), bool(need[p]))
                 for p in explained
             ]
         team_ids = {m.id for m in team}
@@ -249,11 +275,12 @@ class PartnerFinder:
         return suggestions
 
     def _linear_reasons(
-        self, relevance: float, joint: int, need: bool
+        self, relevance: float, joint: int, topic: float, need: bool
     ) -> tuple[PartnerReason, ...]:
         """The linear score's positive parts, largest first (at most three)."""
         w = self.weights
         strength = float(self._strength(np.asarray([joint]))[0])
+        topic_strength = float(self._strength(np.asarray([topic]))[0])
         parts = [
             ("relevance", relevance, (("relevance", relevance),), f"relevance {relevance:.2f}"),
             (
@@ -261,6 +288,12 @@ class PartnerFinder:
                 w.collaboration_weight * strength,
                 (("joint_works", float(joint)),),
                 f"{joint} joint work(s) with the team",
+            ),
+            (
+                "topic_collaboration",
+                w.topic_weight * topic_strength,
+                (("topic_joint", topic),),
+                f"joint work with the team on this topic (closeness summed {topic:.2f})",
             ),
             (
                 "need",

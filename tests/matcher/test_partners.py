@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pytest
 
 from matcher.dataset import Dataset
 from matcher.model import Call, CallRules, Institution, Office, Profile, Publication
@@ -140,3 +143,60 @@ def test_the_vectorised_eligibility_and_order_match_the_definitions() -> None:
     full = full[np.argsort(-score[full], kind="stable")]
     for k in (0, 1, 7, 50, 500):
         assert _best_first(score, k).tolist() == (full if k <= 0 else full[:k]).tolist()
+
+
+def _topic_dataset() -> Dataset:
+    """The lead worked once with each of two equally relevant organisations: on methane
+    with one, on coal with the other. The call is about methane."""
+
+    def org(pid: str, joint: str, alone: str) -> Profile:
+        # The same two texts for both, so the same relevance; only the joint one differs.
+        return Profile(
+            id=pid,
+            name=pid,
+            kind="organization",
+            publications=[
+                Publication(title=f"{joint} study", abstract=joint, coauthors=["lead"]),
+                Publication(title=f"{alone} study", abstract=alone),
+            ],
+        )
+
+    lead = Profile(
+        id="lead",
+        name="lead",
+        kind="organization",
+        publications=[
+            Publication(title="methane study", abstract="methane", coauthors=["on-topic"]),
+            Publication(title="coal study", abstract="coal", coauthors=["off-topic"]),
+        ],
+    )
+    profiles = [lead, org("on-topic", "methane", "coal"), org("off-topic", "coal", "methane")]
+    rules = CallRules(member_kinds=["organization"], min_team_size=1, max_team_size=5)
+    call = Call(id="c", title="Methane capture", description="methane", rules=rules)
+    return Dataset(profiles=profiles, calls=[call])
+
+
+def test_joint_work_on_the_calls_topic_counts_more_and_is_named() -> None:
+    from matcher import Matcher, PartnerWeights
+    from tests.conftest import KeywordEncoder
+
+    dataset = _topic_dataset()
+    linear = PartnerWeights(model="linear")
+    matcher = Matcher(KeywordEncoder(), cache_path=None, partner_weights=linear).fit(dataset)
+    relevance = matcher.relevance_of("c")
+    assert relevance[1] == pytest.approx(relevance[2])  # equally relevant by their profiles
+    suggestions = matcher.partners("c", ["lead"], k=0)
+    assert [s.profile_id for s in suggestions] == ["on-topic", "off-topic"]
+    assert [s.joint_works for s in suggestions] == [1, 1]
+    gap = suggestions[0].score - suggestions[1].score
+    assert gap > 0
+    topic = [
+        next((r.contribution for r in s.reasons if r.group == "topic_collaboration"), 0.0)
+        for s in suggestions
+    ]
+    assert topic[0] > topic[1]
+    assert topic[0] - topic[1] == pytest.approx(gap, abs=1e-5)  # the whole difference
+    # Without the topic term, the two are tied (same relevance, one joint work each).
+    flat = matcher.with_partner_weights(replace(linear, topic_weight=0.0))
+    scores = [s.score for s in flat.partners("c", ["lead"], k=0)]
+    assert scores[0] == pytest.approx(scores[1])
