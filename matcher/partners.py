@@ -314,8 +314,11 @@ class PartnerFinder:
     ) -> tuple[PartnerReason, ...]:
         """The linear score's positive parts, largest first (at most three)."""
         w = self.weights
-        strength = float(self._strength(np.asarray([joint]))[0])
-        topic_strength = float(self._strength(np.asarray([topic]))[0])
+        # Scalars: numpy's per-call overhead on one-element arrays was a third of a partner
+        # list's time.
+        saturation = math.log1p(self.weights.saturation)
+        strength = min(1.0, math.log1p(joint) / saturation)
+        topic_strength = min(1.0, math.log1p(topic) / saturation)
         parts = [
             ("relevance", relevance, (("relevance", relevance),), f"relevance {relevance:.2f}"),
             (
@@ -360,16 +363,6 @@ class PartnerFinder:
         ranks; without either, the linear one.
         """
         team = [self.dataset.profile(profile_id) for profile_id in team_ids]
-        allowed = self.eligible_for(call).copy()
-        for member in team:
-            allowed[self._position[member.id]] = False
-            allowed[list(self._conflicts.get(member.id, ()))] = False
-        cap = call.rules.max_per_institution
-        if cap is not None:
-            per_institution = Counter(p.institution for p in team if p.institution)
-            full = [inst for inst, count in per_institution.items() if count >= cap]
-            if full:
-                allowed &= ~np.isin(self._institutions, full)
         present = {p.country for p in team}
         counts = {c: sum(1 for p in team if p.country == c) for c in present}
         need = {
@@ -381,6 +374,16 @@ class PartnerFinder:
             fast = self._linear_for_team(call, relevance, team, need, k, query)
             if fast is not None:
                 return fast
+        allowed = self.eligible_for(call).copy()
+        for member in team:
+            allowed[self._position[member.id]] = False
+            allowed[list(self._conflicts.get(member.id, ()))] = False
+        cap = call.rules.max_per_institution
+        if cap is not None:
+            per_institution = Counter(p.institution for p in team if p.institution)
+            full = [inst for inst, count in per_institution.items() if count >= cap]
+            if full:
+                allowed &= ~np.isin(self._institutions, full)
         return self._rank(relevance, allowed, team, need, k, query, self.note)
 
     def _static_order(self, call: Call, base: FloatArray, need: set[str]) -> _CallOrder:
