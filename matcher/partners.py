@@ -28,7 +28,7 @@ Ineligible and unreachable candidates, and the team's own members, are never sug
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -157,7 +157,8 @@ class PartnerFinder:
         self._institutions = np.asarray(
             [p.institution or "" for p in dataset.profiles], dtype=object
         )
-        self._orders: dict[tuple[str, frozenset[str]], _CallOrder] = {}
+        self._orders: OrderedDict[tuple[str, frozenset[str]], _CallOrder] = OrderedDict()
+        self._route_term: npt.NDArray[np.floating[Any]] | None = None
         self._by_institution: dict[str, list[int]] = {}
         for position, profile in enumerate(dataset.profiles):
             if profile.institution:
@@ -392,11 +393,14 @@ class PartnerFinder:
         key = (call.id, frozenset(need))
         entry = self._orders.get(key)
         if entry is not None and _same_array(entry.base, base):
+            self._orders.move_to_end(key)
             return entry
         cost = self.route_costs()
         reachable = np.isfinite(cost)
         w = self.weights
-        route_term = w.route_weight * np.where(reachable, cost, 0.0)
+        if self._route_term is None:
+            self._route_term = w.route_weight * np.where(reachable, cost, 0.0)
+        route_term = self._route_term
         need_mask = self._in_countries(need).astype(np.float32)
         # The same operations, in the same order, as _rank's: equal floats, equal ties.
         static = np.where(
@@ -412,6 +416,8 @@ class PartnerFinder:
         order = finite[np.lexsort((finite, -static[finite]))][:_PREFIX]
         entry = _CallOrder(base, static, need_mask, route_term, order, truncated)
         self._orders[key] = entry
+        if len(self._orders) > _CACHED_ORDERS:
+            self._orders.popitem(last=False)  # least recently used
         return entry
 
     def _linear_for_team(
@@ -498,6 +504,11 @@ class PartnerFinder:
 _PREFIX = 1024
 """Positions of a call's static partner order kept (a list of up to half as many is
 ranked from it; longer ones, or teams that exclude most of it, rank every profile)."""
+
+
+_CACHED_ORDERS = 256
+"""Static orders kept per finder, least recently used dropped first (each holds two
+float arrays over the profiles: 400 kB at 50,000 profiles)."""
 
 
 class Indexable(Protocol):
