@@ -359,13 +359,16 @@ class Matcher:
 
     def warm(self, call_ids: Sequence[str] | None = None) -> None:
         """Compute now what answers would otherwise compute on first use: every profile's
-        route, each call's eligibility and candidate order, the profile vectors.
+        route, each call's eligibility and candidate order, the profile vectors, the work
+        history of the partner score's topic ties.
 
         A service calls it on a freshly fitted matcher before serving from it, so that no
         request pays for it.
         """
         self._check_fitted()
         self.partners_.route_costs()
+        if self.partners_.topic_ties is not None:
+            self.partners_.topic_ties.history  # noqa: B018 - built on first use
         self._id_order()
         for call_id in call_ids if call_ids is not None else [c.id for c in self.dataset_.calls]:
             self.candidate_positions(call_id)

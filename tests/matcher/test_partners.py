@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from unittest.mock import patch
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import matcher.partners as partners_module
+from matcher import Matcher
 from matcher.dataset import Dataset
 from matcher.model import Call, CallRules, Institution, Office, Profile, Publication
 from matcher.partners import PartnerFinder
 from matcher.routes import RouteFinder
+from tests.conftest import KeywordEncoder
 
 
 def _dataset() -> Dataset:
@@ -200,3 +206,79 @@ def test_joint_work_on_the_calls_topic_counts_more_and_is_named() -> None:
     flat = matcher.with_partner_weights(replace(linear, topic_weight=0.0))
     scores = [s.score for s in flat.partners("c", ["lead"], k=0)]
     assert scores[0] == pytest.approx(scores[1])
+
+
+@st.composite
+def partner_worlds(draw: st.DrawFn) -> tuple[Dataset, list[str], int]:
+    """Profiles with joint publications on a few topics, conflicts, shared institutions,
+    a call with required countries and an institution cap, and a partial team."""
+    n = draw(st.integers(min_value=2, max_value=30))
+    ids = [f"p{i:02d}" for i in range(n)]
+    topics = ["methane coal", "soil water", "food health", "energy"]
+    profiles = []
+    for i, profile_id in enumerate(ids):
+        publications = [
+            Publication(
+                title=draw(st.sampled_from(topics)),
+                coauthors=draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)),
+            )
+            for _ in range(draw(st.integers(0, 3)))
+        ]
+        profiles.append(
+            Profile(
+                id=profile_id,
+                name=f"P{i}",
+                country=draw(st.sampled_from(["RU", "CN", "KZ", "BY"])),
+                institution=f"inst{draw(st.integers(0, 4))}",
+                keywords=[draw(st.sampled_from(topics))],
+                publications=publications,
+                conflicts=draw(st.lists(st.sampled_from(ids), max_size=1)),
+            )
+        )
+    call = Call(
+        id="c",
+        title=draw(st.sampled_from(topics)),
+        rules=CallRules(
+            required_countries=draw(st.sampled_from([{}, {"CN": 1}, {"RU": 1, "KZ": 1}])),
+            eligible_countries=draw(st.sampled_from([None, ["RU", "CN", "KZ"]])),
+            max_per_institution=draw(st.sampled_from([None, 1, 2])),
+        ),
+    )
+    team = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
+    return Dataset(profiles=profiles, calls=[call]), team, draw(st.integers(1, 12))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=partner_worlds(), prefix=st.sampled_from([2, 1024]))
+def test_a_short_partner_list_is_the_head_of_the_full_ranking(
+    case: tuple[Dataset, list[str], int], prefix: int
+) -> None:
+    """Short lists come from a cached per-call order plus the team's few changes; the full
+    list (k=0) ranks every profile. Both must agree, ties included, also when the cached
+    order is cut short (a prefix of 2) and has to be abandoned."""
+    dataset, team, k = case
+    matcher = Matcher(KeywordEncoder(), cache_path=None).fit(dataset)
+    with patch.object(partners_module, "_PREFIX", prefix):
+        full = matcher.partners("c", team, k=0)
+        short = matcher.partners("c", team, k=k)
+        again = matcher.partners("c", team, k=k)  # from the cached order
+    assert short == full[:k]
+    assert again == short
+
+
+def test_a_short_list_falls_back_to_ranking_all_when_the_cached_order_runs_out() -> None:
+    """The two best partners by the call alone conflict with the team's member: with an
+    order of two cached, the answer must come from ranking every profile."""
+    profiles = [
+        Profile(id="member", name="M", country="RU", keywords=["soil"], conflicts=["a", "b"]),
+        Profile(id="a", name="A", country="RU", keywords=["methane coal"]),
+        Profile(id="b", name="B", country="RU", keywords=["methane"]),
+        Profile(id="c", name="C", country="RU", keywords=["coal"]),
+        Profile(id="d", name="D", country="RU", keywords=["water"]),
+    ]
+    dataset = Dataset(profiles=profiles, calls=[Call(id="c1", title="methane coal")])
+    matcher = Matcher(KeywordEncoder(), cache_path=None).fit(dataset)
+    with patch.object(partners_module, "_PREFIX", 2):
+        best = matcher.partners("c1", ["member"], k=1)
+    assert [s.profile_id for s in best] == ["c"]
+    assert best == matcher.partners("c1", ["member"], k=0)[:1]
