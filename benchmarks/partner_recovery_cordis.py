@@ -387,6 +387,8 @@ class Experiment:
         candidates as the model's log-odds do; the first variant is checked against
         ``Matcher.partners`` on the first queries."""
         matchers = [self.matcher(weights, variant) for variant in variants]
+        for m in matchers:
+            m.partner_model()  # fitted on first use
         models = [m.partner_model_ for m in matchers]
         assert all(model is not None for model in models), "a variant fell back to linear"
         builder = models[0].builder  # type: ignore[union-attr]

@@ -145,13 +145,23 @@ class Matcher:
         self._id_rank: IntArray | None = None
         self._candidate_order: dict[str, IntArray] = {}
         self._ties: TopicTies | None = None
-        self._fit_partner_model()
+        # The learned partner model is fitted on first use (partners, partner_model, warm):
+        # it takes seconds to minutes, and most commands never ask for partners.
+        self.partner_model_: LearnedPartnerModel | None = None
+        self._partner_model_fitted = False
         self._set_routes(RouteFinder(dataset, self.home_country, self.route_costs))
         return self
 
+    def _ensure_partner_model(self) -> None:
+        """Fit the partner model if that has not been done; give the finder the result."""
+        if not self._partner_model_fitted:
+            self._fit_partner_model()
+            self._partner_model_fitted = True
+            self.partners_ = self._partner_finder(self.routes_)
+
     def _fit_partner_model(self) -> None:
         weights = self.partner_weights or PartnerWeights()
-        self.partner_model_: LearnedPartnerModel | None = None
+        self.partner_model_ = None
         if weights.model == "learned":
             self.partner_model_, self.partner_info_ = fit_partner_model(
                 self.dataset_, self.index_, self.encoder_.calibrate, weights.learned
@@ -164,8 +174,10 @@ class Matcher:
     def partner_model(self) -> PartnerModelInfo:
         """Which partner model :meth:`partners` uses (``kind``: ``"learned"`` or
         ``"linear"``), why linear when it is (``reason``), on how many past teams and
-        examples it was fitted, how long that took and its features."""
+        examples it was fitted, how long that took and its features (fitting it now if
+        it was not yet)."""
         self._check_fitted()
+        self._ensure_partner_model()
         return self.partner_info_
 
     def with_partner_weights(self, weights: PartnerWeights) -> Matcher:
@@ -175,7 +187,8 @@ class Matcher:
         copy = Matcher.__new__(Matcher)
         copy.__dict__.update(self.__dict__)
         copy.partner_weights = weights
-        copy._fit_partner_model()
+        copy.partner_model_ = None
+        copy._partner_model_fitted = False
         copy._set_routes(self.routes_)
         return copy
 
@@ -189,12 +202,16 @@ class Matcher:
             coverage=_weak_coverage(self),
             eligibility=self.eligibility_,
         )
-        self.partners_ = PartnerFinder(
+        self.partners_ = self._partner_finder(routes)
+
+    def _partner_finder(self, routes: RouteFinder) -> PartnerFinder:
+        fitted = self._partner_model_fitted
+        return PartnerFinder(
             self.dataset_,
             routes,
             self.partner_weights,
-            model=self.partner_model_,
-            model_info=self.partner_info_,
+            model=self.partner_model_ if fitted else None,
+            model_info=self.partner_info_ if fitted else None,
             eligibility=self.eligibility_,
             topic_ties=self._topic_ties(),
         )
@@ -360,12 +377,14 @@ class Matcher:
     def warm(self, call_ids: Sequence[str] | None = None) -> None:
         """Compute now what answers would otherwise compute on first use: every profile's
         route, each call's eligibility and candidate order, the profile vectors, the work
-        history of the partner score's topic ties.
+        history of the partner score's topic ties, the learned partner model when it is
+        asked for.
 
         A service calls it on a freshly fitted matcher before serving from it, so that no
         request pays for it.
         """
         self._check_fitted()
+        self._ensure_partner_model()
         self.partners_.route_costs()
         if self.partners_.topic_ties is not None:
             self.partners_.topic_ties.history  # noqa: B018 - built on first use
@@ -470,13 +489,14 @@ class Matcher:
     def partners(self, call_id: str, team: Sequence[str], k: int = 10) -> list[PartnerSuggestion]:
         """The ``k`` best profiles to add to a partial ``team`` for a call.
 
-        Ranked by the learned partner model (the default) when the data's history
-        sufficed at :meth:`fit`, otherwise (or with ``PartnerWeights(model="linear")``) by
+        Ranked by the learned partner model (the default; fitted on the first call) when
+        the data's history suffices, otherwise (or with ``PartnerWeights(model="linear")``) by
         the linear score (:meth:`partner_model` says which; each suggestion carries
         ``model``, ``note`` and its ``reasons``).
         """
         relevance = self.relevance_of(call_id)
         query = self.call_vectors_[self._call_position[call_id]]
+        self._ensure_partner_model()
         return self.partners_.for_team(self.dataset_.call(call_id), relevance, team, k, query)
 
     def _comparable_profile_vectors(self) -> FloatMatrix:

@@ -196,6 +196,8 @@ class MatcherCache:
         The store.
     backend : str
         The embedding backend name.
+    partner_model : {"linear", "learned"}
+        The partner model answers use (see :func:`api.http.fitting.fit_matcher`).
     fit : callable, optional
         The seam that fits an engine: ``(dataset, previous matcher or None, progress) ->
         matcher`` (default :func:`api.http.fitting.fit_matcher`). Also settable as
@@ -216,13 +218,14 @@ class MatcherCache:
         backend: str = "auto",
         *,
         fit: FitFunction | None = None,
+        partner_model: str = "linear",
         poll_seconds: float = 0.5,
         refit_interval: float = 10.0,
         first_fit_wait: float = 60.0,
     ) -> None:
         self.database = database
         self.backend = backend
-        self.fit_function: FitFunction = fit or fit_matcher(backend)
+        self.fit_function: FitFunction = fit or fit_matcher(backend, partner_model=partner_model)
         self.poll_seconds = poll_seconds
         self.refit_interval = refit_interval
         self.first_fit_wait = first_fit_wait

@@ -31,6 +31,7 @@ from embeddings.locations import DEFAULT_CACHE
 from matcher.dataset import Dataset
 from matcher.engine import Matcher
 from matcher.evidence import make_encoder
+from matcher.partners import PartnerWeights
 
 Progress = Callable[[str, float], None]
 """``(stage, fraction)``: stage ``load``, ``embed`` (embedding and scoring) or ``warm``; 0 to 1
@@ -184,7 +185,9 @@ through which :class:`~api.http.engine.MatcherCache` fits (tests inject slow or 
 ones)."""
 
 
-def fit_matcher(backend: str = DEFAULT_BACKEND, cache_path: Any = DEFAULT_CACHE) -> FitFunction:
+def fit_matcher(
+    backend: str = DEFAULT_BACKEND, cache_path: Any = DEFAULT_CACHE, partner_model: str = "linear"
+) -> FitFunction:
     """The service's fit: a :class:`Matcher` on ``backend`` that reuses the previous
     matcher's model and vectors when it used the same model, then is warmed.
 
@@ -194,6 +197,9 @@ def fit_matcher(backend: str = DEFAULT_BACKEND, cache_path: Any = DEFAULT_CACHE)
         The embedding backend name (``auto`` chooses by the dataset's languages).
     cache_path : path, "auto" or None
         The persistent vector cache (see :class:`Matcher`).
+    partner_model : {"linear", "learned"}
+        ``PartnerWeights.model`` (``GRANTMATCH_PARTNER_MODEL``). ``learned`` is fitted
+        while warming, before the swap.
     """
 
     def fit(dataset: Dataset, previous: Matcher | None, progress: Progress) -> Matcher:
@@ -208,7 +214,8 @@ def fit_matcher(backend: str = DEFAULT_BACKEND, cache_path: Any = DEFAULT_CACHE)
             encoder = inner.inner if isinstance(inner, ReusingEncoder) else inner
             texts, vectors = previous.index_.texts, previous.index_.vectors
         reusing = ReusingEncoder(encoder, texts, vectors, progress)
-        matcher = Matcher(reusing, cache_path=None).fit(dataset)
+        weights = PartnerWeights(model=partner_model)
+        matcher = Matcher(reusing, cache_path=None, partner_weights=weights).fit(dataset)
         reusing.release()
         progress("warm", 0.0)
         matcher.warm()

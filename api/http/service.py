@@ -40,6 +40,7 @@ class Service:
         self.engine = MatcherCache(
             self.database,
             settings.backend,
+            partner_model=settings.partner_model,
             poll_seconds=settings.engine_poll_seconds,
             refit_interval=settings.engine_refit_interval,
             first_fit_wait=settings.engine_first_fit_wait,

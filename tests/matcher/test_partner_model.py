@@ -392,3 +392,29 @@ def test_the_pairwise_ranker_orders_by_the_feature_that_separates_joiners() -> N
     fresh = rng.normal(size=(11, 3))
     fresh[0, 1] += 3.0
     assert int(np.argmax(ranker.decision_function(fresh))) == 0
+
+
+def test_the_learned_model_is_fitted_on_first_use_only(
+    planted: tuple[Dataset, list[tuple[str, list[int], int]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Fitting it takes seconds to minutes, and ranking, teams and rounds never use it."""
+    import matcher.engine as engine_module
+
+    fits: list[int] = []
+    real = engine_module.fit_partner_model
+
+    def counted(*args: object, **kwargs: object) -> object:
+        fits.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_module, "fit_partner_model", counted)
+    matcher = Matcher(KeywordEncoder(), cache_path=None).fit(planted[0])
+    matcher.rank("call-0", k=3)
+    matcher.team("call-0", solver="fast")
+    assert fits == []
+    first = matcher.partners("call-0", ["o00", "o01", "o02"], k=3)
+    assert fits == [1] and all(s.model == "learned" for s in first)
+    again = matcher.partners("call-0", ["o00", "o01", "o02"], k=3)
+    assert [(s.profile_id, s.score) for s in again] == [(s.profile_id, s.score) for s in first]
+    assert matcher.partner_model().kind == "learned" and fits == [1]

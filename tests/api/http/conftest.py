@@ -19,7 +19,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -181,6 +181,7 @@ def make_client(sqlite_url: str) -> Iterator[AppFactory]:
         backend: str = "tfidf",
         run_jobs: bool = True,
         max_body_bytes: int = 4 * 1024 * 1024,
+        partner_model: Literal["linear", "learned"] = "linear",
     ) -> TestClient:
         settings = Settings(
             database_url=url or sqlite_url,
@@ -188,6 +189,7 @@ def make_client(sqlite_url: str) -> Iterator[AppFactory]:
             backend=backend,
             run_jobs=run_jobs,
             max_body_bytes=max_body_bytes,
+            partner_model=partner_model,
         )
         client = TestClient(create_app(settings), raise_server_exceptions=False)
         client.__enter__()

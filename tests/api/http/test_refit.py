@@ -12,6 +12,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -300,3 +301,17 @@ def test_a_replaced_engine_is_freed_as_soon_as_it_is_dropped(ready_client: TestC
         wait_until(lambda: old_matcher() is None)
     finally:
         gc.enable()
+
+
+def test_the_partner_model_of_answers_is_a_setting(make_client: AppFactory, tmp_path: Path) -> None:
+    """Linear by default (milliseconds per answer and per refit); ``learned`` is fitted
+    before the swap, and on the small fixture falls back to linear, saying why."""
+    for setting, expected in (("linear", "was asked for"), ("learned", "too little history")):
+        client = make_client(url=f"sqlite:///{tmp_path / setting}.sqlite", partner_model=setting)
+        load_small(client)
+        answer = client.get(
+            "/calls/c-methane/partners", params={"team": "s-ru-methane"}, headers=auth(ADMIN)
+        )
+        assert answer.status_code == 200
+        info = service_of(client).engine.get().matcher.partner_model()
+        assert info.kind == "linear" and expected in info.reason
