@@ -402,7 +402,7 @@ def test_the_learned_model_is_fitted_on_first_use_only(
     import matcher.engine as engine_module
 
     fits: list[int] = []
-    real = engine_module.fit_partner_model
+    real = engine_module.fit_partner_model  # type: ignore[attr-defined]
 
     def counted(*args: object, **kwargs: object) -> object:
         fits.append(1)
