@@ -80,9 +80,17 @@ def synthetic(n_profiles: int, n_calls: int, seed: int = 7) -> dict[str, list[di
         if c != "RU"
     ]
     profiles = []
+    # Each profile writes on one topic; its publication has up to two coauthors from the
+    # same topic, so partner answers have past collaborations and topic ties to weigh.
+    topic_of = [rng.randrange(len(topics)) for _ in range(n_profiles)]
+    members: dict[int, list[int]] = {}
+    for n, t in enumerate(topic_of):
+        members.setdefault(t, []).append(n)
     for n in range(n_profiles):
         country = rng.choice(COUNTRIES)
-        topic = rng.choice(topics)
+        topic = topics[topic_of[n]]
+        peers = [m for m in members[topic_of[n]] if m != n]
+        coauthors = [f"p{m:06d}" for m in rng.sample(peers, min(len(peers), rng.randrange(3)))]
         words = rng.sample(topic, 6) + rng.sample(vocabulary, 2)
         profiles.append(
             {
@@ -93,7 +101,11 @@ def synthetic(n_profiles: int, n_calls: int, seed: int = 7) -> dict[str, list[di
                 "keywords": words[:3],
                 "summary": " ".join(words),
                 "publications": [
-                    {"title": " ".join(rng.sample(topic, 5)), "year": 2015 + rng.randrange(10)}
+                    {
+                        "title": " ".join(rng.sample(topic, 5)),
+                        "year": 2015 + rng.randrange(10),
+                        "coauthors": coauthors,
+                    }
                 ],
                 "career_stage": rng.choice(["early", "mid", "senior"]),
                 "contact": {"email": f"p{n}@example.org"},
