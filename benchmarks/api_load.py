@@ -89,7 +89,8 @@ def synthetic(n_profiles: int, n_calls: int, seed: int = 7) -> dict[str, list[di
     for n in range(n_profiles):
         country = rng.choice(COUNTRIES)
         topic = topics[topic_of[n]]
-        peers = [m for m in members[topic_of[n]] if m != n]
+        # Earlier profiles only: the import comes in chunks, and a coauthor must exist.
+        peers = [m for m in members[topic_of[n]] if m < n]
         coauthors = [f"p{m:06d}" for m in rng.sample(peers, min(len(peers), rng.randrange(3)))]
         words = rng.sample(topic, 6) + rng.sample(vocabulary, 2)
         profiles.append(
