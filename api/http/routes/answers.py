@@ -6,6 +6,8 @@ version in headers.
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import asdict
@@ -191,15 +193,38 @@ async def served(
     ``key`` must hold the endpoint and every parameter the answer depends on, and nothing
     about the caller: the cache is shared by every caller (answers carry no contact data,
     and role checks run before this). Errors raised by ``build`` are not cached. A cached
-    answer is sent from the event loop; a new one is computed in the thread pool (answer
-    endpoints are ``async`` so that a hit costs no thread hop).
+    answer is sent from the event loop (answer endpoints are ``async`` so that a hit costs
+    no thread hop); a new one is computed in one of :data:`ANSWER_THREADS` threads, or on
+    the loop when this endpoint's answers typically take under :data:`INLINE_SECONDS`.
     """
     body = fitted.answers.peek(key)
     if body is None:
-        body = await to_thread.run_sync(
-            fitted.answers.get,
-            key,
-            lambda: build().model_dump_json().encode(),
-            limiter=_limiter(),
-        )
+        endpoint = str(key[0])
+        if _typical_seconds.get(endpoint, math.inf) < INLINE_SECONDS:
+            body = _compute(fitted, key, build, endpoint)
+        else:
+            body = await to_thread.run_sync(
+                _compute, fitted, key, build, endpoint, limiter=_limiter()
+            )
     return Response(body, media_type="application/json", headers=version_headers(engine, fitted))
+
+
+INLINE_SECONDS = 0.002
+"""An endpoint whose answers typically take less than this is computed on the event loop:
+the hop to a thread and back costs about as much as such an answer (a partner list, 0.3 ms
+at 50,000 profiles: 1,100 -> 1,490 req/s under 50 clients when computed on the loop), and
+the loop is held no longer than the hop would have held it. An endpoint's first answer
+always goes to a thread, so a slow kind is never run on the loop before it is measured."""
+
+_typical_seconds: dict[str, float] = {}
+"""Per endpoint, a moving average of how long computing an answer took."""
+
+
+def _compute(
+    fitted: Fitted, key: tuple[object, ...], build: Callable[[], BaseModel], endpoint: str
+) -> bytes:
+    started = time.perf_counter()
+    body = fitted.answers.get(key, lambda: build().model_dump_json().encode())
+    took = time.perf_counter() - started
+    _typical_seconds[endpoint] = 0.8 * _typical_seconds.get(endpoint, took) + 0.2 * took
+    return body

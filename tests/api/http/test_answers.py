@@ -148,3 +148,27 @@ def test_evidence_says_when_a_relevant_profile_may_not_join(small_client: TestCl
         "rule": None,
         "reason": None,
     }
+
+
+@pytest.mark.parametrize("inline", [False, True])
+def test_an_answer_is_the_same_computed_on_the_loop_or_in_a_thread(
+    small_client: TestClient, inline: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cheap answers are computed on the event loop, the others in a thread: either way
+    the same body, and a refused request is the same 404 (not a 500, not a hung loop)."""
+    from api.http.routes import answers
+
+    measured = 0.0 if inline else float("inf")
+    monkeypatch.setattr(answers, "_typical_seconds", {"partners": measured})
+    seen = []
+    for member in ("s-ru-methane", "s-ru-ventilation"):
+        response = small_client.get(
+            "/calls/c-methane/partners", params={"team": [member], "k": 3}, headers=auth(ADMIN)
+        )
+        assert response.status_code == 200, response.text
+        seen.append([p["profile"]["id"] for p in response.json()["partners"]])
+    assert seen[0] and seen[1] and seen[0] != seen[1]
+    unknown = small_client.get(
+        "/calls/c-methane/partners", params={"team": ["ghost"]}, headers=auth(ADMIN)
+    )
+    assert unknown.status_code == 404 and unknown.json()["errors"][0]["field"] == "query.team.0"
