@@ -47,6 +47,24 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress outpu
 SolverOpt = Annotated[
     str, typer.Option("--solver", help="exact (MILP, optimal) or fast (greedy + local search).")
 ]
+# Identity resolution (grantmatch resolve, grantmatch import).
+ReviewOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--review",
+        help="CSV of the uncertain pairs, listed and not merged (default: OUT/review.csv).",
+    ),
+]
+ReferenceOpt = Annotated[
+    Path | None,
+    typer.Option("--reference", help="A ROR data dump (schema v2, .json or .jsonl)."),
+]
+BundledOpt = Annotated[
+    bool,
+    typer.Option(
+        "--bundled/--no-bundled", help="Resolve against the bundled world-universities list."
+    ),
+]
 
 
 class UsageError(GrantmatchError):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import UsageError
+from api.cli.common import BundledOpt, ReferenceOpt, ReviewOpt, UsageError
 
 _KINDS = ("calls", "institutions", "offices")
 
@@ -20,20 +20,9 @@ def resolve(
         ),
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder for the merged files.")],
-    review: Annotated[
-        Path | None,
-        typer.Option("--review", help="CSV of uncertain pairs (default: OUT/review.csv)."),
-    ] = None,
-    reference: Annotated[
-        Path | None,
-        typer.Option("--reference", help="A ROR data dump (schema v2, .json or .jsonl)."),
-    ] = None,
-    bundled: Annotated[
-        bool,
-        typer.Option(
-            "--bundled/--no-bundled", help="Resolve against the bundled world-universities list."
-        ),
-    ] = True,
+    review: ReviewOpt = None,
+    reference: ReferenceOpt = None,
+    bundled: BundledOpt = True,
     threshold: Annotated[
         float, typer.Option("--threshold", help="Institution confidence to merge at.")
     ] = 0.9,

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from api.cli.common import BundledOpt, ReferenceOpt, ReviewOpt
+
 SOURCES_HELP = (
     "openalex (works/authors JSON Lines, part_000.gz, API .json), orcid (public data file "
     ".xml/.tar.gz, API record .json), cordis (projects and organisations .csv), "
@@ -50,23 +52,9 @@ def import_(
             show_default=False,
         ),
     ] = None,
-    review: Annotated[
-        Path | None,
-        typer.Option(
-            "--review",
-            help="CSV of the uncertain pairs, listed and not merged (default: OUT/review.csv).",
-        ),
-    ] = None,
-    reference: Annotated[
-        Path | None,
-        typer.Option("--reference", help="A ROR data dump (schema v2, .json or .jsonl)."),
-    ] = None,
-    bundled: Annotated[
-        bool,
-        typer.Option(
-            "--bundled/--no-bundled", help="Resolve against the bundled world-universities list."
-        ),
-    ] = True,
+    review: ReviewOpt = None,
+    reference: ReferenceOpt = None,
+    bundled: BundledOpt = True,
 ) -> None:
     """Import files of an outside source into interchange files: kept, merged and dropped counts."""
     import json

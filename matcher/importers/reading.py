@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from matcher.countries import normalize_country
 from matcher.errors import InputError
 from matcher.importers.base import ImportFile
+from matcher.io.csv_format import checked_header
 from matcher.io.json_lines import json_reason, parse_json
 from matcher.io.locations import Place, dotted, explain
 from matcher.names import name_key
@@ -133,14 +134,7 @@ def check_header(row: Sequence[object], place: Place) -> list[str]:
     names = ["" if cell is None else str(cell).strip() for cell in row]
     while names and not names[-1]:  # spreadsheets often carry empty trailing columns
         names.pop()
-    seen: set[str] = set()
-    for position, name in enumerate(names, start=1):
-        if not name:
-            raise place.error(f"column {position} of the header has no name")
-        if name in seen:
-            raise place.error(f"column {name!r} appears twice in the header")
-        seen.add(name)
-    return names
+    return checked_header(names, place)
 
 
 @contextmanager

@@ -55,7 +55,17 @@ def csv_objects(source: Input, model: type[BaseModel]) -> RawRecords:
 
 
 def _csv_header(row: list[str], place: Place) -> list[str]:
-    names = [name.strip() for name in row]
+    return checked_header([name.strip() for name in row], place)
+
+
+def checked_header(names: list[str], place: Place) -> list[str]:
+    """``names`` (a header's column names, stripped), once none is empty or repeated.
+
+    Raises
+    ------
+    InputError
+        At ``place``, naming the empty column's position or the repeated name.
+    """
     seen: set[str] = set()
     for position, name in enumerate(names, start=1):
         if not name:
