@@ -15,6 +15,7 @@ from matcher.extras import require_extra
 
 if TYPE_CHECKING:
     from api.http.settings import Settings
+    from api.http.store.db import Database
 
 db_app = typer.Typer(help="The service's database: schema migrations.", no_args_is_help=True)
 
@@ -48,8 +49,20 @@ def serve(
             "$GRANTMATCH_HOME/grantmatch.sqlite).",
         ),
     ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Serve the bundled demo data with one account per role, each given a new "
+            "password that is printed (store: $GRANTMATCH_HOME/demo.sqlite unless "
+            "--database-url).",
+        ),
+    ] = False,
 ) -> None:
-    """Start the HTTP service (OpenAPI docs at /docs). Migrates the database first."""
+    """Start the HTTP service and the web application (pages at /app, OpenAPI docs at
+    /docs). Migrates the database first."""
+    if demo and database_url is None:
+        database_url = _demo_database_url()
     settings = _settings(host, port, database_url)
     import uvicorn
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
@@ -60,13 +73,16 @@ def serve(
     # top of that oversubscribe the cores (12x slower candidates under 20 clients here).
     threadpool_limits(limits=1)
     app = create_app(settings)
-    if not app.state.service.keys:
+    address = f"http://{settings.host}:{settings.port}"
+    if demo:
+        _print_demo_accounts(app.state.service.database, address)
+    elif not app.state.service.keys:
         typer.echo(
             "warning: GRANTMATCH_API_KEYS is empty; only keys created in the database work "
             "(set e.g. GRANTMATCH_API_KEYS='my-admin-key:admin')",
             err=True,
         )
-    typer.echo(f"grantmatch service on http://{settings.host}:{settings.port} (docs: /docs)")
+    typer.echo(f"grantmatch on {address}: web pages at {address}/app/, API docs at {address}/docs")
     uvicorn.run(
         app,
         host=settings.host,
@@ -74,6 +90,22 @@ def serve(
         log_level="info",
         access_log=settings.access_log,
     )
+
+
+def _demo_database_url() -> str:
+    from embeddings.locations import data_dir
+
+    return f"sqlite:///{data_dir() / 'demo.sqlite'}"
+
+
+def _print_demo_accounts(database: Database, address: str) -> None:
+    from api.web.demo import seed_demo
+
+    accounts = seed_demo(database)
+    typer.echo(f"Demo accounts (new passwords at every start); sign in at {address}/app/login")
+    for account in accounts:
+        bound = f" ({account.binding})" if account.binding else ""
+        typer.echo(f"  {account.role + bound:<32} {account.email:<34} {account.password}")
 
 
 @db_app.command("upgrade")

@@ -37,6 +37,7 @@ from api.http.service import Service
 from api.http.settings import Settings
 from api.http.store.db import Database
 from api.http.throttle import KeyThrottle
+from api.web import install_web
 from matcher import __version__
 
 DESCRIPTION = """
@@ -45,7 +46,8 @@ and calls in a database; the best candidates for a call with their evidence; tea
 a call's rules with the route to each member; partners; what-if an office opened; grant
 rounds as background jobs; introductions brokered by the offices.
 
-Send an API key in the `X-API-Key` header. Roles: `admin`, `coordinator`, `office_staff`
+People use the web application at `/app` (sign-in with a password); programs send an
+API key in the `X-API-Key` header. Roles: `admin`, `coordinator`, `office_staff`
 (bound to an office), `researcher` (bound to a profile).
 """
 
@@ -113,6 +115,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     for module in modules:
         app.include_router(module.router)
+    install_web(app, service)
     logging.getLogger("grantmatch.api").setLevel(logging.INFO)
     return app
 

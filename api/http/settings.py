@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     access_log : bool
         ``GRANTMATCH_ACCESS_LOG``: one log line per request from ``grantmatch serve``
         (default on).
+    web_secure_cookies : bool
+        ``GRANTMATCH_WEB_SECURE_COOKIES``: mark the web application's session cookie
+        ``Secure`` (sent over HTTPS only). Turn it on wherever the service is reached
+        through HTTPS; off by default so that ``http://127.0.0.1`` works.
     """
 
     model_config = SettingsConfigDict(env_prefix="GRANTMATCH_", extra="ignore")
@@ -101,6 +105,9 @@ class Settings(BaseSettings):
     )
     telemetry: bool = Field(default=False, description="FastAPI's native OpenTelemetry.")
     access_log: bool = Field(default=True, description="A log line per request (serve).")
+    web_secure_cookies: bool = Field(
+        default=False, description="Session cookie sent over HTTPS only (web application)."
+    )
 
     # -- the engine's background refits (api.http.engine; docs/service-r12.md) ----------
     engine_poll_seconds: float = Field(

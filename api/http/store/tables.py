@@ -195,6 +195,42 @@ class JobRow(Base):
     data_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class UserRow(Base):
+    """A person's account in the web application: a role and its binding, as an API key
+    has, and a password (its Argon2 hash) set through an invitation link."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        Index("uq_users_email", "email", unique=True),
+        Index("ix_users_invite_hash", "invite_hash", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str] = mapped_column(String(32))
+    binding: Mapped[str | None] = mapped_column(Text)
+    password_hash: Mapped[str | None] = mapped_column(Text, nullable=True)
+    locale: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # SHA-256 of the one-time invitation (or access reset) token; cleared when used.
+    invite_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    invite_expires_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the SHA-256 of its cookie, the user, its CSRF token."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+
+
 RECORD_TABLES: dict[str, type[ProfileRow | InstitutionRow | OfficeRow | CallRow]] = {
     "profiles": ProfileRow,
     "institutions": InstitutionRow,
@@ -215,4 +251,6 @@ __all__ = [
     "MetaRow",
     "OfficeRow",
     "ProfileRow",
+    "UserRow",
+    "WebSessionRow",
 ]

@@ -1,0 +1,16 @@
+"""The pages, one module per part of the application."""
+
+from fastapi import APIRouter
+
+from api.web.routes import admin, auth, calls, office, researcher, rounds, upload, whatif
+
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    calls.router,
+    whatif.router,
+    upload.router,
+    rounds.router,
+    researcher.router,
+    office.router,
+    admin.router,
+)
