@@ -70,7 +70,7 @@ def negotiate(accept_language: str | None, offered: Iterable[str] | None = None)
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
-        if tag:
+        if tag and quality > 0:  # q=0 means "not this one"
             # Stable: equal qualities keep the header's order.
             wanted.append((-quality + position * 1e-6, tag.replace("_", "-")))
     for _, tag in sorted(wanted):
