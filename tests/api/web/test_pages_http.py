@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -37,7 +37,7 @@ def _token(html: str) -> str:
     return found.group(1)
 
 
-def _sign_in(client: TestClient, email: str, password: str, next_: str = "") -> httpx.Response:
+def _sign_in(client: TestClient, email: str, password: str, next_: str = "") -> Any:
     token = _token(client.get("/app/login").text)
     return client.post(
         "/app/login",
