@@ -74,15 +74,15 @@ def serve(
     threadpool_limits(limits=1)
     app = create_app(settings)
     address = f"http://{settings.host}:{settings.port}"
+    typer.echo(f"grantmatch on {address}: open {address}/app/ in a browser (API docs: /docs)")
     if demo:
-        _print_demo_accounts(app.state.service.database, address)
+        _print_demo_accounts(app.state.service.database)
     elif not app.state.service.keys:
         typer.echo(
             "warning: GRANTMATCH_API_KEYS is empty; only keys created in the database work "
             "(set e.g. GRANTMATCH_API_KEYS='my-admin-key:admin')",
             err=True,
         )
-    typer.echo(f"grantmatch on {address}: web pages at {address}/app/, API docs at {address}/docs")
     uvicorn.run(
         app,
         host=settings.host,
@@ -98,11 +98,11 @@ def _demo_database_url() -> str:
     return f"sqlite:///{data_dir() / 'demo.sqlite'}"
 
 
-def _print_demo_accounts(database: Database, address: str) -> None:
+def _print_demo_accounts(database: Database) -> None:
     from api.web.demo import seed_demo
 
     accounts = seed_demo(database)
-    typer.echo(f"Demo accounts (new passwords at every start); sign in at {address}/app/login")
+    typer.echo("Sign in with one of the demo accounts (new passwords at every start):")
     for account in accounts:
         bound = f" ({account.binding})" if account.binding else ""
         typer.echo(f"  {account.role + bound:<32} {account.email:<34} {account.password}")
