@@ -31,6 +31,8 @@ from matcher.model import Call, Office
 
 router = APIRouter()
 
+CALLS_PER_PAGE = 100
+"""How many calls one page of the list shows."""
 CANDIDATES_SHOWN = 20
 """How many ranked candidates the call page lists."""
 ALTERNATIVES = 2
@@ -231,12 +233,17 @@ async def call_list(
     funder: TextFilter = "",
     country: CountryFilter = "",
     q: TextFilter = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """Every call of the data, filtered by status, funder, country and text."""
+    """Every call of the data, filtered by status, funder, country and text, a hundred
+    to a page."""
     fitted = await current_engine(service.engine)
     everything = list(fitted.dataset.calls)
     today = today_utc()
-    shown = filter_calls(everything, today, status, funder, country, q)
+    matching = filter_calls(everything, today, status, funder, country, q)
+    pages = max(1, -(-len(matching) // CALLS_PER_PAGE))
+    page = min(page, pages)
+    shown = matching[(page - 1) * CALLS_PER_PAGE : page * CALLS_PER_PAGE]
     funders = sorted({c.funder for c in everything if c.funder})
     countries = _by_name({code for c in everything for code in countries_of(c)}, request, web)
     return render(
@@ -249,6 +256,9 @@ async def call_list(
                 for c in shown
             ],
             "total": len(everything),
+            "matching": len(matching),
+            "page": page,
+            "pages": pages,
             "funders": funders,
             "countries": countries,
             "filters": {"status": status, "funder": funder, "country": country.upper(), "q": q},

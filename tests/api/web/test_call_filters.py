@@ -25,6 +25,10 @@ def test_a_call_is_open_through_its_deadline_day_and_without_one() -> None:
     assert call_status(call("d", TODAY - dt.timedelta(days=1)), TODAY) == "closed"
 
 
+def ids(found: list[Call]) -> list[str]:
+    return [c.id for c in found]
+
+
 def test_the_filters_combine_and_open_calls_come_first() -> None:
     calls = [
         call("past", TODAY - dt.timedelta(days=3), funder="RSF", keywords=["methane"]),
@@ -37,7 +41,6 @@ def test_the_filters_combine_and_open_calls_come_first() -> None:
         call("later", TODAY + dt.timedelta(days=30), funder="REC", description="Coal METHANE use"),
         call("never", None, funder="REC", rules={"required_countries": {"KZ": 1}}),
     ]
-    ids = lambda found: [c.id for c in found]  # noqa: E731
     assert ids(filter_calls(calls, TODAY)) == ["soon", "later", "never", "past"]
     assert ids(filter_calls(calls, TODAY, status="open")) == ["soon", "later", "never"]
     assert ids(filter_calls(calls, TODAY, status="closed")) == ["past"]

@@ -5,6 +5,7 @@ team, the Russian interface, a phone's width, and the refusals for other roles."
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -297,5 +298,31 @@ def test_the_status_filter_sorts_calls_by_their_deadline(
         both = client.get("/app/calls", params={"country": "CN"}).text
         assert closed_call in both and METHANE in both
         assert client.get("/app/calls", params={"status": "later"}).status_code == 422
+    finally:
+        client.close()
+
+
+def test_a_long_list_of_calls_comes_in_pages(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.web.routes import calls
+
+    # The server runs in this process: a small page size makes the demo's calls span pages.
+    monkeypatch.setattr(calls, "CALLS_PER_PAGE", 4)
+    client = signed_in_client(live_server, "coordinator")
+    try:
+        seen: list[str] = []
+        page = 1
+        while True:
+            html = client.get("/app/calls", params={"page": page}).text
+            ids = re.findall(r'<tr data-call-id="([^"]+)"', html)
+            assert 1 <= len(ids) <= 4
+            seen += ids
+            if 'rel="next"' not in html:
+                break
+            page += 1
+        demo_ids = {c.id for c in load_demo().calls}
+        assert len(seen) == len(set(seen)) and demo_ids <= set(seen)
+        assert page == -(-len(seen) // 4)
     finally:
         client.close()
