@@ -217,6 +217,13 @@ def test_the_call_pages_in_russian(sign_in: SignIn, live_server: LiveServer) -> 
     expect(page.locator("#rules")).to_contain_text("Размер команды")
     expect(page.locator("#team-1-heading")).to_have_text("Лучшая команда")
     screenshot(page, "call-page-ru")
+    page.goto(f"{live_server.url}/app/calls/{NO_TEAM}")
+    expect(page.locator("#no-team h3")).to_have_text("Ни одна команда не удовлетворяет правилам")
+    expect(page.locator("#relaxations .relaxation").first).to_have_text(
+        "открыть представительство «REC Kuzbass representative office in Belarus» (идут переговоры)"
+    )
+    expect(page.locator("#relaxations")).to_contain_text("из страны Беларусь")
+    screenshot(page, "call-no-team-ru")
 
 
 def test_the_call_page_fits_a_phone(sign_in: SignIn, live_server: LiveServer) -> None:
