@@ -22,7 +22,7 @@ from fastapi.responses import Response
 from api.http.routes import calls as calls_api
 from api.http.routes.answers import current_engine
 from api.http.store.records import call_countries
-from api.web.deps import Coordinator, ServiceDep
+from api.web.deps import Coordinator, PageError, ServiceDep
 from api.web.i18n import Formatter
 from api.web.pages import gettext_for, language_of, render
 from api.web.sessions import WebSession
@@ -286,6 +286,14 @@ async def call_page(
     pins = _unique(pin)
     bans = _unique(ban)
     offices_open = _unique(open_office)
+    names = Names(fitted.dataset)
+    both = [i for i in pins if i in bans]
+    if both:
+        _ = gettext_for(language_of(request, web))
+        message = _("Nobody can be pinned and banned at once: %(names)s.") % {
+            "names": ", ".join(names.profile(i) for i in both)
+        }
+        raise PageError(422, message, [("ban", i) for i in both])
     candidates = answer_json(
         await calls_api.candidates(service, principal, call_id, k=CANDIDATES_SHOWN, explain=True)
     )
@@ -301,7 +309,6 @@ async def call_page(
             open_office=offices_open,
         )
     )
-    names = Names(fitted.dataset)
     return render(
         request,
         "calls/call.html",

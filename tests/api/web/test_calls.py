@@ -333,3 +333,19 @@ def test_a_long_list_of_calls_comes_in_pages(
         assert page == -(-len(seen) // 4)
     finally:
         client.close()
+
+
+def test_pinning_and_banning_one_person_is_refused_by_name(
+    sign_in: SignIn, live_server: LiveServer
+) -> None:
+    page = sign_in("coordinator")
+    page.goto(f"{live_server.url}/app/calls/{METHANE}")
+    first = page.locator("#chooser tbody tr").first
+    profile_id = first.get_attribute("data-profile-id")
+    name = next(p.name for p in load_demo().profiles if p.id == profile_id)
+    first.locator("input[name=pin]").check()
+    first.locator("input[name=ban]").check()
+    page.click("#resolve button[type=submit]")
+    expect(page.locator('[data-status="422"]')).to_have_text(
+        f"Nobody can be pinned and banned at once: {name}."
+    )
