@@ -1,7 +1,141 @@
-"""Pages: whatif (to be built)."""
+"""Pages: what-if. Open an office that is negotiating (or closed), close an open one, or
+sign an agreement between two institutions, and see how many more calls get a viable team
+and how much better the best teams get.
+
+Offices go through the JSON API's ``/offices/{id}/what-if`` route function; an agreement
+(which the JSON API has no endpoint for) through the same engine calls the command line's
+``grantmatch whatif --add-agreement`` makes (:meth:`Matcher.what_if` and
+:func:`matcher.whatif.compare`), cached per data version like every answer.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.http.engine import Fitted
+from api.http.routes import offices as offices_api
+from api.http.routes.answers import current_engine, served, whatif_public
+from api.http.schemas.answers import WhatIfPublic
+from api.web.deps import Coordinator, PageError, ServiceDep
+from api.web.pages import render
+from api.web.routes.calls import Names, answer_json
+from matcher.model import Institution
+from matcher.whatif import compare
 
 router = APIRouter()
+
+SOLVER: Literal["fast"] = "fast"
+"""Every call is solved twice per scenario: the fast solver keeps the page quick (the JSON
+API's what-if uses it by default too)."""
+
+Change = Annotated[Literal["", "open", "close", "agreement"], Query()]
+IdQuery = Annotated[str, Query(max_length=200)]
+
+
+@router.get("/whatif")
+async def whatif_page(
+    request: Request,
+    service: ServiceDep,
+    web: Coordinator,
+    change: Change = "",
+    office: IdQuery = "",
+    first: IdQuery = "",
+    second: IdQuery = "",
+) -> Response:
+    """The three kinds of change to choose from, and the outcome of the chosen one."""
+    fitted = await current_engine(service.engine)
+    dataset = fitted.dataset
+    report: dict[str, Any] | None = None
+    description = ""
+    names = Names(dataset)
+    if change in ("open", "close"):
+        if not office:
+            raise PageError(422, "invalid", [("office", "choose an office")])
+        response = await offices_api.what_if(
+            service, web.user.principal, office, change=change, solver=SOLVER
+        )
+        report = answer_json(response)
+        description = names.office(office)
+    elif change == "agreement":
+        report = await _agreement(service, fitted, first, second)
+        description = f"{names.institution(first)} — {names.institution(second)}"
+    home = fitted.matcher.routes_.home_country
+    institutions = sorted(dataset.institutions, key=lambda i: (i.country, i.name))
+    return render(
+        request,
+        "whatif.html",
+        web,
+        {
+            "change": change,
+            "office": office,
+            "first": first,
+            "second": second,
+            "description": description,
+            "report": report,
+            "already": _already_so(fitted, change, office, first, second),
+            "rows": _rows(report, names) if report else [],
+            "to_open": [o for o in dataset.offices if o.status != "open"],
+            "to_close": [o for o in dataset.offices if o.status == "open"],
+            "home_institutions": [i for i in institutions if home is None or i.country == home],
+            "foreign_institutions": [i for i in institutions if home is None or i.country != home],
+            "names": names,
+        },
+    )
+
+
+async def _agreement(
+    service: ServiceDep, fitted: Fitted, first: str, second: str
+) -> dict[str, Any]:
+    """Every call before and after ``first`` and ``second`` sign an agreement."""
+    problems = [
+        (field, "choose an institution")
+        for field, value in (("first", first), ("second", second))
+        if not value
+    ]
+    if problems:
+        raise PageError(422, "invalid", problems)
+    if first == second:
+        raise PageError(422, "invalid", [("second", "an institution different from the first")])
+    pair = tuple(sorted((first, second)))
+
+    def build() -> WhatIfPublic:
+        after = fitted.matcher.what_if(agreements=[(pair[0], pair[1])])  # unknown id: 404 page
+        report = compare(fitted.matcher, after, f"agreement {pair[0]}–{pair[1]}", solver=SOLVER)
+        return whatif_public(report).model_copy(update={"data_version": fitted.version})
+
+    response = await served(service.engine, fitted, ("web-what-if-agreement", *pair, SOLVER), build)
+    return answer_json(response)
+
+
+def _already_so(fitted: Fitted, change: str, office: str, first: str, second: str) -> bool:
+    """Whether the change describes the data as it is (so nothing can change)."""
+    dataset = fitted.dataset
+    if change in ("open", "close") and office:
+        is_open = dataset.office(office).status == "open"
+        return is_open == (change == "open")
+    if change == "agreement":
+        found: Institution | None = dataset.institution(first)
+        return found is not None and second in found.agreements
+    return False
+
+
+def _rows(report: dict[str, Any], names: Names) -> list[dict[str, Any]]:
+    """The calls of a report, those that changed first (gained, lost, improved, worse)."""
+    rows = []
+    for row in report["calls"]:
+        improvement = row["improvement"]
+        if row["gained"]:
+            effect, order = "gained", 0
+        elif row["lost"]:
+            effect, order = "lost", 1
+        elif improvement is not None and improvement > 1e-9:
+            effect, order = "better", 2
+        elif improvement is not None and improvement < -1e-9:
+            effect, order = "worse", 3
+        else:
+            effect, order = "same", 4
+        rows.append({**row, "title": names.call(row["call_id"]), "effect": effect, "order": order})
+    return sorted(rows, key=lambda r: (r["order"], r["title"]))
