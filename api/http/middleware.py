@@ -37,8 +37,9 @@ async def _answer(
     await send({"type": "http.response.body", "body": body})
 
 
-UPLOAD_PREFIX = "/imports/"
-"""Requests whose body is an uploaded file, not JSON (``POST /imports/{source}``)."""
+UPLOAD_PREFIXES: Final = ("/imports/", "/app/upload")
+"""Requests whose body is an uploaded file, not JSON (``POST /imports/{source}``, and the
+web's upload form, which runs the same checks on the file it holds)."""
 
 
 class _TooLarge(Exception):
@@ -50,7 +51,8 @@ class RequestLimits:
     streaming (a chunked body has none); URLs holding NUL characters (400: no id or filter
     contains one, and PostgreSQL cannot compare text with them); and bodies that break
     ``body_limits`` or are not UTF-8 (422, or 413 for a record over its size), except the
-    uploaded files of ``/imports/{source}`` (any bytes, read by the importers).
+    uploaded files of ``/imports/{source}`` and of the web's upload form (any bytes, read
+    by the importers).
 
     Parameters
     ----------
@@ -86,7 +88,7 @@ class RequestLimits:
             return
         # An upload to /imports is a file (XML, CSV, XLSX, zip), not a JSON body: only its
         # size is limited here; the importer reads it, and its errors fail the job.
-        is_upload = str(scope.get("path", "")).startswith(UPLOAD_PREFIX)
+        is_upload = str(scope.get("path", "")).startswith(UPLOAD_PREFIXES)
         problem = None if is_upload else await self._check(body)
         if problem is not None:
             located = Problem(field="body", line=problem.line, reason=problem.reason)

@@ -214,3 +214,61 @@ def authenticate(session: Session, email: str, password: str) -> UserRow | None:
 def count_users(session: Session) -> int:
     """How many accounts exist."""
     return int(session.scalar(select(func.count()).select_from(UserRow)) or 0)
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the admin's users page lists it (no secret of it)."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    binding: str | None
+    status: str
+    created_at: dt.datetime
+    invite_expires_at: dt.datetime | None
+
+
+def status_of(row: UserRow) -> str:
+    """``disabled``, ``active`` (has a password) or ``invited`` (waits for one)."""
+    if row.disabled_at is not None:
+        return "disabled"
+    return "active" if row.password_hash is not None else "invited"
+
+
+def list_users(session: Session) -> list[Account]:
+    """Every account, by e-mail."""
+    rows = session.scalars(select(UserRow).order_by(UserRow.email)).all()
+    return [
+        Account(
+            row.id,
+            row.email,
+            row.name,
+            row.role,
+            row.binding,
+            status_of(row),
+            row.created_at,
+            row.invite_expires_at,
+        )
+        for row in rows
+    ]
+
+
+def check_binding(session: Session, role: str, binding: str | None) -> None:
+    """Refuse a binding that names no stored record: a researcher's must be a profile,
+    an office staff member's an office (as for an API key).
+
+    Raises
+    ------
+    AccountError
+        On the ``binding`` field, for a record the store does not hold.
+    """
+    from api.http.store.records import get_row
+
+    binding = (binding or "").strip()
+    if role not in BOUND_ROLES or not binding:
+        return
+    collection, kind = ("offices", "office") if role == "office_staff" else ("profiles", "profile")
+    if get_row(session, collection, binding) is None:
+        raise AccountError("binding", f"no {kind} with id {binding!r}")

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, status
 
+from api.http.auth import Principal
 from api.http.deps import EditorDep, ServiceDep
 from api.http.errors import ApiError
 from api.http.importing import save_upload
@@ -17,7 +18,7 @@ from api.http.routes.profiles import ERRORS
 from api.http.routes.records import ImportMode
 from api.http.schemas.errors import Problem
 from api.http.schemas.jobs import JobPublic
-from api.http.service import audit
+from api.http.service import Service, audit
 from api.http.store.tables import JobRow
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -70,9 +71,31 @@ async def import_upload(
 ) -> JobPublic:
     """Queue the import of one uploaded file (admin, coordinator); poll ``GET /jobs/{id}``:
     its result has the kept, merged and dropped counts and what was stored."""
+    body = await request.body()
+    return queue_import(service, principal, source, name, body, mode, resolve)
+
+
+def queue_import(
+    service: Service,
+    principal: Principal,
+    source: Source,
+    name: str,
+    body: bytes,
+    mode: ImportMode = "create",
+    resolve: bool | None = None,
+) -> JobPublic:
+    """Check an uploaded file's name and size, keep it, and queue its import job.
+
+    What ``POST /imports/{source}`` does once it has the body (the web's upload page calls
+    it with an uploaded file's bytes).
+
+    Raises
+    ------
+    ApiError
+        422 for a file type the source does not read, or an empty file.
+    """
     from matcher.importers import ImportFile, get_importer
 
-    body = await request.body()
     importer = get_importer(source)
     suffix = ImportFile(name, b"").suffix
     if name.startswith(".") or (suffix not in importer.suffixes and suffix != ".zip"):

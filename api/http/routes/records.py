@@ -270,9 +270,20 @@ def _refuse_if_named(session: Session, collection: str, record_id: str) -> None:
     )
 
 
-def _import(
+def import_body(
     service: Service, principal: Principal, collection: str, body: bytes, mode: ImportMode
 ) -> ImportReport:
+    """Import the JSON Lines ``body`` into ``collection``, all or nothing (one transaction).
+
+    What ``POST /{collection}/import`` does once it has the body (the web's upload page
+    calls it with an uploaded file's bytes).
+
+    Raises
+    ------
+    ApiError
+        422 naming the line, field and reason of the first problem; 409 for an id taken
+        in ``create`` mode.
+    """
     loaded = read_import(collection, body)
     records: list[DomainRecord] = loaded.records
     with writing(service) as (session, version):
@@ -310,4 +321,4 @@ async def import_records(
 ) -> ImportReport:
     """Import a JSON Lines body, all or nothing (one transaction)."""
     body = await request.body()
-    return await run_in_threadpool(_import, service, principal, collection, body, mode)
+    return await run_in_threadpool(import_body, service, principal, collection, body, mode)
