@@ -7,7 +7,8 @@ admin to pass on. Every action is in the audit trail (:func:`api.http.service.au
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final
+from collections.abc import Callable
+from typing import Annotated, Any, Final, TypeVar
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
@@ -24,6 +25,7 @@ from api.web.sessions import WebSession
 from matcher.dataset import Dataset
 
 router = APIRouter()
+T = TypeVar("T")
 
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 MAX_LISTED_PROFILES: Final = 2000
@@ -113,7 +115,8 @@ async def disable_user(
     return redirect(f"{BASE}/admin/users", _("%(email)s is disabled.") % {"email": email})
 
 
-def _or_404(action: Any) -> Any:
+def _or_404(action: Callable[[], T]) -> T:
+    """``action()``, with an unknown account as the 404 page."""
     try:
         return action()
     except accounts.AccountError:
