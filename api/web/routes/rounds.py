@@ -34,6 +34,7 @@ from api.web.pages import BASE, gettext_for, language_of, redirect, render
 from api.web.sessions import WebSession
 from matcher.dataset import Dataset
 from matcher.errors import UnknownIdError
+from matcher.model import Call
 
 router = APIRouter()
 
@@ -353,11 +354,16 @@ def _any_name(dataset: Dataset, record_id: str) -> str:
     return record_id
 
 
-def _call_title(dataset: Dataset, call_id: str) -> str:
+def _call(dataset: Dataset, call_id: str) -> Call | None:
     try:
-        return dataset.call(call_id).title
+        return dataset.call(call_id)
     except UnknownIdError:  # a call deleted since the round
-        return call_id
+        return None
+
+
+def _call_title(dataset: Dataset, call_id: str) -> str:
+    call = _call(dataset, call_id)
+    return call.title if call is not None else call_id
 
 
 def _number(text: str | None) -> float:
@@ -378,7 +384,7 @@ def call_lines(
     ordered += sorted(in_round - set(ordered))
     lines = []
     for call_id in ordered:
-        known = next((c for c in dataset.calls if c.id == call_id), None)
+        known = _call(dataset, call_id)
         team = by_call.get(call_id)
         lines.append(
             CallLine(

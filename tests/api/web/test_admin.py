@@ -84,6 +84,7 @@ def test_an_invited_researcher_sets_a_password_signs_in_and_loses_access_on_rese
     ).json()
     expect(admin.locator("main dl")).to_contain_text(profile["name"])
     link = admin.locator("#invite-link").input_value()
+    screenshot(admin, "admin-invitation-link-en")
     assert link.startswith(f"{live_server.url}/app/invite/")
 
     # The users page lists the account as invited, bound to the profile by name.
@@ -164,6 +165,8 @@ def test_the_users_page_in_russian_at_phone_width(sign_in: SignIn, live_server: 
     expect(admin.locator("#invite-title")).to_have_text("Пригласить пользователя")
     expect(admin.locator("#users thead")).to_contain_text("Роль")
     screenshot(admin, "admin-users-ru-375")
+    # Only the accounts table scrolls sideways; the page itself fits the phone.
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 @pytest.mark.parametrize("role", ["coordinator", "researcher", "office_staff"])
@@ -175,3 +178,37 @@ def test_roles_other_than_admin_may_not_manage_users(
     assert response is not None and response.status == 403
     expect(page.locator("[data-status='403']")).to_be_visible()
     assert page.locator("#invite-form").count() == 0
+
+
+def test_an_invitation_posted_by_a_coordinator_is_refused(live_server: LiveServer) -> None:
+    account = live_server.account("coordinator")
+    email = f"forged-{uuid.uuid4().hex[:8]}@example.org"
+    with httpx.Client(base_url=live_server.url) as client:
+        form = client.get("/app/login").text
+        token = form.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post(
+            "/app/login",
+            data={"email": account.email, "password": account.password, "csrf_token": token},
+        )
+        session_token = (
+            client.get("/app/rounds").text.split('name="csrf_token" value="')[1].split('"')[0]
+        )
+        refused = client.post(
+            "/app/admin/users",
+            data={"csrf_token": session_token, "email": email, "role": "admin"},
+        )
+    assert refused.status_code == 403
+    assert email not in _users_page(live_server)
+
+
+def _users_page(live_server: LiveServer) -> str:
+    """Every account's e-mail, as the admin's page lists them."""
+    admin = live_server.account("admin")
+    with httpx.Client(base_url=live_server.url) as client:
+        form = client.get("/app/login").text
+        token = form.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post(
+            "/app/login",
+            data={"email": admin.email, "password": admin.password, "csrf_token": token},
+        )
+        return client.get("/app/admin/users").text

@@ -143,6 +143,7 @@ def test_a_coordinator_runs_a_round_and_reads_its_named_report(
     # The round is listed on the rounds page.
     page.goto(f"{live_server.url}/app/rounds")
     expect(page.locator(f"#rounds a[href$='/rounds/{job_id}']")).to_have_count(1)
+    screenshot(page, "rounds-en")
 
 
 def test_the_round_report_in_russian_at_phone_width(

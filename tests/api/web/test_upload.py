@@ -102,6 +102,7 @@ def test_a_spreadsheet_is_imported_by_a_job_whose_page_shows_what_was_stored(
     expect(saved).to_have_count(1)
     expect(saved.locator("th")).to_have_text("profiles")
     expect(saved.locator("td").nth(0)).to_have_text("1")
+    screenshot(page, "upload-import-job-en")
     # The job is listed on the upload page, and its report downloads.
     page.click("text=Back to the uploads")
     expect(page.locator("#import-jobs")).to_contain_text("people.csv")
@@ -151,3 +152,72 @@ def test_roles_that_may_not_upload_get_403(
     assert response is not None and response.status == 403
     expect(page.locator("[data-status='403']")).to_be_visible()
     assert page.locator("#upload-form").count() == 0
+
+
+def _signed_in_client(live_server: LiveServer, role: str) -> tuple[httpx.Client, str]:
+    """An HTTP client signed in as ``role``, and its session's form token."""
+    account = live_server.account(role)
+    client = httpx.Client(base_url=live_server.url)
+    form = client.get("/app/login").text
+    token = form.split('name="csrf_token" value="')[1].split('"')[0]
+    signed = client.post(
+        "/app/login",
+        data={"email": account.email, "password": account.password, "csrf_token": token},
+    )
+    assert signed.status_code == 303, signed.text
+    # Every page of a signed-in user (a 403 page too) carries the session's form token.
+    page = client.get("/app/upload")
+    session_token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    return client, session_token
+
+
+@pytest.mark.parametrize("role", ["researcher", "office_staff"])
+def test_an_upload_posted_by_a_role_that_may_not_upload_stores_nothing(
+    live_server: LiveServer, role: str
+) -> None:
+    profile_id = f"t-up-{uuid.uuid4().hex[:10]}"
+    client, token = _signed_in_client(live_server, role)
+    try:
+        refused = client.post(
+            "/app/upload",
+            data={"csrf_token": token, "kind": "profiles", "mode": "create"},
+            files={"file": ("p.jsonl", (_profile(profile_id) + "\n").encode())},
+        )
+    finally:
+        client.close()
+    assert refused.status_code == 403
+    assert 'data-status="403"' in refused.text
+    assert not _stored(live_server, profile_id)
+
+
+def test_an_upload_without_the_form_token_stores_nothing(live_server: LiveServer) -> None:
+    profile_id = f"t-up-{uuid.uuid4().hex[:10]}"
+    client, _token = _signed_in_client(live_server, "coordinator")
+    try:
+        refused = client.post(
+            "/app/upload",
+            data={"kind": "profiles", "mode": "create"},
+            files={"file": ("p.jsonl", (_profile(profile_id) + "\n").encode())},
+        )
+    finally:
+        client.close()
+    assert refused.status_code == 403
+    assert not _stored(live_server, profile_id)
+
+
+def test_a_file_that_is_not_text_is_refused_with_its_line(live_server: LiveServer) -> None:
+    good = f"t-up-{uuid.uuid4().hex[:10]}"
+    client, token = _signed_in_client(live_server, "coordinator")
+    body = (_profile(good) + "\n").encode() + b'{"id": "x\xff", "name": "B"}\n'
+    try:
+        refused = client.post(
+            "/app/upload",
+            data={"csrf_token": token, "kind": "profiles", "mode": "create"},
+            files={"file": ("latin1.jsonl", body)},
+        )
+    finally:
+        client.close()
+    assert refused.status_code == 422
+    assert "latin1.jsonl line 2" in refused.text
+    assert "not valid UTF-8" in refused.text
+    assert not _stored(live_server, good)
