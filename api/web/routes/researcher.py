@@ -510,9 +510,12 @@ async def my_partners(
         counts[code] = counts.get(code, 0) + 1
     country = country.upper()
     chosen = [p for p in partners if not country or p["profile"]["country"] == country]
+    asked = await run_in_threadpool(intro_routes.list_introductions, service, web.user.principal)
+    latest = {intro.partner_id: intro.status for intro in asked}  # ordered by id: last wins
     rows = [
         {
             "profile": profile_card(dataset, p["profile"]["id"]),
+            "introduction": latest.get(p["profile"]["id"]),
             "score": p["score"],
             "route_kind": p["route"]["kind"],
             "route": route_text(dataset, p["route"], _),

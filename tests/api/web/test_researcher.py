@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.api.web.conftest import LiveServer, SignIn, screenshot
+from tests.api.web.conftest import ENGINE_KEY, LiveServer, SignIn, screenshot
 
 pytestmark = pytest.mark.slow
 
@@ -57,6 +58,13 @@ def test_the_researcher_adds_a_keyword_and_a_publication_and_sees_them_saved(
     assert "Methane drainage boreholes in gassy seams" in titles
     added = titles.index("Methane drainage boreholes in gassy seams")
     expect(page.locator(f"#pub-{added}-year")).to_have_value("2024")
+
+    # What the form does not show is kept: the co-authors of her first publication.
+    stored = httpx.get(
+        f"{live_server.url}/profiles/r-0033", headers={"X-API-Key": ENGINE_KEY}
+    ).json()
+    assert stored["publications"][0]["coauthors"] == ["r-0042"]
+    assert stored["keywords"][-1] == "underground hydrogen storage"
 
     # Put the profile back for the other tests (and check that removing works).
     page.fill("#keywords", "\n".join(saved[:-1]))
@@ -173,6 +181,7 @@ def test_a_second_request_while_one_is_pending_and_a_partner_without_office_are_
 
     page.goto(f"{live_server.url}/app/me/partners?country=CN")
     card = page.locator("article[data-partner=r-0223]")
+    expect(card.locator("a.badge")).to_have_text("introduction requested")
     card.locator("summary").click()
     card.get_by_role("button", name=re.compile("Send the request")).click()
     page.wait_for_load_state()
