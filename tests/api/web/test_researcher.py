@@ -94,6 +94,16 @@ def test_bad_input_is_shown_next_to_each_field_and_nothing_is_saved(
     expect(page.locator("#name")).to_have_value("Alexandra Gerasimova")
     assert page.locator("#pub-0-year").input_value() != "3000"
 
+    # Another empty publication row, without saving what is typed.
+    rows = page.locator("fieldset.publication").count()
+    page.fill("#summary", "Typed, not saved yet.")
+    page.get_by_role("button", name="Add another publication row").click()
+    page.wait_for_load_state()
+    expect(page.locator("fieldset.publication")).to_have_count(rows + 1)
+    expect(page.locator("#summary")).to_have_value("Typed, not saved yet.")
+    page.goto(page.url)
+    assert page.locator("#summary").input_value() != "Typed, not saved yet."
+
 
 def test_an_edit_made_elsewhere_meanwhile_is_not_overwritten(
     sign_in: SignIn, live_server: LiveServer
@@ -137,9 +147,9 @@ def test_the_calls_that_fit_come_first_with_their_evidence(sign_in: SignIn) -> N
     assert eligible == sorted(eligible, reverse=True)
     assert any(eligible)
     # A methane researcher's best call is a real match.
-    expect(rows.first).to_contain_text("match")
+    expect(rows.first.locator("td.fit")).to_have_text("match")
     first_score = rows.first.locator("td.num").inner_text()
-    title = rows.first.locator("td").first.inner_text().splitlines()[0]
+    title = rows.first.locator("td.title").inner_text().splitlines()[0]
     rows.first.get_by_role("link", name=re.compile("Evidence for")).click()
     expect(page.locator("h1")).to_have_text(title)
     expect(page.locator("#score")).to_contain_text(first_score)
