@@ -21,6 +21,7 @@ from api.http.schemas.access import IntroductionDecision
 from api.web.deps import ServiceDep, Staff, StaffPost
 from api.web.pages import BASE, gettext_for, language_of, redirect, render
 from api.web.routes.researcher import introduction_view
+from matcher.errors import UnknownIdError
 
 router = APIRouter()
 IntroductionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -70,7 +71,7 @@ async def inbox(request: Request, service: ServiceDep, web: Staff) -> Response:
     try:
         office = dataset.office(office_id)
         name, capacity = office.name, office.capacity
-    except Exception:  # an office deleted since the account was made
+    except UnknownIdError:  # an office deleted since the account was made
         name, capacity = office_id, None
     pending = [introduction_view(dataset, i, _) for i in found if i.status == "pending"]
     decided = [introduction_view(dataset, i, _) for i in reversed(found) if i.status != "pending"]

@@ -33,6 +33,7 @@ from api.web.deps import PageError, Researcher, ResearcherPost, ServiceDep
 from api.web.pages import BASE, gettext_for, language_of, redirect, render
 from api.web.sessions import WebSession
 from matcher.dataset import Dataset
+from matcher.errors import UnknownIdError
 from matcher.model import CareerStage
 
 router = APIRouter()
@@ -80,7 +81,7 @@ def office_name(dataset: Dataset, office_id: str) -> str:
     """An office's name (its id when unknown)."""
     try:
         return dataset.office(office_id).name
-    except Exception:  # an office deleted since: the id is all there is
+    except UnknownIdError:  # an office deleted since: the id is all there is
         return office_id
 
 
@@ -90,7 +91,7 @@ def call_title(dataset: Dataset, call_id: str | None) -> str:
         return ""
     try:
         return dataset.call(call_id).title
-    except Exception:  # a call deleted since
+    except UnknownIdError:  # a call deleted since
         return call_id
 
 
@@ -400,16 +401,7 @@ async def save_my_profile(request: Request, service: ServiceDep, web: Researcher
         )
     except ApiError as error:
         if error.status == 412:
-            # Changed elsewhere since the form was read: show the saved version, and
-            # which of the fields this form changed differ from it.
-            newest = await _stored_profile(service, web)
-            fresh = ProfileDraft.of(newest)
-            fresh.publications.append(PublicationRow(ref=None))
-            now = _comparable(newest, changed)
-            lost = sorted(name for name in changed if now.get(name) != changed[name])
-            return _profile_page(
-                request, web, fresh, int(newest["version"]), conflict=lost, status=409
-            )
+            return await _conflict_page(request, service, web, changed)
         if error.status != 422:
             raise
         errors = {}
@@ -418,6 +410,19 @@ async def save_my_profile(request: Request, service: ServiceDep, web: Researcher
             errors.setdefault(form_field(loc, publication_rows), []).append(problem.reason)
         return _profile_page(request, web, draft, version, errors=errors, status=422)
     return redirect(f"{BASE}/me", _("Your profile was saved."))
+
+
+async def _conflict_page(
+    request: Request, service: Service, web: WebSession, changed: dict[str, Any]
+) -> Response:
+    """The profile changed elsewhere since the form was read: the form again with the
+    saved version, naming the fields this form changed that now differ from it."""
+    newest = await _stored_profile(service, web)
+    fresh = ProfileDraft.of(newest)
+    fresh.publications.append(PublicationRow(ref=None))
+    now = _comparable(newest, changed)
+    lost = sorted(name for name in changed if now.get(name) != changed[name])
+    return _profile_page(request, web, fresh, int(newest["version"]), conflict=lost, status=409)
 
 
 # -- calls that fit ------------------------------------------------------------------------
