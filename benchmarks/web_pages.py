@@ -115,6 +115,7 @@ TIMING = """() => {
     document_bytes: n.transferSize,
     document_body: n.decodedBodySize,
     resource_bytes: resources.reduce((s, r) => s + r.transferSize, 0),
+    resource_body: resources.reduce((s, r) => s + r.decodedBodySize, 0),
   };
 }"""
 
@@ -192,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         "| page | visit | first byte (ms) | DOM ready (ms) | loaded (ms) | document (KiB, "
-        "transferred / decoded) | CSS + JS (KiB) |"
+        "transferred / decoded) | sub-resources (KiB, transferred / decoded) |"
     )
     print("|---|---|---:|---:|---:|---:|---:|")
     for name, found in results.items():
@@ -201,8 +202,14 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"| {name} | {visit} | {t['first_byte']:.0f} | {t['dom']:.0f} | {t['load']:.0f} "
                 f"| {t['document_bytes'] / 1024:.1f} / {t['document_body'] / 1024:.1f} "
-                f"| {t['resource_bytes'] / 1024:.1f} |"
+                f"| {t['resource_bytes'] / 1024:.1f} / {t['resource_body'] / 1024:.1f} |"
             )
+    static = Path(__file__).parents[1] / "api" / "web" / "static"
+    sizes = ", ".join(
+        f"{p.name} {p.stat().st_size / 1024:.1f} KiB" for p in sorted(static.iterdir())
+    )
+    print()
+    print(f"static files (cached by the browser after the first page): {sizes}")
     return 0
 
 
