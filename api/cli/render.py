@@ -304,7 +304,8 @@ def dataset_summary(dataset: Dataset) -> str:
         lines.append(
             "points of view: "
             + ", ".join(
-                f"{side} ({count} offices{', default' if side == default else ''})"
+                f"{side} ({count} office{'s' if count != 1 else ''}"
+                f"{', default' if side == default else ''})"
                 for side, count in sorted(sides.items())
             )
             + "; an office is a route from its own home country's side (--side CC)"
