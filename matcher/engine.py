@@ -101,6 +101,8 @@ class Matcher:
     >>> matcher.rank("call-ru-cn-methane", k=5)       # doctest: +SKIP
     """
 
+    partner_info_: PartnerModelInfo
+
     def __init__(
         self,
         encoder: str | Encoder = DEFAULT_BACKEND,
