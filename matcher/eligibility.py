@@ -172,20 +172,36 @@ class EligibilityChecker:
         if profile.country is None:
             return "not reachable: country unknown, so no office or agreement applies"
         name = f"{country_name(profile.country)} ({profile.country})"
+        side = self.routes.home_country
+        # An office run from another country serves that side only: say so, since the
+        # data does have an office there.
+        others = sorted(
+            {
+                o.home_country
+                for o in self.dataset.offices
+                if o.country == profile.country and not self.routes.serves_side(o)
+            }
+        )
+        elsewhere = (
+            f"; offices there run from {', '.join(others)} serve that side" if others else ""
+        )
         waiting = [
             o
             for o in self.dataset.offices
-            if o.country == profile.country and not self.routes.office_is_open(o)
+            if o.country == profile.country
+            and self.routes.serves_side(o)
+            and not self.routes.office_is_open(o)
         ]
         if waiting:
             office = min(waiting, key=lambda o: o.id)
             return (
                 f"not reachable: the office in {name}, {office.id}, is {office.status} "
-                "(no agreement or past collaboration either)"
+                f"(no agreement or past collaboration either{elsewhere})"
             )
         return (
-            f"not reachable: no open office in {name}, no agreement with a home institution, "
-            "no past collaboration with the home side"
+            f"not reachable from the {side} side: no open office of that side in {name}, "
+            f"no agreement with an institution of {side}, no past collaboration with anyone "
+            f"from {side}{elsewhere}"
         )
 
     def nobody_reason(self, call: Call) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,6 +14,7 @@ import numpy as np
 
 from embeddings import DEFAULT_BACKEND, Encoder, shared_space
 from embeddings.locations import DEFAULT_CACHE
+from matcher.countries import normalize_country
 from matcher.coverage import CallPart, call_parts, coverage_matrix
 from matcher.dataset import Dataset, with_agreements
 from matcher.eligibility import BoolArray, Eligibility, EligibilityChecker
@@ -40,6 +43,10 @@ from matcher.relevance import (
 )
 from matcher.routes import RouteCosts, RouteFinder
 from matcher.teams import Candidate, CoverageFn, TeamAssembler, TeamObjective, TeamResult
+
+SIDES_KEPT = 8
+"""Points of view a fitted matcher keeps answers for (:meth:`Matcher.from_side`), least
+recently asked dropped first: each holds every profile's route and the candidate orders."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,9 @@ class Matcher:
     route_costs : RouteCosts, optional
         Cost of each kind of route.
     home_country : str, optional
-        The country teams are built from; inferred from the offices when omitted.
+        The default side (point of view): the country teams are built from and routes
+        start from; inferred from the offices (the most common home country) when omitted.
+        :meth:`from_side` gives the answers from another side.
     show_progress : bool
         Show a progress bar while embedding.
 
@@ -91,6 +100,8 @@ class Matcher:
     >>> matcher = Matcher().fit(load_demo())          # doctest: +SKIP
     >>> matcher.rank("call-ru-cn-methane", k=5)       # doctest: +SKIP
     """
+
+    partner_info_: PartnerModelInfo
 
     def __init__(
         self,
@@ -149,13 +160,87 @@ class Matcher:
         # it takes seconds to minutes, and most commands never ask for partners.
         self.partner_model_: LearnedPartnerModel | None = None
         self._partner_model_fitted = False
+        self._sides: OrderedDict[str, Matcher] = OrderedDict()
+        self._sides_lock = threading.Lock()
+        self._origin: weakref.ref[Matcher] | None = None
         self._set_routes(RouteFinder(dataset, self.home_country, self.route_costs))
         return self
+
+    # -- points of view ------------------------------------------------------------------
+
+    @property
+    def side(self) -> str | None:
+        """The point of view this matcher answers from (the routes' home country)."""
+        self._check_fitted()
+        return self.routes_.home_country
+
+    def from_side(self, country: str | None) -> Matcher:
+        """This fitted matcher's answers from another point of view.
+
+        Routes start from ``country``: its offices (those whose ``home_country`` it is),
+        its institutions' agreements (both ways) and past collaboration with its people;
+        profiles of ``country`` are domestic. Relevance, embeddings and the partner model
+        are shared, not recomputed. The copies are kept per side (the
+        :data:`SIDES_KEPT` most recently asked for).
+
+        Parameters
+        ----------
+        country : str or None
+            A country code or name (``"KZ"``, ``"Kazakhstan"``, ``"Казахстан"``);
+            ``None`` or this matcher's own side returns ``self``.
+
+        Raises
+        ------
+        ValueError
+            For a value that is not a country.
+        """
+        self._check_fitted()
+        if country is None:
+            return self
+        side = normalize_country(country)
+        if side == self.routes_.home_country:
+            return self
+        with self._sides_lock:  # a service asks from several threads
+            found = self._sides.get(side)
+            if found is not None:
+                self._sides.move_to_end(side)
+                return found
+            return self._new_side(side)
+
+    def _new_side(self, side: str) -> Matcher:
+        copy = self._copy()
+        copy._origin = weakref.ref(self)
+        routes = self.routes_
+        copy._set_routes(
+            RouteFinder(
+                self.dataset_, side, self.route_costs, routes.assume_open, routes.assume_closed
+            )
+        )
+        self._sides[side] = copy
+        while len(self._sides) > SIDES_KEPT:
+            self._sides.popitem(last=False)
+        return copy
+
+    def _copy(self) -> Matcher:
+        """A shallow copy sharing what was fitted, with the per-routes caches emptied."""
+        copy = Matcher.__new__(Matcher)
+        copy.__dict__.update(self.__dict__)
+        copy._candidate_order = {}  # the routes differ: so do the candidate pools
+        copy._sides = OrderedDict()
+        copy._sides_lock = threading.Lock()
+        return copy
 
     def _ensure_partner_model(self) -> None:
         """Fit the partner model if that has not been done; give the finder the result."""
         if not self._partner_model_fitted:
-            self._fit_partner_model()
+            origin = self._origin() if self._origin is not None else None
+            if origin is not None:
+                # A side's copy shares its origin's model (it does not depend on routes).
+                origin._ensure_partner_model()
+                self.partner_model_ = origin.partner_model_
+                self.partner_info_ = origin.partner_info_
+            else:
+                self._fit_partner_model()
             self._partner_model_fitted = True
             self.partners_ = self._partner_finder(self.routes_)
 
@@ -184,8 +269,8 @@ class Matcher:
         """A copy of this fitted matcher with other partner weights (the partner model is
         refitted; embeddings and relevance are kept)."""
         self._check_fitted()
-        copy = Matcher.__new__(Matcher)
-        copy.__dict__.update(self.__dict__)
+        copy = self._copy()
+        copy._origin = None
         copy.partner_weights = weights
         copy.partner_model_ = None
         copy._partner_model_fitted = False
@@ -530,10 +615,8 @@ class Matcher:
         dataset = self.dataset_
         if agreements:
             dataset = with_agreements(dataset, agreements)
-        copy = Matcher.__new__(Matcher)
-        copy.__dict__.update(self.__dict__)
+        copy = self._copy()
         copy.dataset_ = dataset
-        copy._candidate_order = {}  # the routes differ: so do the candidate pools
         opened = set(self.routes_.assume_open) | set(open_offices)
         closed = set(self.routes_.assume_closed) | set(close_offices)
         copy._set_routes(
@@ -550,6 +633,7 @@ class Matcher:
             "evidence_rows": len(self.index_.owner),
             "encoder": self.encoder_.model_id,
             "home_country": self.routes_.home_country,
+            "side": self.routes_.home_country,
         }
 
 

@@ -1,17 +1,23 @@
-"""Routes to foreign partners: how a profile abroad is reached from the home side.
+"""Routes to foreign partners: how a profile abroad is reached from one side.
 
-A profile in the home country needs no route (``domestic``). A profile abroad is reached,
-from the best route to the worst, through
+Routes are computed from a point of view, the *side*: a country (a Russian coordinator's,
+a Kazakh university's). The same data answers every side. A profile in the side's country
+needs no route (``domestic``). A profile abroad is reached, from the best route to the
+worst, through
 
-1. ``collaboration``: past joint work with someone on the home side (a team member when a
+1. ``collaboration``: past joint work with someone on the side (a team member when a
    team is given);
-2. ``office_partner``: its institution is a partner institution of an open office;
-3. ``agreement``: its institution signed a cooperation agreement with a home institution;
-4. ``office``: an open office in its country, with no closer tie.
+2. ``office_partner``: its institution is a partner institution of an open office run
+   from the side (an office's ``home_country``, its operator's country);
+3. ``agreement``: its institution and an institution of the side signed a cooperation
+   agreement (an agreement binds both parties, whichever of them lists it);
+4. ``office``: an open office run from the side in its country, with no closer tie.
 
-Offices in negotiation are not routes, unless a what-if opens them (``assume_open``).
-When the data has no offices there is no home side, every profile counts as reachable and
-the route is ``open``.
+An office serves only its operator's side: an office run from Kazakhstan is a route for
+the Kazakh side and not for the Russian one. A side with no offices still reaches partners
+through agreements and past collaboration. Offices in negotiation are not routes, unless a
+what-if opens them (``assume_open``). When the data has no offices and no side is given
+there is no side at all, every profile counts as reachable and the route is ``open``.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from dataclasses import dataclass
 
 from matcher.countries import country_name
 from matcher.dataset import Dataset
-from matcher.model import Office, Profile, Route
+from matcher.model import Institution, Office, Profile, Route
 
 
 @dataclass(frozen=True)
@@ -61,21 +67,44 @@ def joint_work_counts(profiles: Iterable[Profile]) -> dict[str, Counter[str]]:
 
 
 def infer_home_country(offices: Sequence[Office]) -> str | None:
-    """The country most offices are operated from (``None`` when there are no offices)."""
+    """The country most offices are operated from (``None`` when there are no offices):
+    the default side."""
     if not offices:
         return None
     return Counter(office.home_country for office in offices).most_common(1)[0][0]
 
 
+def home_countries(offices: Iterable[Office]) -> Counter[str]:
+    """How many offices are run from each country (their operators' countries)."""
+    return Counter(office.home_country for office in offices)
+
+
+def signed_agreements(institutions: Iterable[Institution]) -> dict[str, frozenset[str]]:
+    """Per institution id, the institutions it has an agreement with, in both directions.
+
+    The data may list an agreement on one party only (``agreements`` of either
+    institution); an agreement binds both, so each listing counts for both parties.
+    """
+    pairs: dict[str, set[str]] = defaultdict(set)
+    for institution in institutions:
+        for other in institution.agreements:
+            if other != institution.id:
+                pairs[institution.id].add(other)
+                pairs[other].add(institution.id)
+    return {institution: frozenset(others) for institution, others in pairs.items()}
+
+
 class RouteFinder:
-    """Finds the best route to each profile.
+    """Finds the best route to each profile from one side (point of view).
 
     Parameters
     ----------
     dataset : Dataset
         Profiles, institutions (with agreements) and offices.
     home_country : str, optional
-        The country teams are built from; inferred from the offices when omitted.
+        The side: the country teams are built from and routes start from. Only offices
+        run from it (``Office.home_country``) are routes. Inferred from the offices (the
+        most common home country) when omitted.
     costs : RouteCosts
         Cost per kind of route.
     assume_open : collection of str
@@ -102,15 +131,25 @@ class RouteFinder:
         self._joint_works = joint_work_counts(dataset.profiles)
         self._offices_by_country: dict[str, list[Office]] = defaultdict(list)
         for office in dataset.offices:
-            if self.office_is_open(office) and office.home_country == self.home_country:
+            if self.office_is_open(office) and self.serves_side(office):
                 self._offices_by_country[office.country].append(office)
         self._home_institutions = {
             inst.id for inst in dataset.institutions if inst.country == self.home_country
         }
+        self._agreements = signed_agreements(dataset.institutions)
         # Routes from the home side at large, by profile id: asked for every profile by the
         # candidate pools, the team pools and the partner scores of every call, and fixed
         # for a dataset. (Concurrent misses compute equal values.)
         self._alone: dict[str, Route | None] = {}
+
+    @property
+    def side(self) -> str | None:
+        """The point of view routes are computed from (``home_country``)."""
+        return self.home_country
+
+    def serves_side(self, office: Office) -> bool:
+        """Whether the office is run from this side (only then is it a route)."""
+        return office.home_country == self.home_country
 
     def office_is_open(self, office: Office) -> bool:
         """Open, or opened by the what-if (and not closed by it)."""
@@ -196,7 +235,7 @@ class RouteFinder:
             home = {m.institution for m in self._home_side(team) if m.institution}
         else:
             home = self._home_institutions
-        signed = sorted(set(institution.agreements) & home)
+        signed = sorted(self._agreements.get(institution.id, frozenset()) & home)
         if not signed:
             return None
         partner = signed[0]

@@ -47,6 +47,15 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress outpu
 SolverOpt = Annotated[
     str, typer.Option("--solver", help="exact (MILP, optimal) or fast (greedy + local search).")
 ]
+SideOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--side",
+        help="Point of view: the country routes start from (its offices, its institutions' "
+        "agreements, past collaboration with its people), a code or a name (KZ, Kazakhstan); "
+        "default: the most common home country of the offices.",
+    ),
+]
 # Identity resolution (grantmatch resolve, grantmatch import).
 ReviewOpt = Annotated[
     Path | None,
@@ -143,10 +152,33 @@ def load_data(
     return DataFiles.from_options(data, profiles, calls, institutions, offices).load()
 
 
+def check_side(side: str | None) -> str | None:
+    """The country code of a ``--side`` value (``None`` stays ``None``: the default side).
+
+    Raises
+    ------
+    UsageError
+        For a value that is not a country, with the closest known name.
+    """
+    from matcher.countries import normalize_country
+
+    if side is None:
+        return None
+    try:
+        return normalize_country(side)
+    except ValueError as error:
+        raise UsageError(f"--side {side!r}: {error}") from None
+
+
 def fit_matcher(
-    dataset: Dataset, backend: str, quiet: bool, team_objective: TeamObjective | None = None
+    dataset: Dataset,
+    backend: str,
+    quiet: bool,
+    team_objective: TeamObjective | None = None,
+    side: str | None = None,
 ) -> Matcher:
-    """A :class:`~matcher.engine.Matcher` fitted on ``dataset``, with the shared vector cache.
+    """A :class:`~matcher.engine.Matcher` fitted on ``dataset``, with the shared vector cache,
+    answering from ``side`` (a country code, see :func:`check_side`; default: the engine's).
 
     Progress goes to stderr (a bar only on a terminal) unless ``quiet``.
     """
@@ -169,7 +201,7 @@ def fit_matcher(
     ).fit(dataset)
     if not quiet:
         console.print(f"[dim]Embedded with {matcher.encoder_.model_id}[/dim]")
-    return matcher
+    return matcher.from_side(side)
 
 
 def split_ids(value: str) -> list[str]:

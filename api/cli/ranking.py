@@ -17,8 +17,10 @@ from api.cli.common import (
     OfficesOpt,
     ProfilesOpt,
     QuietOpt,
+    SideOpt,
     UsageError,
     check_ids,
+    check_side,
     fit_matcher,
     load_data,
     split_ids,
@@ -65,6 +67,7 @@ def rank(
             "rules and reachable by a route): the K best of them.",
         ),
     ] = False,
+    side: SideOpt = None,
 ) -> None:
     """Rank profiles for every call: CSV call_id,profile_id,score,rank.
 
@@ -80,8 +83,9 @@ def rank(
 
     if top_k < 0:
         raise UsageError("--top-k must be 0 (every pair) or positive")
+    side = check_side(side)
     dataset = load_data(data, profiles, calls, institutions, offices)
-    matcher = fit_matcher(dataset, backend, quiet)
+    matcher = fit_matcher(dataset, backend, quiet, side=side)
     excluded = 0
 
     def counted(row: RankedProfile) -> RankedProfile:
@@ -142,6 +146,7 @@ def partners(
     data: DataOpt = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
+    side: SideOpt = None,
 ) -> None:
     """The best profiles to add to a partial team for a call (or a batch with --queries)."""
     from rich.markup import escape
@@ -156,13 +161,14 @@ def partners(
         raise UsageError("give either --call with --team, or --queries")
     if call is not None and team is None:
         raise UsageError("--call needs --team ID1,ID2 (the partial team)")
+    side = check_side(side)
     batch = read_partner_queries(queries) if queries is not None else None
     dataset = load_data(data, profiles, calls, institutions, offices)
     if batch is None:
         check_ids(dataset, [(None, call or "", split_ids(team or ""))])
     else:
         check_ids(dataset, batch)
-    matcher = fit_matcher(dataset, backend, quiet)
+    matcher = fit_matcher(dataset, backend, quiet, side=side)
     asked = [(None, call or "", split_ids(team or ""))] if batch is None else list(batch)
     blocked = _calls_nobody_may_join(matcher, [cid for _, cid, _ in asked])
     console = render.make_console(stderr=True)
@@ -237,13 +243,16 @@ def explain(
     data: DataOpt = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
+    side: SideOpt = None,
 ) -> None:
-    """Why a profile scores what it scores for a call: parts, publications, keywords."""
+    """Why a profile scores what it scores for a call: parts, publications, keywords, and
+    whether it may join the call's team from the side (--side)."""
     from api.cli import render
 
+    side = check_side(side)
     dataset = load_data(data, profiles, calls, institutions, offices)
     check_ids(dataset, [(None, call, [profile])])
-    matcher = fit_matcher(dataset, backend, quiet)
+    matcher = fit_matcher(dataset, backend, quiet, side=side)
     render.make_console().print(render.explanation_panel(dataset, matcher.explain(call, profile)))
 
 
@@ -257,13 +266,16 @@ def partners_abroad(
     k: Annotated[int, typer.Option("--k", help="How many.")] = 10,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
+    side: SideOpt = None,
 ) -> None:
-    """The best partners in other countries for one researcher, and how to reach them."""
+    """The best partners in other countries for one researcher, and how to reach them
+    from the side (--side)."""
     from api.cli import render
 
+    side = check_side(side)
     dataset = load_data(data, profiles, calls, institutions, offices)
     name = dataset.profile(profile).name  # an unknown id fails here, before the embedding
-    matcher = fit_matcher(dataset, backend, quiet)
+    matcher = fit_matcher(dataset, backend, quiet, side=side)
     suggestions = matcher.partners_abroad(profile, k)
     render.make_console().print(
         render.partners_table(dataset, f"Partners abroad for {name}", suggestions)

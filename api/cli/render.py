@@ -12,6 +12,7 @@ from matcher.dataset import Dataset
 from matcher.model import Call, Route, Team
 from matcher.partners import PartnerSuggestion
 from matcher.relevance import Explanation
+from matcher.routes import home_countries, infer_home_country
 from matcher.teams import Candidate, TeamResult
 from matcher.whatif import WhatIfReport
 
@@ -288,11 +289,26 @@ def dataset_summary(dataset: Dataset) -> str:
         f"({', '.join(countries)}), {len(dataset.institutions)} institutions, "
         f"{len(dataset.calls)} calls",
         f"{len(open_offices)} open offices: "
-        + ", ".join(f"{o.name} ({country_name(o.country)})" for o in open_offices),
+        + ", ".join(
+            f"{o.name} ({country_name(o.country)}, run from {o.home_country})" for o in open_offices
+        ),
     ]
     if other:
         lines.append(
             "not open: " + ", ".join(f"{o.name} ({o.status})" for o in other),
+        )
+    sides = home_countries(dataset.offices)
+    if len(sides) > 1:
+        # An office is a route only for the side it is run from: say which side uses it.
+        default = infer_home_country(dataset.offices)
+        lines.append(
+            "points of view: "
+            + ", ".join(
+                f"{side} ({count} office{'s' if count != 1 else ''}"
+                f"{', default' if side == default else ''})"
+                for side, count in sorted(sides.items())
+            )
+            + "; an office is a route from its own home country's side (--side CC)"
         )
     return "\n".join(lines)
 

@@ -17,9 +17,11 @@ from api.cli.common import (
     OfficesOpt,
     ProfilesOpt,
     QuietOpt,
+    SideOpt,
     SolverOpt,
     UsageError,
     check_ids,
+    check_side,
     check_solver,
     fit_matcher,
     load_data,
@@ -71,6 +73,7 @@ def teams(
     out: Annotated[Path | None, typer.Option("--out", help="Also write the teams as JSON.")] = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
+    side: SideOpt = None,
 ) -> None:
     """Suggest teams for a call that meet its rules, with the route to each member."""
     from api.cli import render
@@ -80,11 +83,12 @@ def teams(
         raise UsageError("--alternatives must be 0 or more")
     check_solver(solver)
     objective = team_objective(weight or [])
+    side = check_side(side)
     dataset = load_data(data, profiles, calls, institutions, offices)
     check_ids(dataset, [(None, call, [*split_ids(pin), *split_ids(ban)])])
     for office_id in split_ids(open_office):
         dataset.office(office_id)
-    matcher = fit_matcher(dataset, backend, quiet or as_json, objective)
+    matcher = fit_matcher(dataset, backend, quiet or as_json, objective, side=side)
     if open_office:
         matcher = matcher.what_if(split_ids(open_office))
     result = matcher.team(
@@ -172,6 +176,7 @@ def whatif(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
+    side: SideOpt = None,
 ) -> None:
     """How many more calls get a viable team, and how much better, after a change."""
     from api.cli import render
@@ -182,6 +187,7 @@ def whatif(
     if not (opened or closed or agreements):
         raise UsageError("give --open-office, --close-office or --add-agreement")
     check_solver(solver)
+    side = check_side(side)
     dataset = load_data(data, profiles, calls, institutions, offices)
     for office_id in [*opened, *closed]:
         dataset.office(office_id)
@@ -189,7 +195,7 @@ def whatif(
         for institution_id in pair:
             if dataset.institution(institution_id) is None:
                 raise UsageError(f"--add-agreement: unknown institution {institution_id!r}")
-    matcher = fit_matcher(dataset, backend, quiet or as_json)
+    matcher = fit_matcher(dataset, backend, quiet or as_json, side=side)
     changed = matcher.what_if(opened, agreements, close_offices=closed)
     change = "; ".join(
         [f"open {o}" for o in opened]

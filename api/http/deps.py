@@ -92,6 +92,14 @@ EditorDep = Annotated[Principal, Depends(require("admin", "coordinator"))]
 OffsetQuery = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
 LimitQuery = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
 CountryQuery = Annotated[CountryCode | None, Query(description="ISO 3166-1 alpha-2 country code.")]
+SideQuery = Annotated[
+    CountryCode | None,
+    Query(
+        description="Point of view: the country routes start from (its offices, its "
+        "institutions' agreements, past collaboration with its people); a code or a name. "
+        "Default: the engine's side (the most common home country of the offices).",
+    ),
+]
 KeywordQuery = Annotated[
     str | None,
     Query(max_length=200, description="Case-insensitive part of the name or a keyword."),

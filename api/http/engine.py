@@ -125,16 +125,20 @@ class Fitted:
     version: int
     fitted_at: float = field(default_factory=time.time)
     answers: AnswerCache = field(default_factory=AnswerCache, repr=False)
-    _explanations: dict[tuple[str, str], Explanation] = field(default_factory=dict, repr=False)
+    _explanations: dict[tuple[str, str, str | None], Explanation] = field(
+        default_factory=dict, repr=False
+    )
 
-    def explanation(self, call_id: str, profile_id: str) -> Explanation:
-        """``Matcher.explain``, cached for this data version: an explanation costs tens of
-        milliseconds at 50,000 profiles, and a call's top candidates are asked for again
-        and again. (A race computes one twice and stores equal values.)"""
-        key = (call_id, profile_id)
+    def explanation(self, call_id: str, profile_id: str, side: str | None = None) -> Explanation:
+        """``Matcher.explain`` (from ``side``, default the engine's), cached for this data
+        version: an explanation costs tens of milliseconds at 50,000 profiles, and a call's
+        top candidates are asked for again and again. (A race computes one twice and
+        stores equal values.)"""
+        matcher = self.matcher.from_side(side)
+        key = (call_id, profile_id, matcher.side)
         found = self._explanations.get(key)
         if found is None:
-            found = self.matcher.explain(call_id, profile_id)
+            found = matcher.explain(call_id, profile_id)
             self._explanations[key] = found
         return found
 

@@ -84,14 +84,25 @@ def country_shortfall(
     ]
     if not unreached:
         return message + f", and the data has no other eligible candidates in {name}"
-    closed = [o for o in dataset.offices if o.country == country and o.status != "open"]
+    closed = [
+        o
+        for o in dataset.offices
+        if o.country == country and not routes.office_is_open(o) and routes.serves_side(o)
+    ]
     if closed:
         office = closed[0]
         return (
             message + f"; {len(unreached)} more are reachable only through {office.name}, "
             f"which is {office.status} (what-if: open office {office.id})"
         )
+    # An office there run from another country serves that side only.
+    others = sorted(
+        {o.home_country for o in dataset.offices if o.country == country}
+        - {routes.home_country or ""}
+    )
+    elsewhere = f"; offices there run from {', '.join(others)} serve that side" if others else ""
     return (
-        message + f"; {len(unreached)} more have no route (no open office in {name}, "
-        "no agreement, no past collaboration)"
+        message + f"; {len(unreached)} more have no route from the {routes.home_country} side "
+        f"(no open office of that side in {name}, no agreement, no past collaboration"
+        f"{elsewhere})"
     )

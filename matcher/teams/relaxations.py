@@ -129,7 +129,7 @@ def relaxation_options(
             frozenset({office.id}),
         )
         for office in dataset.offices
-        if not routes.office_is_open(office) and office.home_country == routes.home_country
+        if not routes.office_is_open(office) and routes.serves_side(office)
     ]
     for description, steps, kind, changes in _rule_changes(call.rules):
         if _rules_valid(call.rules, changes):

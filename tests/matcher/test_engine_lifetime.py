@@ -42,8 +42,13 @@ def test_a_used_matcher_is_freed_by_reference_counting(no_collection: None) -> N
     matcher.explain(call_id, profile_id)
     matcher.team(call_id, solver="fast")
     matcher.partners(call_id, [profile_id], 3)
-    alive = weakref.ref(matcher)
+    # Answers from another point of view: the side's copy is kept by the matcher.
+    side = matcher.from_side("KZ")
+    side.team(call_id, solver="fast")
+    side.partners(call_id, [profile_id], 3)
+    alive, side_alive = weakref.ref(matcher), weakref.ref(side)
 
-    del matcher
+    del matcher, side
 
     assert alive() is None
+    assert side_alive() is None

@@ -48,9 +48,10 @@ def summary(dataset: Dataset, profile_id: str) -> ProfileSummary:
     )
 
 
-def evidence(fitted: Fitted, call_id: str, profile_id: str) -> Evidence:
-    """The explanation of one score (``Matcher.explain``, cached per data version)."""
-    explanation = fitted.explanation(call_id, profile_id)
+def evidence(fitted: Fitted, call_id: str, profile_id: str, side: str | None = None) -> Evidence:
+    """The explanation of one score (``Matcher.explain`` from ``side``, cached per data
+    version)."""
+    explanation = fitted.explanation(call_id, profile_id, side)
     eligibility = explanation.eligibility
     return Evidence(
         score=explanation.score,
@@ -75,15 +76,20 @@ def evidence(fitted: Fitted, call_id: str, profile_id: str) -> Evidence:
 
 
 def candidate_public(
-    fitted: Fitted, call_id: str, candidate: Candidate, rank: int, explain: bool
+    fitted: Fitted,
+    call_id: str,
+    candidate: Candidate,
+    rank: int,
+    explain: bool,
+    side: str | None = None,
 ) -> CandidatePublic:
-    """One candidate, with its evidence when asked for."""
+    """One candidate, with its evidence (from ``side``) when asked for."""
     return CandidatePublic(
         rank=rank,
         profile=summary(fitted.dataset, candidate.profile.id),
         relevance=candidate.relevance,
         route=candidate.route,
-        evidence=evidence(fitted, call_id, candidate.profile.id) if explain else None,
+        evidence=evidence(fitted, call_id, candidate.profile.id, side) if explain else None,
     )
 
 
@@ -140,6 +146,12 @@ def whatif_public(report: WhatIfReport) -> WhatIfPublic:
             for row in report.rows
         ],
     )
+
+
+def side_of(fitted: Fitted, side: str | None) -> str | None:
+    """The point of view an answer is computed from: ``side``, or the engine's default.
+    Answer cache keys hold it, so that every side has its own answers."""
+    return side if side is not None else fitted.matcher.side
 
 
 def version_headers(engine: MatcherCache, fitted: Fitted) -> dict[str, str]:

@@ -15,6 +15,7 @@ from api.http.deps import (
     OffsetQuery,
     PrincipalDep,
     ServiceDep,
+    SideQuery,
 )
 from api.http.errors import ApiError
 from api.http.routes import records
@@ -24,6 +25,7 @@ from api.http.routes.answers import (
     evidence,
     partner_public,
     served,
+    side_of,
     teams_public,
 )
 from api.http.routes.profiles import ERRORS
@@ -122,26 +124,31 @@ async def candidates(
     call_id: CallId,
     k: Annotated[int, Query(ge=1, le=200, description="How many.")] = 10,
     explain: Annotated[bool, Query(description="Add each candidate's evidence.")] = True,
+    side: SideQuery = None,
 ) -> Response:
     """The best eligible, reachable profiles for a call, with the route to each and the
-    evidence behind each score (publications, keywords, call parts covered)."""
+    evidence behind each score (publications, keywords, call parts covered). ``side``:
+    the point of view routes start from."""
     fitted = await current_engine(service.engine)
+    side = side_of(fitted, side)
 
     def build() -> CandidatesPublic:
         fitted.dataset.call(call_id)  # 404 for an unknown call
-        pool = fitted.matcher.candidates(call_id, k)
+        matcher = fitted.matcher.from_side(side)
+        pool = matcher.candidates(call_id, k)
         return CandidatesPublic(
             call_id=call_id,
-            abstains=fitted.matcher.abstains(call_id),
+            abstains=matcher.abstains(call_id),
             candidates=[
-                candidate_public(fitted, call_id, candidate, rank, explain)
+                candidate_public(fitted, call_id, candidate, rank, explain, side)
                 for rank, candidate in enumerate(pool, 1)
             ],
-            nobody_may_join=fitted.matcher.nobody_may_join(call_id),
+            nobody_may_join=matcher.nobody_may_join(call_id),
             data_version=fitted.version,
         )
 
-    return await served(service.engine, fitted, ("candidates", call_id, k, explain), build)
+    key = ("candidates", call_id, k, explain, side)
+    return await served(service.engine, fitted, key, build)
 
 
 @router.get("/{call_id}/candidates/{profile_id}", response_model=Evidence, responses=ERRORS)
@@ -150,16 +157,19 @@ async def explain(
     _principal: PrincipalDep,
     call_id: CallId,
     profile_id: Annotated[str, Path(min_length=1, max_length=200)],
+    side: SideQuery = None,
 ) -> Response:
-    """Why one profile scores what it scores for a call."""
+    """Why one profile scores what it scores for a call, and whether it may join the
+    call's team from ``side`` (the point of view routes start from)."""
     fitted = await current_engine(service.engine)
+    side = side_of(fitted, side)
 
     def build() -> Evidence:
         fitted.dataset.call(call_id)
         fitted.dataset.profile(profile_id)
-        return evidence(fitted, call_id, profile_id)
+        return evidence(fitted, call_id, profile_id, side)
 
-    return await served(service.engine, fitted, ("explain", call_id, profile_id), build)
+    return await served(service.engine, fitted, ("explain", call_id, profile_id, side), build)
 
 
 @router.get("/{call_id}/teams", response_model=TeamsPublic, responses=ERRORS)
@@ -172,11 +182,14 @@ async def teams(
     solver: Solver = "exact",
     alternatives: Annotated[int, Query(ge=0, le=5, description="More diverse teams.")] = 0,
     open_office: IdList = [],  # noqa: B006
+    side: SideQuery = None,
 ) -> Response:
     """The best team for a call under its rules, with the route to each member, and
     ``alternatives`` diverse others; when none exists, which rule fails and the smallest
-    relaxations. ``open_office``: as if these offices were open (what-if)."""
+    relaxations. ``open_office``: as if these offices were open (what-if). ``side``: the
+    point of view routes start from (its offices, agreements and people)."""
     fitted = await current_engine(service.engine)
+    side = side_of(fitted, side)
     pins = list(dict.fromkeys(pin))
 
     def build() -> TeamsPublic:
@@ -193,14 +206,24 @@ async def teams(
             )
         for office_id in open_office:
             dataset.office(office_id)
-        matcher = fitted.matcher.what_if(open_office) if open_office else fitted.matcher
+        matcher = fitted.matcher.from_side(side)
+        matcher = matcher.what_if(open_office) if open_office else matcher
         result = matcher.team(
             call_id, pin=pins, ban=set(ban), solver=solver, alternatives=alternatives
         )
         return teams_public(result).model_copy(update={"data_version": fitted.version})
 
     # Errors name the position of an id in the query, so the key keeps the lists as given.
-    key = ("teams", call_id, tuple(pin), tuple(ban), solver, alternatives, tuple(open_office))
+    key = (
+        "teams",
+        call_id,
+        tuple(pin),
+        tuple(ban),
+        solver,
+        alternatives,
+        tuple(open_office),
+        side,
+    )
     return await served(service.engine, fitted, key, build)
 
 
@@ -211,27 +234,31 @@ async def partners(
     call_id: CallId,
     team: IdList = [],  # noqa: B006
     k: Annotated[int, Query(ge=1, le=100)] = 10,
+    side: SideQuery = None,
 ) -> Response:
     """The best profiles to add to a partial team for a call (relevance, the countries
-    the team still needs, the route, past collaboration)."""
+    the team still needs, the route from ``side``, past collaboration)."""
     fitted = await current_engine(service.engine)
+    side = side_of(fitted, side)
 
     def build() -> PartnersPublic:
         fitted.dataset.call(call_id)
         _known_profiles(fitted.dataset.has_profile, team, "team")
         members = list(dict.fromkeys(team))
-        suggestions = fitted.matcher.partners(call_id, members, k)
+        matcher = fitted.matcher.from_side(side)
+        suggestions = matcher.partners(call_id, members, k)
         return PartnersPublic(
             call_id=call_id,
             team=members,
             partners=[
                 partner_public(fitted.dataset, s, rank) for rank, s in enumerate(suggestions, 1)
             ],
-            nobody_may_join=fitted.matcher.nobody_may_join(call_id),
+            nobody_may_join=matcher.nobody_may_join(call_id),
             data_version=fitted.version,
         )
 
-    return await served(service.engine, fitted, ("partners", call_id, tuple(team), k), build)
+    key = ("partners", call_id, tuple(team), k, side)
+    return await served(service.engine, fitted, key, build)
 
 
 def _known_profiles(has_profile: Any, ids: list[str], field: str) -> None:

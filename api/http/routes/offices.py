@@ -14,9 +14,10 @@ from api.http.deps import (
     OffsetQuery,
     PrincipalDep,
     ServiceDep,
+    SideQuery,
 )
 from api.http.routes import records
-from api.http.routes.answers import current_engine, served, whatif_public
+from api.http.routes.answers import current_engine, served, side_of, whatif_public
 from api.http.routes.profiles import ERRORS
 from api.http.schemas.answers import Solver, WhatIfPublic
 from api.http.schemas.records import ImportReport, OfficeCreate, OfficePublic, OfficeUpdate, Page
@@ -113,18 +114,23 @@ async def what_if(
     office_id: OfficeId,
     change: Annotated[str, Query(pattern="^(open|close)$")] = "open",
     solver: Solver = "fast",
+    side: SideQuery = None,
 ) -> Response:
     """Every call's best team before and after the office opens (or closes): which calls
-    gain a viable team, which lose theirs, how the objective changes."""
+    gain a viable team, which lose theirs, how the objective changes, from ``side`` (an
+    office is a route only for the side it is run from)."""
     fitted = await current_engine(service.engine)
+    side = side_of(fitted, side)
 
     def build() -> WhatIfPublic:
         fitted.dataset.office(office_id)  # 404 for an unknown office
+        before = fitted.matcher.from_side(side)
         if change == "open":
-            after = fitted.matcher.what_if([office_id])
+            after = before.what_if([office_id])
         else:
-            after = fitted.matcher.what_if(close_offices=[office_id])
-        report = compare(fitted.matcher, after, f"{change} office {office_id}", solver=solver)
+            after = before.what_if(close_offices=[office_id])
+        report = compare(before, after, f"{change} office {office_id}", solver=solver)
         return whatif_public(report).model_copy(update={"data_version": fitted.version})
 
-    return await served(service.engine, fitted, ("what-if", office_id, change, solver), build)
+    key = ("what-if", office_id, change, solver, side)
+    return await served(service.engine, fitted, key, build)

@@ -14,10 +14,11 @@ from api.http.deps import (
     OffsetQuery,
     PrincipalDep,
     ServiceDep,
+    SideQuery,
 )
 from api.http.errors import forbidden
 from api.http.routes import records
-from api.http.routes.answers import current_engine, partner_public, served
+from api.http.routes.answers import current_engine, partner_public, served, side_of
 from api.http.schemas.answers import PartnersPublic
 from api.http.schemas.errors import ErrorBody
 from api.http.schemas.records import ImportReport, Page, ProfileCreate, ProfilePublic, ProfileUpdate
@@ -119,18 +120,22 @@ async def partners_abroad(
     principal: PrincipalDep,
     profile_id: ProfileId,
     k: Annotated[int, Query(ge=1, le=100)] = 10,
+    side: SideQuery = None,
 ) -> Response:
-    """The best partners in other countries for one researcher, with the route to each.
-
-    A researcher may ask only for themself.
+    """The best partners in other countries for one researcher, with the route to each
+    from ``side``: by default the engine's side, and for a researcher (who may ask only
+    for themself) their own profile's country.
     """
     if principal.role == "researcher" and not principal.is_researcher(profile_id):
         raise forbidden("a researcher asks for partners for their own profile only")
     fitted = await current_engine(service.engine)
+    if side is None and principal.role == "researcher" and fitted.dataset.has_profile(profile_id):
+        side = fitted.dataset.profile(profile_id).country
+    side = side_of(fitted, side)
 
     def build() -> PartnersPublic:
         fitted.dataset.profile(profile_id)  # 404 for an unknown profile
-        suggestions = fitted.matcher.partners_abroad(profile_id, k)
+        suggestions = fitted.matcher.from_side(side).partners_abroad(profile_id, k)
         return PartnersPublic(
             call_id=None,
             team=[profile_id],
@@ -140,4 +145,5 @@ async def partners_abroad(
             data_version=fitted.version,
         )
 
-    return await served(service.engine, fitted, ("partners-abroad", profile_id, k), build)
+    key = ("partners-abroad", profile_id, k, side)
+    return await served(service.engine, fitted, key, build)

@@ -26,8 +26,10 @@ from api.web.deps import Coordinator, PageError, ServiceDep
 from api.web.i18n import Formatter
 from api.web.pages import gettext_for, language_of, render
 from api.web.sessions import WebSession
+from matcher.countries import normalize_country
 from matcher.dataset import Dataset
 from matcher.model import Call, Office
+from matcher.routes import signed_agreements
 
 router = APIRouter()
 
@@ -43,6 +45,7 @@ StatusFilter = Annotated[Literal["", "open", "closed"], Query(description="By de
 TextFilter = Annotated[str, Query(max_length=200)]
 CountryFilter = Annotated[str, Query(pattern="^([A-Za-z]{2})?$")]
 IdsQuery = Annotated[list[str], Query(max_length=50)]
+SideFilter = Annotated[str, Query(max_length=100)]
 
 
 def call_status(call: Call, today: dt.date) -> CallStatus:
@@ -276,13 +279,17 @@ async def call_page(
     pin: IdsQuery = [],  # noqa: B006 - FastAPI copies query defaults
     ban: IdsQuery = [],  # noqa: B006
     open_office: IdsQuery = [],  # noqa: B006
+    side: SideFilter = "",
 ) -> Response:
     """One call: its text and rules, the ranked candidates with evidence and routes, and
     the suggested teams (re-solved with the pins, bans and offices assumed open of the
-    query, so the address can be shared)."""
+    query, so the address can be shared), from a point of view (``side``: routes start
+    from that country's offices, agreements and people; default the engine's)."""
     fitted = await current_engine(service.engine)
     call = fitted.dataset.call(call_id)  # an unknown call: the 404 page
     principal = web.user.principal
+    side_asked = _side(side, request, web)
+    seen_from = side_asked or fitted.matcher.side
     pins = _unique(pin)
     bans = _unique(ban)
     offices_open = _unique(open_office)
@@ -295,7 +302,9 @@ async def call_page(
         }
         raise PageError(422, message, [("ban", i) for i in both])
     candidates = answer_json(
-        await calls_api.candidates(service, principal, call_id, k=CANDIDATES_SHOWN, explain=True)
+        await calls_api.candidates(
+            service, principal, call_id, k=CANDIDATES_SHOWN, explain=True, side=side_asked
+        )
     )
     teams = answer_json(
         await calls_api.teams(
@@ -307,6 +316,7 @@ async def call_page(
             solver="exact",
             alternatives=ALTERNATIVES,
             open_office=offices_open,
+            side=side_asked,
         )
     )
     return render(
@@ -326,7 +336,20 @@ async def call_page(
                 describe_relaxation(r["description"], names, language_of(request, web))
                 for r in teams.get("relaxations", [])
             ],
-            "closed_offices": [o for o in fitted.dataset.offices if o.status != "open"],
+            # Only the side's own offices are routes for it: only they can be assumed open.
+            "closed_offices": [
+                o
+                for o in fitted.dataset.offices
+                if o.status != "open" and o.home_country == seen_from
+            ],
+            "side": seen_from,
+            "side_asked": side_asked,
+            "sides": _by_name(points_of_view(fitted.dataset, seen_from), request, web),
+            "side_offices": [
+                o
+                for o in fitted.dataset.offices
+                if o.status == "open" and o.home_country == seen_from
+            ],
             "pins": pins,
             "pin_names": [names.profile(i) for i in pins],
             "ban_names": [names.profile(i) for i in bans],
@@ -336,6 +359,27 @@ async def call_page(
             "names": names,
         },
     )
+
+
+def points_of_view(dataset: Dataset, current: str | None) -> set[str]:
+    """The countries a call page can be seen from: those that run offices or whose
+    institutions have agreements, and the one it is seen from now."""
+    countries = {office.home_country for office in dataset.offices}
+    signed = signed_agreements(dataset.institutions)
+    countries |= {i.country for i in dataset.institutions if i.id in signed}
+    return countries | ({current} if current else set())
+
+
+def _side(value: str, request: Request, web: WebSession) -> str | None:
+    """The country code of the ``side`` query (``None`` when empty); an unknown country is
+    the 422 page naming the parameter."""
+    if not value.strip():
+        return None
+    try:
+        return normalize_country(value)
+    except ValueError as error:
+        _ = gettext_for(language_of(request, web))
+        raise PageError(422, _("Unknown point of view."), [("side", str(error))]) from None
 
 
 def _by_name(codes: Iterable[str], request: Request, web: WebSession) -> list[str]:

@@ -503,12 +503,14 @@ async def my_partners(
     the route and a request for an introduction."""
     _ = gettext_for(language_of(request, web))
     profile_id = own_profile_id(web)
-    response = await profile_routes.partners_abroad(
-        service, web.user.principal, profile_id, PARTNERS_ASKED
-    )
-    partners = json.loads(bytes(response.body))["partners"]
     fitted = await current_engine(service.engine)
     dataset = fitted.dataset
+    # Routes from the researcher's own side: their country's offices, agreements, people.
+    own = dataset.profile(profile_id).country if dataset.has_profile(profile_id) else None
+    response = await profile_routes.partners_abroad(
+        service, web.user.principal, profile_id, PARTNERS_ASKED, side=own
+    )
+    partners = json.loads(bytes(response.body))["partners"]
     counts: dict[str, int] = {}
     for partner in partners:
         code = partner["profile"]["country"] or ""
