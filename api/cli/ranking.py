@@ -15,6 +15,7 @@ from api.cli.common import (
     DataOpt,
     InstitutionsOpt,
     OfficesOpt,
+    OutcomesOpt,
     ProfilesOpt,
     QuietOpt,
     UsageError,
@@ -38,6 +39,7 @@ def rank(
     top_k: Annotated[int, typer.Option("--top-k", help="Profiles per call; 0 for all.")] = 10,
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
@@ -80,7 +82,7 @@ def rank(
 
     if top_k < 0:
         raise UsageError("--top-k must be 0 (every pair) or positive")
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     matcher = fit_matcher(dataset, backend, quiet)
     excluded = 0
 
@@ -139,6 +141,7 @@ def partners(
     out: Annotated[Path, typer.Option("--out", help="CSV to write.")] = Path("partners.csv"),
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
@@ -157,7 +160,7 @@ def partners(
     if call is not None and team is None:
         raise UsageError("--call needs --team ID1,ID2 (the partial team)")
     batch = read_partner_queries(queries) if queries is not None else None
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     if batch is None:
         check_ids(dataset, [(None, call or "", split_ids(team or ""))])
     else:
@@ -234,6 +237,7 @@ def explain(
     calls: CallsOpt = None,
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
@@ -241,7 +245,7 @@ def explain(
     """Why a profile scores what it scores for a call: parts, publications, keywords."""
     from api.cli import render
 
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     check_ids(dataset, [(None, call, [profile])])
     matcher = fit_matcher(dataset, backend, quiet)
     render.make_console().print(render.explanation_panel(dataset, matcher.explain(call, profile)))
@@ -253,6 +257,7 @@ def partners_abroad(
     calls: CallsOpt = None,
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
     k: Annotated[int, typer.Option("--k", help="How many.")] = 10,
     backend: BackendOpt = DEFAULT_BACKEND,
@@ -261,7 +266,7 @@ def partners_abroad(
     """The best partners in other countries for one researcher, and how to reach them."""
     from api.cli import render
 
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     name = dataset.profile(profile).name  # an unknown id fails here, before the embedding
     matcher = fit_matcher(dataset, backend, quiet)
     suggestions = matcher.partners_abroad(profile, k)

@@ -294,6 +294,11 @@ def dataset_summary(dataset: Dataset) -> str:
         lines.append(
             "not open: " + ", ".join(f"{o.name} ({o.status})" for o in other),
         )
+    if dataset.outcomes:
+        ties = sum(outcome.is_tie for outcome in dataset.outcomes)
+        lines.append(
+            f"{len(dataset.outcomes)} recorded outcomes ({ties} evidence of collaboration)"
+        )
     return "\n".join(lines)
 
 
