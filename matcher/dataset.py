@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from matcher.errors import UnknownIdError
-from matcher.model import Call, Institution, Office, Profile
+from matcher.model import Call, Institution, Office, Outcome, Profile
 
-_T = TypeVar("_T", Profile, Call, Institution, Office)
+_T = TypeVar("_T", Profile, Call, Institution, Office, Outcome)
 
 
 def _index(records: Iterable[_T], kind: str) -> dict[str, _T]:
@@ -23,7 +23,9 @@ def _index(records: Iterable[_T], kind: str) -> dict[str, _T]:
 
 @dataclass(frozen=True)
 class Dataset:
-    """Immutable collection of the four kinds of records, indexed by id.
+    """Immutable collection of the four kinds of records, indexed by id, and the outcomes
+    recorded for introductions and teams (evidence of collaboration fed back: routes and
+    past teams, see :class:`~matcher.model.Outcome`).
 
     Ids are unique within each kind (construction raises ``ValueError`` otherwise; the
     loaders report duplicates with file and line before this point).
@@ -33,18 +35,20 @@ class Dataset:
     calls: Sequence[Call] = ()
     institutions: Sequence[Institution] = ()
     offices: Sequence[Office] = ()
+    outcomes: Sequence[Outcome] = ()
     _profiles: dict[str, Profile] = field(init=False, repr=False, compare=False)
     _calls: dict[str, Call] = field(init=False, repr=False, compare=False)
     _institutions: dict[str, Institution] = field(init=False, repr=False, compare=False)
     _offices: dict[str, Office] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for name in ("profiles", "calls", "institutions", "offices"):
+        for name in ("profiles", "calls", "institutions", "offices", "outcomes"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "_profiles", _index(self.profiles, "profile"))
         object.__setattr__(self, "_calls", _index(self.calls, "call"))
         object.__setattr__(self, "_institutions", _index(self.institutions, "institution"))
         object.__setattr__(self, "_offices", _index(self.offices, "office"))
+        _index(self.outcomes, "outcome")  # ids unique
 
     def profile(self, profile_id: str) -> Profile:
         """The profile with this id; :class:`UnknownIdError` if there is none."""
@@ -88,6 +92,7 @@ class Dataset:
         calls: Sequence[Call] | None = None,
         institutions: Sequence[Institution] | None = None,
         offices: Sequence[Office] | None = None,
+        outcomes: Sequence[Outcome] | None = None,
     ) -> Dataset:
         """A copy with some kinds of records replaced (e.g. an office opened for a what-if)."""
         return Dataset(
@@ -95,6 +100,7 @@ class Dataset:
             calls=self.calls if calls is None else calls,
             institutions=self.institutions if institutions is None else institutions,
             offices=self.offices if offices is None else offices,
+            outcomes=self.outcomes if outcomes is None else outcomes,
         )
 
 

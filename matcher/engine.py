@@ -249,7 +249,11 @@ class Matcher:
         self.partner_model_ = None
         if weights.model == "learned":
             self.partner_model_, self.partner_info_ = fit_partner_model(
-                self.dataset_, self.index_, self.encoder_.calibrate, weights.learned
+                self.dataset_,
+                self.index_,
+                self.encoder_.calibrate,
+                weights.learned,
+                self._call_vectors_by_id(),
             )
         else:
             self.partner_info_ = PartnerModelInfo(
@@ -306,8 +310,18 @@ class Matcher:
         built on first use, or shared with the learned model's)."""
         history = self.partner_model_.builder.history if self.partner_model_ else None
         if history is not None or self._ties is None:
-            self._ties = TopicTies(self.dataset_, self.index_, self.encoder_.calibrate, history)
+            self._ties = TopicTies(
+                self.dataset_,
+                self.index_,
+                self.encoder_.calibrate,
+                history,
+                self._call_vectors_by_id(),
+            )
         return self._ties
+
+    def _call_vectors_by_id(self) -> dict[str, FloatMatrix]:
+        """Each call's vector: the text of the outcomes recorded for it (partner history)."""
+        return {call_id: self.call_vectors_[i] for call_id, i in self._call_position.items()}
 
     def _team_coverage(
         self, call: Call, profile_ids: Sequence[str]

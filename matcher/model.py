@@ -272,6 +272,55 @@ class PartnerQuery(_Record):
     team: list[Identifier] = Field(default_factory=list)
 
 
+OutcomeKind = Literal[
+    "introduction_accepted", "introduction_declined", "applied", "funded", "declined"
+]
+#: Outcomes that are evidence of collaboration: they become routes and past teams.
+TIE_OUTCOMES: frozenset[str] = frozenset({"introduction_accepted", "applied", "funded"})
+#: Outcomes of a team for a call (the call id is required); the others are introductions.
+TEAM_OUTCOMES: frozenset[str] = frozenset({"applied", "funded", "declined"})
+
+
+class Outcome(_Record):
+    """What happened to an introduction or a team: evidence fed back into the engine.
+
+    ``introduction_accepted`` / ``introduction_declined``: the partner accepted or declined
+    an introduction (``members``: the requester, then the partner; ``call_id`` optional).
+    ``applied`` / ``funded``: the team applied for, or won, the call (``members``: the team).
+    ``declined``: the team did not go ahead. Accepted introductions, applications and funded
+    grants are past collaboration (:data:`TIE_OUTCOMES`): routes between their members and,
+    for teams, past teams the learned partner model trains on, from their ``date`` on.
+    Declined ones are kept as a record and change nothing.
+    """
+
+    id: Identifier
+    kind: OutcomeKind
+    call_id: Identifier | None = None
+    members: list[Identifier] = Field(
+        min_length=2, description="Profile ids: the team, or the requester then the partner."
+    )
+    date: Date = Field(description="When it happened (YYYY-MM-DD).")
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Outcome:
+        if self.kind in TEAM_OUTCOMES and self.call_id is None:
+            raise ValueError(f"a {self.kind!r} outcome names its call (call_id)")
+        if self.kind.startswith("introduction_") and len(self.members) != 2:
+            raise ValueError(
+                "an introduction outcome names exactly two members: the requester and the partner"
+            )
+        repeated = sorted({m for m in self.members if self.members.count(m) > 1})
+        if repeated:
+            raise ValueError(f"members repeat {repeated}")
+        return self
+
+    @property
+    def is_tie(self) -> bool:
+        """Whether this outcome is evidence of collaboration (a route, a past team)."""
+        return self.kind in TIE_OUTCOMES
+
+
 class Route(BaseModel):
     """How a member is reached from the team's home side.
 

@@ -4,7 +4,11 @@
 a past project) with its owner and its ``coauthors`` that are profiles in the data, counted
 once however many members list it; a pair of ``collaborators`` with more joint works declared
 than coauthored adds text-less two-member works. A work has the year of its publication
-(unknown years count as older than every known one) and the vector of its text.
+(unknown years count as older than every known one) and the vector of its text. Recorded
+outcomes that are evidence of collaboration (an accepted introduction, an application, a
+funded grant: :func:`matcher.routes.tie_outcomes`) are works too, with their date, their
+members and their call's vector as text (when the call is known): applied and funded teams
+of at least ``min_team_size`` are training examples like any past team.
 
 **Training examples** (:func:`training_works`, the splitter). Every past team with at least
 ``min_team_size`` members and a known year, optionally only those before ``before_year``, is
@@ -12,7 +16,9 @@ one example of "given the rest of the team and the topic, who joined": one membe
 least one earlier work, chosen with the seed) is hidden, the rest is the team, the work's own
 text is the call. Its features are computed from the history *as of* that work
 (:meth:`TeamHistory.visible`): works of the same year or earlier, never the work itself and
-never a later one, so no example sees its own outcome or the future. The hidden member is the
+never a later one, so no example sees its own outcome or the future; an outcome's example
+sees no outcome dated after it (to the day), and an example with a year only sees outcomes
+of its year or earlier, as it sees publications. The hidden member is the
 positive; ``negatives`` others are drawn among the candidates near the team (the best 500 by
 personalised PageRank, text or on-topic work) and as many among the rest, each weighted by
 the inverse of its chance of being drawn, so the sample stays unbiased (unweighted hard
@@ -72,7 +78,7 @@ import math
 import time
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,7 +88,7 @@ import scipy.sparse as sp
 
 from matcher.dataset import Dataset
 from matcher.evidence import EvidenceIndex, EvidenceKind
-from matcher.routes import joint_work_counts
+from matcher.routes import joint_work_counts, tie_outcomes
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -184,9 +190,25 @@ class TeamHistory:
     vectors : ndarray of float32, shape (n_works, dim)
         The work's text vector (zeros for text-less works).
     has_text : ndarray of bool
+    days : ndarray of int
+        Day (proleptic ordinal) of a recorded outcome's work; ``-1`` for publications.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Profiles (publications, collaborators) and recorded outcomes.
+    index : EvidenceIndex
+        The publications' vectors.
+    call_vectors : mapping of str to ndarray, optional
+        Call id to its vector: an outcome's text. Without one, outcomes are text-less works.
     """
 
-    def __init__(self, dataset: Dataset, index: EvidenceIndex) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        index: EvidenceIndex,
+        call_vectors: Mapping[str, npt.NDArray[np.float32]] | None = None,
+    ) -> None:
         position = {p.id: i for i, p in enumerate(dataset.profiles)}
         row_of: dict[tuple[int, int], int] = {}
         publication_rows = np.flatnonzero(index.kind == EvidenceKind.PUBLICATION)
@@ -224,6 +246,19 @@ class TeamHistory:
                     members.append([one, other])
                     years.append(-1)
                     text_rows.append(-1)
+        days = [-1] * len(members)
+        outcome_texts: dict[int, npt.NDArray[np.float32]] = {}
+        for outcome in tie_outcomes(dataset.outcomes):
+            listed = sorted({position[m] for m in outcome.members if m in position})
+            if len(listed) < 2:
+                continue
+            vector = (call_vectors or {}).get(outcome.call_id or "")
+            if vector is not None:
+                outcome_texts[len(members)] = vector
+            members.append(listed)
+            years.append(outcome.date.year)
+            text_rows.append(-1)
+            days.append(outcome.date.toordinal())
         n_works, n_profiles = len(members), len(dataset.profiles)
         indptr = np.zeros(n_works + 1, dtype=np.int64)
         indptr[1:] = np.cumsum([len(m) for m in members])
@@ -236,10 +271,16 @@ class TeamHistory:
         self.years = np.asarray(years, dtype=np.int64)
         self.sizes = np.diff(indptr)
         self.text_rows = np.asarray(text_rows, dtype=np.int64)
-        self.has_text = self.text_rows >= 0
+        from_index = self.text_rows >= 0
         dim = index.vectors.shape[1] if index.vectors.ndim == 2 else 0
         self.vectors = np.zeros((n_works, dim), dtype=np.float32)
-        self.vectors[self.has_text] = index.vectors[self.text_rows[self.has_text]]
+        self.vectors[from_index] = index.vectors[self.text_rows[from_index]]
+        self.has_text = from_index.copy()
+        for work, vector in outcome_texts.items():
+            if dim and len(vector) == dim:
+                self.vectors[work] = vector
+                self.has_text[work] = True
+        self.days = np.asarray(days, dtype=np.int64)
         self.members = members
 
     @property
@@ -256,10 +297,13 @@ class TeamHistory:
 
     def visible(self, work: int, same_year: bool = True) -> BoolArray:
         """The works an example built on ``work`` may see: none later than it (with
-        ``same_year``, those of its own year too; otherwise strictly earlier), never itself."""
+        ``same_year``, those of its own year too; otherwise strictly earlier), never itself.
+        For a recorded outcome's work, no outcome dated after it, whatever the year rule."""
         year = self.years[work]
         mask = self.years <= year if same_year else self.years < year
         mask = mask | (self.years < 0)
+        if self.days[work] >= 0:
+            mask &= self.days <= self.days[work]  # publications (-1) are kept
         mask[work] = False
         return np.asarray(mask, dtype=bool)
 
@@ -290,16 +334,18 @@ class TopicTies:
         index: EvidenceIndex,
         calibrate: Calibrate,
         history: TeamHistory | None = None,
+        call_vectors: Mapping[str, npt.NDArray[np.float32]] | None = None,
     ) -> None:
         self.dataset = dataset
         self.index = index
         self.calibrate = calibrate
+        self.call_vectors = call_vectors
         self._history = history
 
     @property
     def history(self) -> TeamHistory:
         if self._history is None:
-            self._history = TeamHistory(self.dataset, self.index)
+            self._history = TeamHistory(self.dataset, self.index, self.call_vectors)
         return self._history
 
     def __call__(self, query: npt.NDArray[np.float32], team: Sequence[int]) -> FloatArray:
@@ -794,18 +840,20 @@ def fit_partner_model(
     index: EvidenceIndex,
     calibrate: Calibrate,
     options: LearnedOptions | None = None,
+    call_vectors: Mapping[str, npt.NDArray[np.float32]] | None = None,
 ) -> tuple[LearnedPartnerModel | None, PartnerModelInfo]:
     """Fit the learned partner model on ``dataset``'s own history (or say why not).
 
     Returns the model (``None`` when there is too little history) and its
-    :class:`PartnerModelInfo`.
+    :class:`PartnerModelInfo`. ``call_vectors`` (call id to vector) give recorded
+    outcomes their call's text, so applied and funded teams are training examples.
     """
     options = options or LearnedOptions()
     unknown = set(options.exclude_groups) - set(FEATURE_GROUPS)
     if unknown:
         raise ValueError(f"unknown feature groups {sorted(unknown)}; known: {list(FEATURE_GROUPS)}")
     started = time.perf_counter()
-    history = TeamHistory(dataset, index)
+    history = TeamHistory(dataset, index, call_vectors)
     n_teams = history.teams_of_size(options.min_team_size)
     columns = np.asarray(
         [

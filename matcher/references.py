@@ -7,7 +7,9 @@ The rules
   institutions, an institution is free text and is not checked;
 * an institution cannot sign an agreement with itself;
 * a profile's ``collaborators``, ``conflicts`` and publication ``coauthors`` must name known
-  profiles, and never the profile itself.
+  profiles, and never the profile itself;
+* an outcome's ``members`` must name known profiles, and its ``call_id`` a known call (when
+  calls are checked: a ``calls`` lookup is given or the batch holds calls).
 
 Which ids are known
 -------------------
@@ -19,7 +21,8 @@ in one query rather than one per id. An in-memory set answers through
 
 Rules are checked in a fixed order, each over every record of the batch: agreements,
 profile institutions, office partners, then profiles' collaborators, conflicts and
-coauthors (record by record). The first problem is what loaders report.
+coauthors (record by record), then outcomes' members and calls. The first problem is
+what loaders report.
 
 Examples
 --------
@@ -67,15 +70,15 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-from matcher.model import Call, Institution, Office, Profile
+from matcher.model import Call, Institution, Office, Outcome, Profile
 
-CheckedRecord: TypeAlias = Profile | Institution | Office | Call
+CheckedRecord: TypeAlias = Profile | Institution | Office | Call | Outcome
 """A record whose references can be checked (a call names none, and always passes)."""
 
 IdLookup: TypeAlias = Callable[[frozenset[str]], Collection[str]]
 """Given ids, returns those that exist (any others in the answer are ignored)."""
 
-_Kind = Literal["institution", "profile"]
+_Kind = Literal["institution", "profile", "call"]
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ def reference_problems(
     *,
     institutions: KnownIds | None = None,
     profiles: KnownIds | None = None,
+    calls: KnownIds | None = None,
 ) -> Iterator[ReferenceProblem]:
     """Every reference in ``records`` that breaks a rule, in the order of the rules.
 
@@ -160,6 +164,9 @@ def reference_problems(
         ``agreements`` are not checked.
     profiles : KnownIds, optional
         Profiles outside the batch; without it, only the batch's profiles are known.
+    calls : KnownIds, optional
+        Calls outside the batch. Without it and without a call in the batch, an outcome's
+        ``call_id`` is not checked.
 
     Yields
     ------
@@ -174,6 +181,7 @@ def reference_problems(
         _known(_named_profiles(records), _ids_of(records, Profile), profiles),
         _source(profiles),
     )
+    batch_calls = {record.id for record in records if isinstance(record, Call)}
     if checks_institutions:
         institution = _Target(
             "institution",
@@ -184,6 +192,11 @@ def reference_problems(
         yield from _profile_institution_problems(records, institution)
         yield from _office_partner_problems(records, institution)
     yield from _profile_link_problems(records, profile)
+    call = None
+    if calls is not None or batch_calls:
+        named_calls = {r.call_id for r in records if isinstance(r, Outcome) and r.call_id}
+        call = _Target("call", _known(named_calls, batch_calls, calls), _source(calls))
+    yield from _outcome_problems(records, profile, call)
 
 
 def first_reference_problem(
@@ -191,19 +204,22 @@ def first_reference_problem(
     *,
     institutions: KnownIds | None = None,
     profiles: KnownIds | None = None,
+    calls: KnownIds | None = None,
 ) -> ReferenceProblem | None:
     """The first problem :func:`reference_problems` finds, or ``None`` if every reference holds.
 
     Parameters
     ----------
-    records, institutions, profiles
+    records, institutions, profiles, calls
         As for :func:`reference_problems`.
 
     Returns
     -------
     ReferenceProblem or None
     """
-    problems = reference_problems(records, institutions=institutions, profiles=profiles)
+    problems = reference_problems(
+        records, institutions=institutions, profiles=profiles, calls=calls
+    )
     return next(problems, None)
 
 
@@ -280,6 +296,21 @@ def _profile_link_problems(
                 yield ReferenceProblem(index, record.id, f"{field}.{position}", other, reason)
 
 
+def _outcome_problems(
+    records: Sequence[CheckedRecord], profiles: _Target, calls: _Target | None
+) -> Iterator[ReferenceProblem]:
+    for index, record in enumerate(records):
+        if not isinstance(record, Outcome):
+            continue
+        for position, member in enumerate(record.members):
+            if member not in profiles.known:
+                reason = profiles.unknown(member)
+                yield ReferenceProblem(index, record.id, f"members.{position}", member, reason)
+        if calls is not None and record.call_id is not None and record.call_id not in calls.known:
+            reason = calls.unknown(record.call_id)
+            yield ReferenceProblem(index, record.id, "call_id", record.call_id, reason)
+
+
 def _links(profile: Profile) -> Iterator[tuple[str, str, list[str]]]:
     """The profile ids a profile names: (relation, dotted field of the list, the ids)."""
     yield "collaborator", "collaborators", profile.collaborators
@@ -294,6 +325,8 @@ def _named_profiles(records: Sequence[CheckedRecord]) -> set[str]:
         if isinstance(record, Profile):
             for _, _, others in _links(record):
                 named.update(others)
+        elif isinstance(record, Outcome):
+            named.update(record.members)
     return named
 
 

@@ -6,7 +6,8 @@ needs no route (``domestic``). A profile abroad is reached, from the best route 
 worst, through
 
 1. ``collaboration``: past joint work with someone on the side (a team member when a
-   team is given);
+   team is given); recorded outcomes count as joint work (an accepted introduction, an
+   application or a funded grant together: :func:`outcome_ties`), declined ones do not;
 2. ``office_partner``: its institution is a partner institution of an open office run
    from the side (an office's ``home_country``, its operator's country);
 3. ``agreement``: its institution and an institution of the side signed a cooperation
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 from matcher.countries import country_name
 from matcher.dataset import Dataset
-from matcher.model import Institution, Office, Profile, Route
+from matcher.model import Institution, Office, Outcome, Profile, Route
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,42 @@ class RouteCosts:
     open: float = 0.0
 
 
-def joint_work_counts(profiles: Iterable[Profile]) -> dict[str, Counter[str]]:
+def tie_outcomes(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """The outcomes that are evidence of collaboration, each team and call once (the
+    earliest: applied, then funded, is one collaboration from the application on)."""
+    first: dict[tuple[str | None, frozenset[str]], Outcome] = {}
+    for outcome in sorted(outcomes, key=lambda o: o.date):
+        key = (outcome.call_id, frozenset(outcome.members))
+        if outcome.is_tie and key not in first:
+            first[key] = outcome
+    return list(first.values())
+
+
+def outcome_ties(outcomes: Iterable[Outcome]) -> dict[str, Counter[str]]:
+    """Per profile id, how many recorded outcomes tie it to each other profile id.
+
+    An accepted introduction, an application or a funded grant ties every pair of its
+    members once (:data:`matcher.model.TIE_OUTCOMES`); declined outcomes tie nobody. The
+    same team recorded twice for one call (applied, then funded) counts once.
+    """
+    ties: dict[str, Counter[str]] = defaultdict(Counter)
+    for outcome in tie_outcomes(outcomes):
+        for one in outcome.members:
+            for other in outcome.members:
+                if other != one:
+                    ties[one][other] += 1
+    return ties
+
+
+def joint_work_counts(
+    profiles: Iterable[Profile], outcomes: Iterable[Outcome] = ()
+) -> dict[str, Counter[str]]:
     """Per profile id, how many joint works it has with each other profile id.
 
     Both optional sources count: ``collaborators`` (an id once per joint work) and the
     ``coauthors`` of publications. Data may record a tie on one side only, so each pair
-    takes the larger of its two sides' counts.
+    takes the larger of its two sides' counts. Recorded ``outcomes`` add their ties
+    (:func:`outcome_ties`) on top.
     """
     one_sided: dict[str, Counter[str]] = defaultdict(Counter)
     for profile in profiles:
@@ -63,6 +94,8 @@ def joint_work_counts(profiles: Iterable[Profile]) -> dict[str, Counter[str]]:
             pair_count = max(count, one_sided.get(target, Counter())[source])
             symmetric[source][target] = pair_count
             symmetric[target][source] = pair_count
+    for source, counter in outcome_ties(outcomes).items():
+        symmetric[source].update(counter)
     return symmetric
 
 
@@ -128,7 +161,8 @@ class RouteFinder:
         self.assume_closed = frozenset(assume_closed)
         for office_id in self.assume_open | self.assume_closed:
             dataset.office(office_id)  # raises UnknownIdError for a typo
-        self._joint_works = joint_work_counts(dataset.profiles)
+        self._joint_works = joint_work_counts(dataset.profiles, dataset.outcomes)
+        self._outcome_ties = outcome_ties(dataset.outcomes)
         self._offices_by_country: dict[str, list[Office]] = defaultdict(list)
         for office in dataset.offices:
             if self.office_is_open(office) and self.serves_side(office):
@@ -203,13 +237,23 @@ class RouteFinder:
         if not partners:
             return None
         count, partner = max(partners, key=lambda pair: (pair[0], pair[1].id))
-        works = "joint work" if count == 1 else "joint works"
         return Route(
             kind="collaboration",
             via=partner.id,
             cost=self.costs.collaboration,
-            description=f"{count} {works} with {partner.name}",
+            description=self._tie_description(profile.id, partner, count),
         )
+
+    def _tie_description(self, profile_id: str, partner: Profile, count: int) -> str:
+        """``3 joint works with X``; recorded outcomes among them are named as such."""
+        works = "joint work" if count == 1 else "joint works"
+        recorded = min(count, self._outcome_ties.get(profile_id, Counter())[partner.id])
+        if not recorded:
+            return f"{count} {works} with {partner.name}"
+        if recorded == count:
+            outcomes = "recorded outcome" if count == 1 else "recorded outcomes"
+            return f"{count} {outcomes} with {partner.name} (accepted introduction or team)"
+        return f"{count} {works} with {partner.name} ({recorded} from recorded outcomes)"
 
     def _by_office_partner(self, profile: Profile, _team: Sequence[Profile]) -> Route | None:
         if profile.institution is None:

@@ -32,11 +32,19 @@ InstitutionsOpt = Annotated[
     Path | None, typer.Option("--institutions", help="Institutions file (agreements).")
 ]
 OfficesOpt = Annotated[Path | None, typer.Option("--offices", help="Foreign offices file.")]
+OutcomesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--outcomes",
+        help="Recorded outcomes file (accepted introductions, applications, funded grants: "
+        "routes and past teams).",
+    ),
+]
 DataOpt = Annotated[
     Path | None,
     typer.Option(
         "--data",
-        help="A folder with profiles/calls/institutions/offices.jsonl; the options above "
+        help="A folder with profiles/calls/institutions/offices/outcomes.jsonl; the options above "
         "override single files. Use 'demo' for the bundled demo data.",
     ),
 ]
@@ -88,6 +96,7 @@ class DataFiles:
     calls: Path
     institutions: Path | None = None
     offices: Path | None = None
+    outcomes: Path | None = None
 
     @classmethod
     def from_options(
@@ -97,6 +106,7 @@ class DataFiles:
         calls: Path | None,
         institutions: Path | None,
         offices: Path | None,
+        outcomes: Path | None = None,
     ) -> DataFiles:
         """The files named by ``--data DIR`` (or ``--data demo``), overridden one by one.
 
@@ -106,7 +116,7 @@ class DataFiles:
             ``--data`` is not a folder, or no profiles or calls file is named.
         """
         files: dict[str, Path | None] = dict.fromkeys(
-            ("profiles", "calls", "institutions", "offices")
+            ("profiles", "calls", "institutions", "offices", "outcomes")
         )
         if data is not None:
             files.update(_folder_files(data, list(files)))
@@ -115,19 +125,30 @@ class DataFiles:
             "calls": calls,
             "institutions": institutions,
             "offices": offices,
+            "outcomes": outcomes,
         }
         files.update({name: path for name, path in given.items() if path is not None})
         found_profiles, found_calls = files["profiles"], files["calls"]
         if found_profiles is None or found_calls is None:
             raise UsageError("give --profiles and --calls (or --data DIR, or --data demo)")
-        return cls(found_profiles, found_calls, files["institutions"], files["offices"])
+        return cls(
+            found_profiles,
+            found_calls,
+            files["institutions"],
+            files["offices"],
+            files["outcomes"],
+        )
 
     def load(self) -> Dataset:
         """Read and check the files (every error names its file, line and field)."""
         from matcher.io import load_dataset
 
         return load_dataset(
-            self.profiles, self.calls, institutions=self.institutions, offices=self.offices
+            self.profiles,
+            self.calls,
+            institutions=self.institutions,
+            offices=self.offices,
+            outcomes=self.outcomes,
         )
 
 
@@ -147,9 +168,10 @@ def load_data(
     calls: Path | None,
     institutions: Path | None,
     offices: Path | None,
+    outcomes: Path | None = None,
 ) -> Dataset:
     """The dataset the data options name (see :meth:`DataFiles.from_options`)."""
-    return DataFiles.from_options(data, profiles, calls, institutions, offices).load()
+    return DataFiles.from_options(data, profiles, calls, institutions, offices, outcomes).load()
 
 
 def check_side(side: str | None) -> str | None:

@@ -14,6 +14,7 @@ from api.cli.common import (
     DataOpt,
     InstitutionsOpt,
     OfficesOpt,
+    OutcomesOpt,
     ProfilesOpt,
     load_data,
 )
@@ -24,12 +25,13 @@ def validate(
     calls: CallsOpt = None,
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
 ) -> None:
     """Check input files (fields, types, references) without embedding anything."""
     from api.cli import render
 
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     render.make_console().print("OK: " + render.dataset_summary(dataset))
 
 

@@ -15,6 +15,7 @@ from api.cli.common import (
     DataOpt,
     InstitutionsOpt,
     OfficesOpt,
+    OutcomesOpt,
     ProfilesOpt,
     QuietOpt,
     SideOpt,
@@ -40,6 +41,7 @@ def rank(
     top_k: Annotated[int, typer.Option("--top-k", help="Profiles per call; 0 for all.")] = 10,
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
@@ -84,7 +86,7 @@ def rank(
     if top_k < 0:
         raise UsageError("--top-k must be 0 (every pair) or positive")
     side = check_side(side)
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     matcher = fit_matcher(dataset, backend, quiet, side=side)
     excluded = 0
 
@@ -143,6 +145,7 @@ def partners(
     out: Annotated[Path, typer.Option("--out", help="CSV to write.")] = Path("partners.csv"),
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
@@ -163,7 +166,7 @@ def partners(
         raise UsageError("--call needs --team ID1,ID2 (the partial team)")
     side = check_side(side)
     batch = read_partner_queries(queries) if queries is not None else None
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     if batch is None:
         check_ids(dataset, [(None, call or "", split_ids(team or ""))])
     else:
@@ -240,6 +243,7 @@ def explain(
     calls: CallsOpt = None,
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
@@ -250,7 +254,7 @@ def explain(
     from api.cli import render
 
     side = check_side(side)
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     check_ids(dataset, [(None, call, [profile])])
     matcher = fit_matcher(dataset, backend, quiet, side=side)
     render.make_console().print(render.explanation_panel(dataset, matcher.explain(call, profile)))
@@ -262,6 +266,7 @@ def partners_abroad(
     calls: CallsOpt = None,
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
     k: Annotated[int, typer.Option("--k", help="How many.")] = 10,
     backend: BackendOpt = DEFAULT_BACKEND,
@@ -273,7 +278,7 @@ def partners_abroad(
     from api.cli import render
 
     side = check_side(side)
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     name = dataset.profile(profile).name  # an unknown id fails here, before the embedding
     matcher = fit_matcher(dataset, backend, quiet, side=side)
     suggestions = matcher.partners_abroad(profile, k)

@@ -310,6 +310,11 @@ def dataset_summary(dataset: Dataset) -> str:
             )
             + "; an office is a route from its own home country's side (--side CC)"
         )
+    if dataset.outcomes:
+        ties = sum(outcome.is_tie for outcome in dataset.outcomes)
+        lines.append(
+            f"{len(dataset.outcomes)} recorded outcomes ({ties} evidence of collaboration)"
+        )
     return "\n".join(lines)
 
 

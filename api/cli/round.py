@@ -14,6 +14,7 @@ from api.cli.common import (
     DataOpt,
     InstitutionsOpt,
     OfficesOpt,
+    OutcomesOpt,
     ProfilesOpt,
     QuietOpt,
     UsageError,
@@ -35,6 +36,7 @@ def round_(
     calls: CallsOpt = None,
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
     top_k: Annotated[int, typer.Option("--top-k", help="Profiles per call in scores.")] = 10,
     staffing: Annotated[
@@ -142,7 +144,7 @@ def round_(
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     console = render.make_console(stderr=True)
     with Progress(
         TextColumn("{task.description:<16}"),

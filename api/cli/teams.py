@@ -15,6 +15,7 @@ from api.cli.common import (
     DataOpt,
     InstitutionsOpt,
     OfficesOpt,
+    OutcomesOpt,
     ProfilesOpt,
     QuietOpt,
     SideOpt,
@@ -58,6 +59,7 @@ def teams(
     calls: CallsOpt = None,
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
     alternatives: Annotated[
         int, typer.Option("--alternatives", help="How many diverse alternative teams to add.")
@@ -84,7 +86,7 @@ def teams(
     check_solver(solver)
     objective = team_objective(weight or [])
     side = check_side(side)
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     check_ids(dataset, [(None, call, [*split_ids(pin), *split_ids(ban)])])
     for office_id in split_ids(open_office):
         dataset.office(office_id)
@@ -161,6 +163,7 @@ def whatif(
     calls: CallsOpt = None,
     institutions: InstitutionsOpt = None,
     offices: OfficesOpt = None,
+    outcomes: OutcomesOpt = None,
     data: DataOpt = None,
     open_office: Annotated[
         str, typer.Option("--open-office", help="Office ids to open (comma-separated).")
@@ -188,7 +191,7 @@ def whatif(
         raise UsageError("give --open-office, --close-office or --add-agreement")
     check_solver(solver)
     side = check_side(side)
-    dataset = load_data(data, profiles, calls, institutions, offices)
+    dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     for office_id in [*opened, *closed]:
         dataset.office(office_id)
     for pair in agreements:

@@ -30,6 +30,7 @@ from api.http.routes import (
     keys,
     meta,
     offices,
+    outcomes,
     profiles,
 )
 from api.http.schemas.errors import ErrorBody
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         calls,
         imports,
         introductions,
+        outcomes,
         jobs,
         keys,
         audit,

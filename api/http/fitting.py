@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.http.store.outcomes import load_outcomes
 from api.http.store.records import MODELS, DomainRecord
 from api.http.store.tables import RECORD_TABLES
 from embeddings import DEFAULT_BACKEND
@@ -72,6 +73,8 @@ class DatasetLoader:
             calls=parts["calls"],
             institutions=parts["institutions"],
             offices=parts["offices"],
+            # Outcomes are few and never change once recorded: read whole every time.
+            outcomes=load_outcomes(session),
         )
 
     def _load_collection(self, session: Session, collection: str) -> list[DomainRecord]:

@@ -8,7 +8,7 @@ from matcher.dataset import Dataset
 from matcher.io.locations import Place
 from matcher.io.readers import LoadedRecords, Record, garbage_collector_paused, read_records
 from matcher.io.sources import PathArg
-from matcher.model import Call, Institution, Office, Profile
+from matcher.model import Call, Institution, Office, Outcome, Profile
 from matcher.references import KnownIds, first_reference_problem
 
 
@@ -17,6 +17,7 @@ def load_dataset(
     calls: PathArg | None = None,
     institutions: PathArg | None = None,
     offices: PathArg | None = None,
+    outcomes: PathArg | None = None,
 ) -> Dataset:
     """Read the given files and check the references between them.
 
@@ -24,13 +25,14 @@ def load_dataset(
     an office's ``partner_institutions`` and an institution's ``agreements`` must name
     institutions of the institutions file (only when one is given: without it an
     institution is a free-text id); a profile's ``collaborators``, ``conflicts`` and its
-    publications' ``coauthors`` must name other profiles of the profiles file.
+    publications' ``coauthors`` must name other profiles of the profiles file; an outcome's
+    ``members`` must name profiles and its ``call_id`` a call of the calls file.
 
     Parameters
     ----------
     profiles : str or os.PathLike
         The profiles file.
-    calls, institutions, offices : str or os.PathLike, optional
+    calls, institutions, offices, outcomes : str or os.PathLike, optional
         The other files; a kind left out is empty in the dataset.
 
     Returns
@@ -47,14 +49,18 @@ def load_dataset(
     loaded_calls = _read_optional(calls, Call)
     loaded_institutions = _read_optional(institutions, Institution)
     loaded_offices = _read_optional(offices, Office)
+    loaded_outcomes = _read_optional(outcomes, Outcome)
 
     _check_references(loaded_profiles, loaded_institutions, loaded_offices)
+    if loaded_outcomes is not None:
+        _check_outcomes(loaded_outcomes, loaded_profiles, loaded_calls)
 
     return Dataset(
         profiles=loaded_profiles.records,
         calls=loaded_calls.records if loaded_calls else (),
         institutions=loaded_institutions.records if loaded_institutions else (),
         offices=loaded_offices.records if loaded_offices else (),
+        outcomes=loaded_outcomes.records if loaded_outcomes else (),
     )
 
 
@@ -84,3 +90,23 @@ def _check_references(
         )
     if problem is not None:
         raise places[problem.index].error(problem.reason, problem.field)
+
+
+def _check_outcomes(
+    outcomes: LoadedRecords[Outcome],
+    profiles: LoadedRecords[Profile],
+    calls: LoadedRecords[Call] | None,
+) -> None:
+    """Raise the first unknown profile or call an outcome names, at its file and line."""
+    known_calls = (
+        KnownIds.among(calls.positions, calls.name)
+        if calls
+        else KnownIds.among((), "the calls (no calls file given)")
+    )
+    problem = first_reference_problem(
+        outcomes.records,
+        profiles=KnownIds.among(profiles.positions, profiles.name),
+        calls=known_calls,
+    )
+    if problem is not None:
+        raise outcomes.places[problem.index].error(problem.reason, problem.field)

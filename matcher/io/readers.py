@@ -21,9 +21,9 @@ from matcher.io.json_lines import json_lines_objects
 from matcher.io.locations import Place, RawRecords, dotted, explain
 from matcher.io.parquet_format import parquet_objects
 from matcher.io.sources import Format, Input, Source, resolve
-from matcher.model import Call, Institution, Office, PartnerQuery, Profile
+from matcher.model import Call, Institution, Office, Outcome, PartnerQuery, Profile
 
-Record = TypeVar("Record", Profile, Call, Institution, Office, PartnerQuery)
+Record = TypeVar("Record", Profile, Call, Institution, Office, PartnerQuery, Outcome)
 
 _FORMAT_READERS: dict[Format, Callable[[Input, type[BaseModel]], RawRecords]] = {
     "jsonl": json_lines_objects,
@@ -164,6 +164,37 @@ def read_offices(
     return read_records(source, Office, format=format, name=name).records
 
 
+def read_outcomes(
+    source: Source, *, format: Format | None = None, name: str | None = None
+) -> list[Outcome]:
+    """Read outcomes: accepted or declined introductions, applications, funded grants.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, bytes or binary stream
+        A ``.jsonl``/``.ndjson``, ``.csv`` or ``.parquet`` file (the format is chosen by
+        the suffix, any case), the content itself, or a stream opened in binary mode.
+    format : {"jsonl", "csv", "parquet"}, optional
+        The format; needed for bytes and streams unless ``name`` ends in a suffix, and
+        chosen over a path's suffix when given.
+    name : str, optional
+        What errors call the input; by default the path, or an open file's name.
+
+    Returns
+    -------
+    list of Outcome
+        The outcomes in input order.
+
+    Raises
+    ------
+    InputError
+        If the input is missing, unreadable, empty, or a record is invalid or repeats an id.
+    ValueError
+        If bytes or a stream come without a format and without a name with a suffix.
+    """
+    return read_records(source, Outcome, format=format, name=name).records
+
+
 def read_partner_queries(
     source: Source, *, format: Format | None = None, name: str | None = None
 ) -> list[tuple[str, str, list[str]]]:
@@ -253,7 +284,7 @@ def read_records(
     source, format, name
         As for :func:`read_profiles`.
     model : type
-        ``Profile``, ``Call``, ``Institution``, ``Office`` or ``PartnerQuery``.
+        ``Profile``, ``Call``, ``Institution``, ``Office``, ``Outcome`` or ``PartnerQuery``.
 
     Returns
     -------

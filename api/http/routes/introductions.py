@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from api.http.auth import Principal
 from api.http.deps import PrincipalDep, ServiceDep, require
 from api.http.errors import ApiError, forbidden, not_found
+from api.http.routes.outcomes import record_introduction_outcome
 from api.http.routes.profiles import ERRORS
 from api.http.schemas.access import IntroductionCreate, IntroductionDecision, IntroductionPublic
 from api.http.schemas.errors import Problem
@@ -248,5 +249,6 @@ def decide(
             f"introduction:{row.id}",
             {"requester": row.requester_id, "partner": row.partner_id},
         )
+        record_introduction_outcome(session, row)  # evidence fed back: a route from now on
         session.flush()
         return _public(session, row, principal)

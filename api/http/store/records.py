@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from api.http.store.outcomes import load_outcomes
 from api.http.store.tables import (
     RECORD_TABLES,
     CallRow,
@@ -213,7 +214,8 @@ def delete(session: Session, collection: str, record_id: str) -> bool:
 
 
 def load_dataset(session: Session) -> Dataset:
-    """Every stored record, as the dataset the engine is fitted on (ordered by id)."""
+    """Every stored record, as the dataset the engine is fitted on (ordered by id), with
+    the recorded outcomes."""
     parts: dict[str, list[Any]] = {}
     for collection, table in RECORD_TABLES.items():
         model = MODELS[collection]
@@ -224,4 +226,5 @@ def load_dataset(session: Session) -> Dataset:
         calls=parts["calls"],
         institutions=parts["institutions"],
         offices=parts["offices"],
+        outcomes=load_outcomes(session),
     )

@@ -231,6 +231,23 @@ class WebSessionRow(Base):
     expires_at: Mapped[dt.datetime]
 
 
+class OutcomeRow(Base):
+    """A recorded outcome (:class:`matcher.model.Outcome`, in ``data``): an accepted or
+    declined introduction, an application, a funded grant. ``introduction_id`` links an
+    outcome recorded when an introduction was decided (at most one per introduction)."""
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    call_id: Mapped[str | None] = mapped_column(Text, index=True)
+    date: Mapped[str] = mapped_column(String(10))
+    data: Mapped[dict[str, Any]]
+    introduction_id: Mapped[int | None] = mapped_column(Integer, unique=True, nullable=True)
+    created_by: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 RECORD_TABLES: dict[str, type[ProfileRow | InstitutionRow | OfficeRow | CallRow]] = {
     "profiles": ProfileRow,
     "institutions": InstitutionRow,
@@ -250,6 +267,7 @@ __all__ = [
     "JobRow",
     "MetaRow",
     "OfficeRow",
+    "OutcomeRow",
     "ProfileRow",
     "UserRow",
     "WebSessionRow",
