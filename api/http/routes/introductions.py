@@ -330,7 +330,7 @@ def request_introduction(
 
 
 @router.post(
-    "/introductions/team",
+    "/introduction-teams",
     response_model=TeamIntroductionResult,
     status_code=status.HTTP_201_CREATED,
     responses=ERRORS,
@@ -442,7 +442,7 @@ def list_reminders(service: ServiceDep, principal: EditorDep) -> list[ReminderPu
 
 
 @router.get(
-    "/introductions/team/{team_ref}", response_model=list[IntroductionPublic], responses=ERRORS
+    "/introduction-teams/{team_ref}", response_model=list[IntroductionPublic], responses=ERRORS
 )
 def read_team(
     service: ServiceDep, principal: PrincipalDep, team_ref: TeamRef

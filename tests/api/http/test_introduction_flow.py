@@ -390,17 +390,17 @@ def test_a_coordinator_introduces_a_team_member_by_member(
     }
     assert (
         small_client.post(
-            "/introductions/team", json=body, headers=auth(keys["researcher"])
+            "/introduction-teams", json=body, headers=auth(keys["researcher"])
         ).status_code
         == 403
     )
     outside = small_client.post(
-        "/introductions/team", json={**body, "requester_id": "s-ru-food"}, headers=auth(COORDINATOR)
+        "/introduction-teams", json={**body, "requester_id": "s-ru-food"}, headers=auth(COORDINATOR)
     )
     assert (
         outside.status_code == 422 and outside.json()["errors"][0]["field"] == "body.requester_id"
     )
-    made = small_client.post("/introductions/team", json=body, headers=auth(COORDINATOR))
+    made = small_client.post("/introduction-teams", json=body, headers=auth(COORDINATOR))
     assert made.status_code == 201, made.text
     result = made.json()
     by_member = {r["member_id"]: r for r in result["results"]}
@@ -412,7 +412,7 @@ def test_a_coordinator_introduces_a_team_member_by_member(
     assert by_member["s-kz-soil"]["status_code"] == 422
     assert "eligible countries" in by_member["s-kz-soil"]["reason"]
     team = small_client.get(
-        f"/introductions/team/{result['team_ref']}", headers=auth(COORDINATOR)
+        f"/introduction-teams/{result['team_ref']}", headers=auth(COORDINATOR)
     ).json()
     assert {i["partner_id"] for i in team} == {PARTNER, "s-cn-metal"}
     assert all(
@@ -426,14 +426,14 @@ def test_a_coordinator_introduces_a_team_member_by_member(
     post(small_client, f"/introductions/{first}/decision", keys["staff"], {"decision": "forward"})
     post(small_client, f"/introductions/{first}/answer", keys["partner"], {"answer": "accept"})
     team = small_client.get(
-        f"/introductions/team/{result['team_ref']}", headers=auth(COORDINATOR)
+        f"/introduction-teams/{result['team_ref']}", headers=auth(COORDINATOR)
     ).json()
     assert {i["partner_id"]: i["status"] for i in team} == {
         PARTNER: "accepted",
         "s-cn-metal": "pending",
     }
     # Asking again: the open requests are refused per member, with the reason.
-    again = small_client.post("/introductions/team", json=body, headers=auth(COORDINATOR)).json()
+    again = small_client.post("/introduction-teams", json=body, headers=auth(COORDINATOR)).json()
     assert {r["member_id"]: r["status_code"] for r in again["results"]} == {
         PARTNER: 201,
         "s-cn-metal": 409,
