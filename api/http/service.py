@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from api.http.auth import Principal, hash_key, parse_keys
@@ -124,24 +124,31 @@ def audit(
 def contact_visible_ids(session: Session, principal: Principal) -> set[str] | None:
     """Profiles whose contact data the caller may see; ``None`` means every profile.
 
-    Admin sees all; a researcher sees their own, and the partners of their accepted
-    introductions; office staff see both sides of the accepted introductions through
-    their office; a coordinator sees none.
+    Admin sees all. A researcher sees their own, and the other side of each introduction
+    the partner accepted: the partner's as requester, the requester's as partner (contacts
+    are exchanged both ways only after the partner's consent). Office staff see both sides
+    of the introductions through their office once forwarded (they broker them) and while
+    forwarded or accepted. A coordinator sees none.
     """
     if principal.role == "admin":
         return None
     visible: set[str] = set()
-    accepted = IntroductionRow.status == "accepted"
     if principal.role == "researcher" and principal.binding is not None:
-        visible.add(principal.binding)
-        query = select(IntroductionRow.partner_id).where(
-            accepted, IntroductionRow.requester_id == principal.binding
-        )
-        visible.update(session.scalars(query))
+        me = principal.binding
+        visible.add(me)
+        rows = session.execute(
+            select(IntroductionRow.requester_id, IntroductionRow.partner_id).where(
+                IntroductionRow.status == "accepted",
+                or_(IntroductionRow.requester_id == me, IntroductionRow.partner_id == me),
+            )
+        ).all()
+        for requester, partner in rows:
+            visible.add(partner if requester == me else requester)
     elif principal.role == "office_staff" and principal.binding is not None:
         rows = session.execute(
             select(IntroductionRow.requester_id, IntroductionRow.partner_id).where(
-                accepted, IntroductionRow.office_id == principal.binding
+                IntroductionRow.status.in_(("forwarded", "accepted")),
+                IntroductionRow.office_id == principal.binding,
             )
         ).all()
         for requester, partner in rows:

@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     access_log : bool
         ``GRANTMATCH_ACCESS_LOG``: one log line per request from ``grantmatch serve``
         (default on).
+    introduction_round_days, introduction_expiry_days, introduction_reminder_days : int
+        ``GRANTMATCH_INTRODUCTION_*``: the introduction flow (see
+        :mod:`api.http.introductions`). The round an office's ``capacity`` is counted in
+        (the last 365 days by default); the days a request may wait for the office's or the
+        partner's decision before it expires (30); the days after which a waiting request
+        is due a reminder (7).
     web_secure_cookies : bool
         ``GRANTMATCH_WEB_SECURE_COOKIES``: mark the web application's session cookie
         ``Secure`` (sent over HTTPS only). Turn it on wherever the service is reached
@@ -105,6 +111,9 @@ class Settings(BaseSettings):
     )
     telemetry: bool = Field(default=False, description="FastAPI's native OpenTelemetry.")
     access_log: bool = Field(default=True, description="A log line per request (serve).")
+    introduction_round_days: int = Field(default=365, ge=1, le=3660)
+    introduction_expiry_days: int = Field(default=30, ge=1, le=3660)
+    introduction_reminder_days: int = Field(default=7, ge=1, le=3660)
     web_secure_cookies: bool = Field(
         default=False, description="Session cookie sent over HTTPS only (web application)."
     )

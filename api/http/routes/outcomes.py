@@ -122,7 +122,7 @@ def record_introduction_outcome(session: Session, row: IntroductionRow) -> Outco
     existing = session.query(OutcomeRow).filter_by(introduction_id=row.id).one_or_none()
     if existing is not None:
         return existing
-    decided = row.decided_at or utcnow()
+    decided = row.closed_at or row.decided_at or utcnow()
     outcome = Outcome.model_validate(
         {
             "id": f"introduction-{row.id}",

@@ -131,21 +131,33 @@ class ApiKeyRow(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 
 
+OPEN_STATUSES = ("pending", "forwarded")
+"""Introduction statuses still waiting for a decision (the office's, then the partner's)."""
+
+
 class IntroductionRow(Base):
-    """A researcher's request to be introduced to a partner through an office."""
+    """A request to be introduced to a partner through an office.
+
+    ``pending`` (the office decides) -> ``forwarded`` (the partner decides) or
+    ``declined``; ``forwarded`` -> ``accepted`` or ``declined``; an open request may be
+    ``withdrawn`` by its requester or become ``expired``. ``decided_*`` and ``note`` are
+    the office's step, ``answered_*`` and ``answer_note`` the partner's. Rows from before
+    migration 0005 that are ``accepted`` were accepted by the office alone.
+    """
 
     __tablename__ = "introductions"
-    # One pending request per requester and partner: concurrent identical requests
-    # cannot both be stored.
+    # One open request per requester and partner: concurrent identical requests
+    # cannot both be stored. One-time consent links are looked up by their hash.
     __table_args__ = (
         Index(
             "uq_introductions_pending",
             "requester_id",
             "partner_id",
             unique=True,
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status IN ('pending', 'forwarded')"),
+            postgresql_where=text("status IN ('pending', 'forwarded')"),
         ),
+        Index("uq_introductions_consent", "consent_hash", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -160,6 +172,36 @@ class IntroductionRow(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     decided_by: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Who asked (the researcher, or the coordinator of a team introduction).
+    requested_by: Mapped[str] = mapped_column(Text, default="")
+    # The suggested team a team introduction belongs to (one value per team request).
+    team_ref: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    forwarded_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    answered_by: Mapped[str | None] = mapped_column(Text)
+    answer_note: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    # SHA-256 of the partner's one-time consent link; cleared when used.
+    consent_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class OfficeRequestRow(Base):
+    """A request for an office's service as such (``information_support``,
+    ``expert_advice``): ``pending`` until the staff answer it with a note (``answered``)."""
+
+    __tablename__ = "office_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    office_id: Mapped[str] = mapped_column(Text, index=True)
+    service: Mapped[str] = mapped_column(String(32))
+    requester_id: Mapped[str | None] = mapped_column(Text, index=True)
+    requested_by: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    answered_by: Mapped[str | None] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
 
 
 class AuditRow(Base):
@@ -257,6 +299,7 @@ RECORD_TABLES: dict[str, type[ProfileRow | InstitutionRow | OfficeRow | CallRow]
 """The record tables by collection name (the URL segment)."""
 
 __all__ = [
+    "OPEN_STATUSES",
     "RECORD_TABLES",
     "ApiKeyRow",
     "AuditRow",
@@ -266,6 +309,7 @@ __all__ = [
     "IntroductionRow",
     "JobRow",
     "MetaRow",
+    "OfficeRequestRow",
     "OfficeRow",
     "OutcomeRow",
     "ProfileRow",

@@ -1,15 +1,16 @@
 """Pages of an office's staff: the inbox of introduction requests through their office,
-the decision on each (accept or decline, with a note), and the office's load against its
-capacity.
+the office's step on each (forward to the partner with a note, or decline), a fresh
+one-time consent link for a forwarded request, and the office's load against its
+capacity in the current round.
 
-The requests, the decisions and the contact data come from the JSON API's
+The requests, the steps, the load and the contact data come from the JSON API's
 :mod:`api.http.routes.introductions` with the staff member's principal: contact data
-appears only where the service's view discloses it (both sides, after acceptance).
+appears only where the service's view discloses it (both sides, once forwarded).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -25,65 +26,44 @@ from matcher.errors import UnknownIdError
 
 router = APIRouter()
 IntroductionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-COUNTED = ("pending", "accepted")
-"""The requests that count against an office's capacity (declined ones do not)."""
 
 
-def office_load(statuses: list[str], capacity: int | None) -> dict[str, Any]:
-    """An office's load: pending and accepted requests, against its capacity.
-
-    Parameters
-    ----------
-    statuses : list of str
-        The status of each request through the office.
-    capacity : int or None
-        The office's capacity (introductions per round); ``None`` when not set.
-
-    Returns
-    -------
-    dict
-        ``pending``, ``accepted``, ``load`` (their sum), ``capacity`` and ``share``
-        (load over capacity, capped at 1 for the meter; ``None`` without a capacity).
-    """
-    pending = statuses.count("pending")
-    accepted = statuses.count("accepted")
-    load = pending + accepted
-    share = None if not capacity else min(load / capacity, 1.0)
-    return {
-        "pending": pending,
-        "accepted": accepted,
-        "load": load,
-        "capacity": capacity,
-        "share": share,
-        "over": capacity is not None and load > capacity,
-    }
+def consent_url(request: Request, token: str) -> str:
+    """The partner's one-time consent link, absolute (it is sent by e-mail)."""
+    return f"{str(request.base_url).rstrip('/')}{BASE}/consent/{token}"
 
 
 @router.get("/office")
 async def inbox(request: Request, service: ServiceDep, web: Staff) -> Response:
-    """The requests through this office, pending first (oldest first: they have waited
-    longest), then the decided ones (newest first)."""
+    """The requests through this office: waiting for the office (oldest first: they have
+    waited longest), waiting for the partner, then the closed ones (newest first)."""
     _ = gettext_for(language_of(request, web))
-    found = await run_in_threadpool(intro_routes.list_introductions, service, web.user.principal)
+    principal = web.user.principal
+    found = await run_in_threadpool(intro_routes.list_introductions, service, principal)
     fitted = await current_engine(service.engine)
     dataset = fitted.dataset
     office_id = web.user.binding or ""
     try:
-        office = dataset.office(office_id)
-        name, capacity = office.name, office.capacity
+        name = dataset.office(office_id).name
+        load = await run_in_threadpool(intro_routes.read_office_load, service, principal, office_id)
+        meter = load.model_dump() | {
+            "share": None if not load.capacity else min(load.load / load.capacity, 1.0),
+            "over": load.capacity is not None and load.load > load.capacity,
+        }
     except UnknownIdError:  # an office deleted since the account was made
-        name, capacity = office_id, None
-    pending = [introduction_view(dataset, i, _) for i in found if i.status == "pending"]
-    decided = [introduction_view(dataset, i, _) for i in reversed(found) if i.status != "pending"]
+        name = office_id
+        meter = None
+    views = [introduction_view(dataset, i, _) for i in found]
     return render(
         request,
         "office/inbox.html",
         web,
         {
             "office": {"id": office_id, "name": name},
-            "pending": pending,
-            "decided": decided,
-            "load": office_load([i.status for i in found], capacity),
+            "pending": [v for v in views if v["status"] == "pending"],
+            "forwarded": [v for v in views if v["status"] == "forwarded"],
+            "decided": [v for v in reversed(views) if v["status"] not in ("pending", "forwarded")],
+            "load": meter,
         },
     )
 
@@ -94,15 +74,16 @@ async def decide(
     service: ServiceDep,
     web: StaffPost,
     introduction_id: IntroductionId,
-    decision: Annotated[Literal["accept", "decline"], Form()],
+    decision: Annotated[Literal["forward", "decline"], Form()],
     note: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    """Accept or decline a request (the API's ``decide``); a request decided meanwhile
-    comes back as a message."""
+    """Forward a request to the partner or decline it (the API's ``decide``); a request
+    changed meanwhile comes back as a message. The flash after a forward carries the
+    partner's one-time consent link (shown this once)."""
     _ = gettext_for(language_of(request, web))
     body = IntroductionDecision(decision=decision, note=note)
     try:
-        await run_in_threadpool(
+        done = await run_in_threadpool(
             intro_routes.decide, service, web.user.principal, introduction_id, body
         )
     except ApiError as error:
@@ -113,9 +94,36 @@ async def decide(
             _("Request %(id)s was already decided.") % {"id": introduction_id},
             kind="error",
         )
-    done = (
-        _("Request %(id)s accepted: both sides' contacts are now shown.")
-        if decision == "accept"
-        else _("Request %(id)s declined.")
-    )
-    return redirect(f"{BASE}/office#intro-{introduction_id}", done % {"id": introduction_id})
+    if decision == "decline":
+        text = _("Request %(id)s declined.") % {"id": introduction_id}
+    else:
+        text = _(
+            "Request %(id)s forwarded to the partner. Their one-time consent link "
+            "(for a partner without an account): %(link)s"
+        ) % {"id": introduction_id, "link": consent_url(request, done.consent_token or "")}
+    return redirect(f"{BASE}/office#intro-{introduction_id}", text)
+
+
+@router.post("/office/introductions/{introduction_id}/consent-link")
+async def renew_link(
+    request: Request, service: ServiceDep, web: StaffPost, introduction_id: IntroductionId
+) -> Response:
+    """A new one-time consent link for a forwarded request (the old one stops working)."""
+    _ = gettext_for(language_of(request, web))
+    try:
+        done = await run_in_threadpool(
+            intro_routes.renew_consent_link, service, web.user.principal, introduction_id
+        )
+    except ApiError as error:
+        if error.status != 409:
+            raise
+        return redirect(
+            f"{BASE}/office",
+            _("Request %(id)s is no longer waiting for the partner.") % {"id": introduction_id},
+            kind="error",
+        )
+    text = _("A new consent link for request %(id)s (the old one no longer works): %(link)s") % {
+        "id": introduction_id,
+        "link": consent_url(request, done.consent_token or ""),
+    }
+    return redirect(f"{BASE}/office#intro-{introduction_id}", text)

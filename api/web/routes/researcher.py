@@ -14,24 +14,40 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from api.http.auth import Principal
 from api.http.errors import ApiError
 from api.http.routes import calls as call_routes
 from api.http.routes import introductions as intro_routes
 from api.http.routes import profiles as profile_routes
 from api.http.routes.answers import current_engine
-from api.http.schemas.access import IntroductionCreate, IntroductionPublic
+from api.http.schemas.access import (
+    IntroductionAnswer,
+    IntroductionCreate,
+    IntroductionPublic,
+    TeamIntroductionCreate,
+)
 from api.http.schemas.records import ProfileUpdate
 from api.http.service import Service
-from api.web.deps import PageError, Researcher, ResearcherPost, ServiceDep
+from api.http.views import Viewer
+from api.web import sessions
+from api.web.deps import (
+    Coordinator,
+    CoordinatorPost,
+    PageError,
+    Researcher,
+    ResearcherPost,
+    ServiceDep,
+)
 from api.web.pages import BASE, gettext_for, language_of, redirect, render
-from api.web.sessions import WebSession
+from api.web.sessions import FORM_COOKIE, WebSession
 from matcher.dataset import Dataset
 from matcher.errors import UnknownIdError
 from matcher.model import CareerStage
@@ -48,6 +64,8 @@ MAX_PUBLICATION_ROWS = 1000
 CallId = Annotated[str, Path(min_length=1, max_length=200)]
 ProfileId = Annotated[str, Path(min_length=1, max_length=200)]
 CountryFilter = Annotated[str, Query(max_length=2)]
+IntroductionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ConsentToken = Annotated[str, Path(min_length=16, max_length=100)]
 Gettext = Callable[[str], str]
 
 
@@ -120,7 +138,7 @@ def route_text(dataset: Dataset, route: Mapping[str, Any], _: Gettext) -> str:
 
 def introduction_view(dataset: Dataset, intro: IntroductionPublic, _: Gettext) -> dict[str, Any]:
     """An introduction with names for a page; the contacts are the ones the route
-    function disclosed to this caller (none before acceptance)."""
+    function disclosed to this caller (none before the partner accepts)."""
     return {
         "id": intro.id,
         "status": intro.status,
@@ -133,6 +151,11 @@ def introduction_view(dataset: Dataset, intro: IntroductionPublic, _: Gettext) -
         "created_at": intro.created_at,
         "decided_at": intro.decided_at,
         "note": intro.note,
+        "forwarded_at": intro.forwarded_at,
+        "answered_at": intro.answered_at,
+        "answer_note": intro.answer_note,
+        "closed_at": intro.closed_at,
+        "team_ref": intro.team_ref,
         "partner_contact": intro.partner_contact,
         "requester_contact": intro.requester_contact,
     }
@@ -518,7 +541,9 @@ async def my_partners(
     country = country.upper()
     chosen = [p for p in partners if not country or p["profile"]["country"] == country]
     asked = await run_in_threadpool(intro_routes.list_introductions, service, web.user.principal)
-    latest = {intro.partner_id: intro.status for intro in asked}  # ordered by id: last wins
+    latest = {  # ordered by id: the last wins
+        intro.partner_id: intro.status for intro in asked if intro.requester_id == profile_id
+    }
     rows = [
         {
             "profile": profile_card(dataset, p["profile"]["id"]),
@@ -586,10 +611,250 @@ async def request_introduction(
 
 @router.get("/me/introductions")
 async def my_introductions(request: Request, service: ServiceDep, web: Researcher) -> Response:
-    """The researcher's requests and their state; a partner's contact appears once the
-    office accepted (as the API's view discloses it)."""
+    """The researcher's own requests and their state; a partner's contact appears once
+    the partner accepted (as the API's view discloses it); an open one can be withdrawn."""
     _ = gettext_for(language_of(request, web))
+    me = own_profile_id(web)
     found = await run_in_threadpool(intro_routes.list_introductions, service, web.user.principal)
     fitted = await current_engine(service.engine)
-    rows = [introduction_view(fitted.dataset, intro, _) for intro in reversed(found)]
-    return render(request, "researcher/introductions.html", web, {"rows": rows})
+    rows = [
+        introduction_view(fitted.dataset, intro, _)
+        for intro in reversed(found)
+        if intro.requester_id == me
+    ]
+    waiting = sum(1 for i in found if i.partner_id == me and i.status == "forwarded")
+    return render(request, "researcher/introductions.html", web, {"rows": rows, "waiting": waiting})
+
+
+@router.post("/me/introductions/{introduction_id}/withdraw")
+async def withdraw_introduction(
+    request: Request, service: ServiceDep, web: ResearcherPost, introduction_id: IntroductionId
+) -> Response:
+    """Withdraw an open request (the API's ``withdraw``)."""
+    _ = gettext_for(language_of(request, web))
+    try:
+        await run_in_threadpool(intro_routes.withdraw, service, web.user.principal, introduction_id)
+    except ApiError as error:
+        if error.status != 409:
+            raise
+        return redirect(
+            f"{BASE}/me/introductions",
+            _("Request %(id)s can no longer be withdrawn: %(reason)s")
+            % {"id": introduction_id, "reason": error.detail},
+            kind="error",
+        )
+    return redirect(
+        f"{BASE}/me/introductions#intro-{introduction_id}",
+        _("Request %(id)s withdrawn.") % {"id": introduction_id},
+    )
+
+
+@router.get("/me/requests")
+async def requests_to_meet_me(request: Request, service: ServiceDep, web: Researcher) -> Response:
+    """Requests to meet this researcher that an office forwarded: accept or decline each.
+    The requester's contact appears once accepted."""
+    _ = gettext_for(language_of(request, web))
+    me = own_profile_id(web)
+    found = await run_in_threadpool(intro_routes.list_introductions, service, web.user.principal)
+    fitted = await current_engine(service.engine)
+    rows = [
+        introduction_view(fitted.dataset, intro, _)
+        for intro in reversed(found)
+        if intro.partner_id == me
+    ]
+    return render(request, "researcher/requests.html", web, {"rows": rows})
+
+
+@router.post("/me/requests/{introduction_id}/answer")
+async def answer_request(
+    request: Request,
+    service: ServiceDep,
+    web: ResearcherPost,
+    introduction_id: IntroductionId,
+    answer: Annotated[Literal["accept", "decline"], Form()],
+    note: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    """Accept or decline a request forwarded to this researcher (the API's ``answer``)."""
+    _ = gettext_for(language_of(request, web))
+    body = IntroductionAnswer(answer=answer, note=note)
+    try:
+        await run_in_threadpool(
+            intro_routes.answer, service, web.user.principal, introduction_id, body
+        )
+    except ApiError as error:
+        if error.status != 409:
+            raise
+        return redirect(
+            f"{BASE}/me/requests",
+            _("Request %(id)s is no longer waiting for your answer: %(reason)s")
+            % {"id": introduction_id, "reason": error.detail},
+            kind="error",
+        )
+    text = (
+        _("You accepted request %(id)s: you now see each other's contact.")
+        if answer == "accept"
+        else _("You declined request %(id)s.")
+    )
+    return redirect(f"{BASE}/me/requests#intro-{introduction_id}", text % {"id": introduction_id})
+
+
+# -- the partner's one-time consent link (no sign-in) --------------------------------------
+
+
+def _consent_unknown(_: Gettext) -> PageError:
+    return PageError(
+        404,
+        _("This consent link is unknown, already used or expired. Ask the office for a new one."),
+    )
+
+
+def _consent_context(service: Service, token: str, _: Gettext) -> dict[str, Any]:
+    row = intro_routes.consent_request(service, token)
+    if row is None:
+        raise _consent_unknown(_)
+    dataset = service.engine.get().dataset
+    return {
+        "token": token,
+        "id": row.id,
+        "requester": profile_card(dataset, row.requester_id),
+        "partner": profile_card(dataset, row.partner_id),
+        "office": {"id": row.office_id, "name": office_name(dataset, row.office_id)},
+        "call": {"id": row.call_id, "title": call_title(dataset, row.call_id)},
+        "message": row.message,
+        "note": row.note,
+    }
+
+
+@router.get("/consent/{token}")
+async def consent_form(request: Request, service: ServiceDep, token: ConsentToken) -> Response:
+    """The page a partner's one-time link opens: the request, accept or decline. No
+    sign-in: the link is the partner's proof; the form carries the sign-in form's token."""
+    _ = gettext_for(language_of(request, None))
+    context = await run_in_threadpool(_consent_context, service, token, _)
+    return render(
+        request, "researcher/consent.html", None, context, form_token=sessions.new_form_token()
+    )
+
+
+@router.post("/consent/{token}")
+async def consent_answer(
+    request: Request,
+    service: ServiceDep,
+    token: ConsentToken,
+    answer: Annotated[Literal["accept", "decline"], Form()],
+    csrf_token: Annotated[str, Form(max_length=100)],
+    note: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    """The partner's answer through the link (used once); the requester's contact is
+    shown on acceptance."""
+    if not sessions.same_token(request.cookies.get(FORM_COOKIE), csrf_token):
+        raise PageError(403, "csrf")
+    _ = gettext_for(language_of(request, None))
+    try:
+        row = await run_in_threadpool(
+            intro_routes.consent_answer, service, token, answer == "accept", note
+        )
+    except ApiError:  # the request changed meanwhile (withdrawn, expired)
+        row = None
+    if row is None:
+        raise _consent_unknown(_)
+    requester = profile_card(service.engine.get().dataset, row.requester_id)
+    contact = None
+    if row.status == "accepted":
+        contact = await run_in_threadpool(
+            _requester_contact, service, row.partner_id, row.requester_id, row.id
+        )
+    return render(
+        request,
+        "researcher/consent_done.html",
+        None,
+        {"status": row.status, "requester": requester, "contact": contact},
+    )
+
+
+def _requester_contact(
+    service: Service, partner_id: str, requester_id: str, introduction_id: int
+) -> dict[str, Any] | None:
+    """The requester's contact for the partner who just accepted through the link, seen
+    as that partner through the records' view (so the disclosure is audited)."""
+    with service.database.session() as session:
+        partner = Principal("researcher", partner_id, "consent link")
+        return Viewer.of(session, partner).contact(requester_id, f"introduction:{introduction_id}")
+
+
+# -- team introductions (a coordinator, from a suggested team on the call page) ------------
+
+
+@router.post("/calls/{call_id}/team-introductions")
+async def request_team_introductions(
+    request: Request,
+    service: ServiceDep,
+    web: CoordinatorPost,
+    call_id: CallId,
+    requester_id: Annotated[str, Form(min_length=1, max_length=200)],
+    member_ids: Annotated[list[str], Form(min_length=2, max_length=50)],
+    message: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    """Ask for introductions of a home-side member to every foreign member of a suggested
+    team (the API's ``request_team_introductions``); the team's page follows, with what
+    was refused and why."""
+    body = TeamIntroductionCreate(
+        call_id=call_id, requester_id=requester_id, member_ids=member_ids, message=message
+    )
+    result = await run_in_threadpool(
+        intro_routes.request_team_introductions, service, web.user.principal, body
+    )
+    refused = [
+        f"{r.member_id}={r.status_code}:{r.reason or ''}" for r in result.results if not r.created
+    ]
+    if not any(r.created for r in result.results):
+        _ = gettext_for(language_of(request, web))
+        reasons = "; ".join(f"{r.member_id}: {r.reason}" for r in result.results)
+        return redirect(
+            f"{BASE}/calls/{call_id}",
+            _("No introduction was requested: %(reasons)s")
+            % {"reasons": reasons or _("the team has no foreign member")},
+            kind="error",
+        )
+    query = urlencode({"refused": refused}, doseq=True)
+    return redirect(f"{BASE}/introductions/team/{result.team_ref}?{query}")
+
+
+@router.get("/introductions/team/{team_ref}")
+async def team_introductions(
+    request: Request,
+    service: ServiceDep,
+    web: Coordinator,
+    team_ref: Annotated[str, Path(min_length=1, max_length=36)],
+    refused: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006 - copied
+) -> Response:
+    """The introductions of one team request: who has accepted, who is waiting."""
+    _ = gettext_for(language_of(request, web))
+    found = await run_in_threadpool(intro_routes.read_team, service, web.user.principal, team_ref)
+    if not found:
+        raise PageError(404, "not_found")
+    dataset = (await current_engine(service.engine)).dataset
+    rows = [introduction_view(dataset, intro, _) for intro in found]
+    first = found[0]
+    reasons = []
+    for item in refused:
+        member, _sep, reason = item.partition("=")
+        reasons.append(
+            {
+                "member_id": member,
+                "name": profile_card(dataset, member)["name"],
+                "reason": reason.partition(":")[2],
+            }
+        )
+    return render(
+        request,
+        "researcher/team.html",
+        web,
+        {
+            "rows": rows,
+            "call": {"id": first.call_id, "title": call_title(dataset, first.call_id)},
+            "requester": profile_card(dataset, first.requester_id),
+            "accepted": sum(1 for i in found if i.status == "accepted"),
+            "refused": reasons,
+        },
+    )

@@ -32,7 +32,7 @@ def test_denied_accesses_to_private_data_are_audited(loaded_store: TestClient) -
     decision = f"/introductions/{intro['id']}/decision"
     assert (
         loaded_store.post(
-            decision, json={"decision": "accept"}, headers=auth(other_staff)
+            decision, json={"decision": "forward"}, headers=auth(other_staff)
         ).status_code
         == 403
     )

@@ -56,7 +56,7 @@ def test_parallel_decisions_on_one_introduction_have_one_winner(live: str) -> No
         asked = http.post("/introductions", json={"partner_id": "s-cn-partner"})
     assert asked.status_code == 201, asked.text
     path = f"/introductions/{asked.json()['id']}/decision"
-    decisions = ["accept" if i % 2 else "decline" for i in range(PARALLEL)]
+    decisions = ["forward" if i % 2 else "decline" for i in range(PARALLEL)]
 
     def decide(decision: str) -> httpx.Response:
         with client(live, staff) as http:
@@ -74,7 +74,7 @@ def test_parallel_decisions_on_one_introduction_have_one_winner(live: str) -> No
     decided = [
         e
         for e in trail
-        if e["target"] == target and e["action"] in ("introduction.accept", "introduction.decline")
+        if e["target"] == target and e["action"] in ("introduction.forward", "introduction.decline")
     ]
     assert len(decided) == 1
 
@@ -95,6 +95,71 @@ def test_parallel_identical_introduction_requests_make_one(live: str) -> None:
     with client(live, researcher) as http:
         mine = http.get("/introductions").json()
     assert [i["partner_id"] for i in mine if i["status"] == "pending"] == ["s-cn-metal"]
+
+
+def test_a_withdrawal_racing_the_partners_acceptance_has_one_winner(live: str) -> None:
+    researcher = _key(live, "researcher", "s-ru-ventilation")
+    staff = _key(live, "office_staff", OFFICE)
+    partner = _key(live, "researcher", "s-cn-zh")
+    with client(live, researcher) as http:
+        asked = http.post("/introductions", json={"partner_id": "s-cn-zh"})
+    assert asked.status_code == 201, asked.text
+    path = f"/introductions/{asked.json()['id']}"
+    with client(live, staff) as http:
+        assert http.post(f"{path}/decision", json={"decision": "forward"}).status_code == 200
+
+    def act(who: str) -> httpx.Response:
+        if who == "requester":
+            with client(live, researcher) as http:
+                return http.post(f"{path}/withdraw")
+        with client(live, partner) as http:
+            return http.post(f"{path}/answer", json={"answer": "accept"})
+
+    responses = in_parallel(
+        [partial(act, "requester" if i % 2 else "partner") for i in range(PARALLEL)]
+    )
+
+    assert _statuses(responses) == {200: 1, 409: PARALLEL - 1}
+    winner = next(r for r in responses if isinstance(r, httpx.Response) and r.status_code == 200)
+    with client(live, ADMIN) as http:
+        final = http.get(path).json()
+        trail = http.get("/audit", params={"limit": 500}).json()["items"]
+    assert final["status"] == winner.json()["status"] in ("withdrawn", "accepted")
+    moved = [
+        e
+        for e in trail
+        if e["target"] == f"introduction:{asked.json()['id']}"
+        and e["action"] in ("introduction.partner_accept", "introduction.withdraw")
+    ]
+    assert len(moved) == 1
+
+
+def test_parallel_requests_to_one_office_never_pass_its_capacity(live: str) -> None:
+    capacity = 3
+    with client(live, COORDINATOR) as http:
+        changed = http.patch("/offices/off-rs-kz", json={"capacity": capacity})
+        assert changed.status_code == 200, changed.text
+    requesters = [
+        "s-ru-methane", "s-ru-methane-phd", "s-ru-health", "s-ru-digital", "s-ru-food",
+        "s-ru-edu", "s-ru-water", "s-ru-ruonly", "s-ru-reclaim", "s-ru-metal",
+        "s-ru-metal-junior", "s-org-fccc",
+    ]  # fmt: skip
+    keys = [_key(live, "researcher", r) for r in requesters[:PARALLEL]]
+    with client(live, keys[0]) as http:  # the engine fitted before the race
+        assert http.get("/calls/c-methane/candidates?k=1").status_code == 200
+
+    def ask(key: str) -> httpx.Response:
+        with client(live, key) as http:
+            return http.post("/introductions", json={"partner_id": "s-kz-soil"})
+
+    responses = in_parallel([partial(ask, k) for k in keys])
+
+    assert _statuses(responses) == {201: capacity, 409: PARALLEL - capacity}
+    refused = [r for r in responses if isinstance(r, httpx.Response) and r.status_code == 409]
+    assert all(f"of its capacity of {capacity}" in r.json()["detail"] for r in refused)
+    with client(live, ADMIN) as http:
+        load = http.get("/offices/off-rs-kz/load").json()
+    assert load["load"] == capacity and load["full"]
 
 
 def test_parallel_creates_of_one_id_make_one_and_409s(live: str) -> None:

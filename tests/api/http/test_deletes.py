@@ -69,8 +69,13 @@ def test_a_recreated_partner_is_not_disclosed_through_an_old_introduction(
     intro = loaded_store.post(
         "/introductions", json={"partner_id": "s-cn-partner"}, headers=auth(researcher)
     ).json()
+    partner = new_key(loaded_store, "researcher", "s-cn-partner")
+    forwarded = loaded_store.post(
+        f"/introductions/{intro['id']}/decision", json={"decision": "forward"}, headers=auth(staff)
+    )
+    assert forwarded.status_code == 200
     accepted = loaded_store.post(
-        f"/introductions/{intro['id']}/decision", json={"decision": "accept"}, headers=auth(staff)
+        f"/introductions/{intro['id']}/answer", json={"answer": "accept"}, headers=auth(partner)
     )
     assert accepted.status_code == 200
     assert loaded_store.delete("/profiles/s-cn-partner", headers=auth(ADMIN)).status_code == 204

@@ -96,9 +96,14 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
 
 def _key_for(path: str, method: str) -> str:
     """The key that gets past the role check, so the fuzzer reaches the handler's code."""
-    if path == "/introductions" and method == "POST":
+    if method == "POST" and (
+        path in ("/introductions", "/offices/{office_id}/requests")
+        or (path.endswith(("/answer", "/withdraw")) and path.startswith("/introductions"))
+    ):
         return RESEARCHER_KEY
-    if path.endswith("/decision"):
+    if path.endswith(("/decision", "/consent-link")) or path.endswith(
+        "/requests/{request_id}/answer"
+    ):
         return STAFF_KEY
     return ADMIN
 

@@ -108,7 +108,7 @@ def test_contact_data_is_shown_only_to_allowed_roles(
     assert answer.status_code == 200 and "email" not in answer.text
 
 
-def test_an_introduction_shares_contact_data_only_after_acceptance(
+def test_an_introduction_shares_contact_data_only_after_the_partner_accepts(
     small_client: TestClient, keys: dict[str, str]
 ) -> None:
     requested = small_client.post(
@@ -121,54 +121,84 @@ def test_an_introduction_shares_contact_data_only_after_acceptance(
     assert intro["office_id"] == OFFICE and intro["route"]["kind"] == "office_partner"
     assert intro["status"] == "pending" and intro["partner_contact"] is None
     path = f"/introductions/{intro['id']}"
-    # A second pending request for the same partner is refused.
+    partner = new_key(small_client, "researcher", PARTNER)
+    # A second open request for the same partner is refused.
     assert (
         small_client.post(
             "/introductions", json={"partner_id": PARTNER}, headers=auth(keys["researcher"])
         ).status_code
         == 409
     )
-    # Before acceptance: nobody but admin sees the partner's contact data.
+    # Before forwarding: nobody but admin sees the partner's contact data, and the
+    # partner does not see the request yet.
     assert contact_of(small_client, keys["researcher"], PARTNER) is None
     assert contact_of(small_client, keys["staff"], PARTNER) is None
+    assert small_client.get(path, headers=auth(partner)).status_code == 403
     # Who may not decide: the requester, another office's staff, a coordinator, admin.
     for role in ("researcher", "other_staff", "coordinator", "admin"):
         response = small_client.post(
-            f"{path}/decision", json={"decision": "accept"}, headers=auth(keys[role])
+            f"{path}/decision", json={"decision": "forward"}, headers=auth(keys[role])
         )
         assert response.status_code == 403, role
     # Who may not read it: another researcher, another office's staff.
     for role in ("other_researcher", "other_staff"):
         assert small_client.get(path, headers=auth(keys[role])).status_code == 403, role
     assert small_client.get("/introductions", headers=auth(keys["other_staff"])).json() == []
-    # The office's staff accept; now the requester gets the partner's contact data.
+    # The partner may not answer before the office forwards.
+    early = small_client.post(f"{path}/answer", json={"answer": "accept"}, headers=auth(partner))
+    assert early.status_code == 403
+    # The office's staff forward it: they broker, so they see both sides; the requester
+    # and the partner see nothing of each other yet.
+    forwarded = small_client.post(
+        f"{path}/decision", json={"decision": "forward", "note": "ok"}, headers=auth(keys["staff"])
+    )
+    assert forwarded.status_code == 200, forwarded.text
+    assert forwarded.json()["status"] == "forwarded" and forwarded.json()["consent_token"]
+    assert forwarded.json()["partner_contact"]["email"]
+    assert forwarded.json()["requester_contact"]["email"]
+    waiting = small_client.get(path, headers=auth(keys["researcher"])).json()
+    assert waiting["status"] == "forwarded" and waiting["partner_contact"] is None
+    assert waiting["consent_token"] is None
+    assert contact_of(small_client, keys["researcher"], PARTNER) is None
+    assert contact_of(small_client, partner, RESEARCHER) is None
+    # Neither the requester nor another researcher answers for the partner.
+    for key in (keys["researcher"], keys["other_researcher"]):
+        response = small_client.post(f"{path}/answer", json={"answer": "accept"}, headers=auth(key))
+        assert response.status_code == 403
+    # The partner accepts: contacts go both ways.
     accepted = small_client.post(
-        f"{path}/decision", json={"decision": "accept", "note": "ok"}, headers=auth(keys["staff"])
+        f"{path}/answer", json={"answer": "accept", "note": "glad to"}, headers=auth(partner)
     )
     assert accepted.status_code == 200, accepted.text
-    assert accepted.json()["partner_contact"]["email"]
+    assert accepted.json()["status"] == "accepted"
     assert accepted.json()["requester_contact"]["email"]
+    assert accepted.json()["partner_contact"] is None
     seen = small_client.get(path, headers=auth(keys["researcher"])).json()
     assert seen["status"] == "accepted" and seen["partner_contact"]["email"]
-    assert seen["requester_contact"] is None
+    assert seen["requester_contact"] is None and seen["answer_note"] == "glad to"
     assert contact_of(small_client, keys["researcher"], PARTNER) is not None
+    assert contact_of(small_client, partner, RESEARCHER) is not None
     assert contact_of(small_client, keys["staff"], PARTNER) is not None
     # Still hidden from everyone else.
     assert contact_of(small_client, keys["other_researcher"], PARTNER) is None
     assert contact_of(small_client, keys["other_staff"], PARTNER) is None
     coordinator_view = small_client.get(path, headers=auth(keys["coordinator"])).json()
     assert coordinator_view["partner_contact"] is None
-    # Decided once only.
+    # Decided once only, by each side.
     again = small_client.post(
         f"{path}/decision", json={"decision": "decline"}, headers=auth(keys["staff"])
     )
     assert again.status_code == 409
+    twice = small_client.post(f"{path}/answer", json={"answer": "decline"}, headers=auth(partner))
+    assert twice.status_code == 409 and "accepted" in twice.json()["detail"]
     # Every step is in the audit trail, with who and when.
     trail = small_client.get("/audit?limit=500", headers=auth(ADMIN)).json()["items"]
     actions = {(e["action"], e["actor"].split(" ")[0]) for e in trail}
     assert ("introduction.request", f"researcher:{RESEARCHER}") in actions
-    assert ("introduction.accept", f"office_staff:{OFFICE}") in actions
+    assert ("introduction.forward", f"office_staff:{OFFICE}") in actions
+    assert ("introduction.partner_accept", f"researcher:{PARTNER}") in actions
     assert ("contact.shown", f"researcher:{RESEARCHER}") in actions
+    assert ("contact.shown", f"researcher:{PARTNER}") in actions
     assert all(e["at"] for e in trail)
 
 

@@ -1,7 +1,9 @@
-"""The office staff's inbox in a real browser, with the researcher's side of each
-introduction: a request arrives without contact data, is accepted (or declined) with a
-note, and the partner's contact appears for the requester only; the load meter; the page
-refused to the other roles; the journey in Russian.
+"""The introduction flow in a real browser: a request arrives in the office's inbox
+without contact data, the office forwards it (or declines it) with a note, the partner
+accepts or declines (signed in on "requests to meet me", or through the one-time consent
+link without signing in), and only then are the contacts exchanged, both ways; the
+requester withdraws; the load meter; the pages refused to the other roles; the journey in
+Russian.
 
 The demo office is the one in China (off-kuzbass-cn); the demo researcher (r-0033) asks
 for introductions to Chinese partners at its partner institutions. The server is shared
@@ -48,6 +50,38 @@ def ask_for_introduction(
     page.wait_for_url(f"{live_server.url}/app/me/introductions")
 
 
+def forward(staff: Page, partner: str, note: str = "") -> str:
+    """The office forwards the pending request to ``partner``; returns the consent link
+    the flash shows."""
+    staff.reload()
+    card = staff.locator(f"#pending-heading ~ .cards article[data-partner={partner}]")
+    if note:
+        card.get_by_label("Note to the researcher and the partner (optional)").fill(note)
+    card.get_by_role("button", name="Forward to the partner").click()
+    staff.wait_for_load_state()
+    flash = staff.locator(".flash").inner_text()
+    found = re.search(r"https?://\S+/app/consent/[A-Za-z0-9_-]+", flash)
+    assert found, flash
+    return found.group(0)
+
+
+USED_BY_OTHER_TESTS = {"r-0205", "r-0209", "r-0210", "r-0223"}
+
+
+def unasked_partner(page: Page, live_server: LiveServer) -> str:
+    """A Chinese partner on the researcher's list whom no test asked for yet (the server
+    is shared), with contact data on record."""
+    page.goto(f"{live_server.url}/app/me/partners?country=CN")
+    demo = load_demo()
+    for card in page.locator("article[data-partner]").all():
+        found = card.get_attribute("data-partner") or ""
+        contact = demo.profile(found).contact
+        fresh = card.locator("a.badge").count() == 0 and found not in USED_BY_OTHER_TESTS
+        if fresh and contact is not None and contact.email and contact.phone:
+            return found
+    raise AssertionError("no Chinese partner left to ask")
+
+
 def load_now(page: Page) -> int:
     return int(page.locator("[role=meter]").get_attribute("aria-valuenow") or "-1")
 
@@ -69,8 +103,8 @@ def another_researcher(live_server: LiveServer, profile_id: str) -> tuple[str, s
     return email, password
 
 
-def sign_in_as(sign_in: SignIn, email: str, password: str) -> Page:
-    page = sign_in(None)
+def sign_in_as(sign_in: SignIn, email: str, password: str, locale: str = "en-GB") -> Page:
+    page = sign_in(None, locale=locale)
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("form.stack button[type=submit]")
@@ -79,12 +113,12 @@ def sign_in_as(sign_in: SignIn, email: str, password: str) -> Page:
     return page
 
 
-def test_an_accepted_introduction_shows_the_contact_to_the_requester_only(
+def test_contacts_are_exchanged_only_after_the_partner_accepts(
     sign_in: SignIn, live_server: LiveServer
 ) -> None:
     partner = "r-0209"  # Liang Yuhan, Liaoning Technical University (office partner)
     partner_email, partner_phone = contact_of(partner)
-    requester_email, _ = contact_of(REQUESTER)
+    requester_email, requester_phone = contact_of(REQUESTER)
     staff = sign_in("office_staff")
     load_before = load_now(staff)
 
@@ -94,7 +128,7 @@ def test_an_accepted_introduction_shows_the_contact_to_the_requester_only(
     )
     mine = researcher.locator(f"article[data-partner={partner}]")
     expect(mine).to_have_attribute("data-status", "pending")
-    expect(mine).to_contain_text("Shown once the office accepts.")
+    expect(mine).to_contain_text("Shown once the partner accepts.")
     assert partner_email not in researcher.content()
 
     # The office sees the request, with names, the call and the message, and no contact.
@@ -112,36 +146,100 @@ def test_an_accepted_introduction_shows_the_contact_to_the_requester_only(
     assert load_now(staff) == load_before + 1
     screenshot(staff, "office-inbox-en")
 
-    card.get_by_label("Note to the researcher (optional)").fill("Prof. Liang expects your e-mail.")
-    card.get_by_role("button", name="Accept").click()
-    staff.wait_for_load_state()
-    expect(staff.locator(".flash")).to_contain_text("accepted")
-    decided = staff.locator(f"#decided-heading ~ .cards article[data-partner={partner}]")
-    expect(decided).to_have_attribute("data-status", "accepted")
-    # After acceptance the office sees both sides' contacts.
-    expect(decided).to_contain_text(partner_email)
-    expect(decided).to_contain_text(requester_email)
-    assert load_now(staff) == load_before + 1  # accepted still counts
-    screenshot(staff, "office-inbox-accepted-en")
+    # The office forwards it: it brokers, so it sees both sides now; nobody else does.
+    forward(staff, partner, "Prof. Liang will answer soon.")
+    expect(staff.locator(".flash")).to_contain_text("forwarded to the partner")
+    waiting = staff.locator(f"#forwarded-heading ~ .cards article[data-partner={partner}]")
+    expect(waiting).to_have_attribute("data-status", "forwarded")
+    expect(waiting).to_contain_text(partner_email)
+    expect(waiting).to_contain_text(requester_email)
+    assert load_now(staff) == load_before + 1  # forwarded still counts
+    screenshot(staff, "office-inbox-forwarded-en")
+    researcher.reload()
+    mine = researcher.locator(f"article[data-partner={partner}]")
+    expect(mine).to_have_attribute("data-status", "forwarded")
+    expect(mine.locator(".note")).to_have_text("Prof. Liang will answer soon.")
+    assert partner_email not in researcher.content()
 
+    # The partner, signed in, sees the request on "requests to meet me" and accepts.
+    email, password = another_researcher(live_server, partner)
+    them = sign_in_as(sign_in, email, password)
+    them.goto(f"{live_server.url}/app/me/requests")
+    asked = them.locator(f"article[data-requester={REQUESTER}]")
+    expect(asked).to_have_attribute("data-status", "forwarded")
+    expect(asked).to_contain_text("Joint methane drainage proposal")
+    assert requester_email not in them.content()
+    screenshot(them, "partner-requests-en")
+    asked.get_by_label("Note to the researcher (optional)").fill("Glad to talk.")
+    asked.get_by_role("button", name="Accept").click()
+    them.wait_for_load_state()
+    expect(them.locator(".flash")).to_contain_text("You accepted request")
+    asked = them.locator(f"article[data-requester={REQUESTER}]")
+    expect(asked).to_have_attribute("data-status", "accepted")
+    expect(asked.locator(".contact")).to_contain_text(requester_email)
+    expect(asked.locator(".contact")).to_contain_text(requester_phone)
+
+    # The requester now sees the partner's contact, and the partner's note.
     researcher.reload()
     mine = researcher.locator(f"article[data-partner={partner}]")
     expect(mine).to_have_attribute("data-status", "accepted")
     expect(mine.locator(".contact")).to_contain_text(partner_email)
     expect(mine.locator(".contact")).to_contain_text(partner_phone)
-    expect(mine.locator(".note")).to_have_text("Prof. Liang expects your e-mail.")
+    expect(mine.locator(".answer-note")).to_have_text("Glad to talk.")
     screenshot(researcher, "researcher-introductions-en")
+    staff.reload()
+    closed = staff.locator(f"#decided-heading ~ .cards article[data-partner={partner}]")
+    expect(closed).to_have_attribute("data-status", "accepted")
 
     # Another researcher sees none of it.
     email, password = another_researcher(live_server, "r-0042")
     other = sign_in_as(sign_in, email, password)
-    for path in ("/app/me/introductions", "/app/me/partners?country=CN", "/app/me"):
+    for path in (
+        "/app/me/introductions",
+        "/app/me/requests",
+        "/app/me/partners?country=CN",
+        "/app/me",
+    ):
         other.goto(f"{live_server.url}{path}")
         assert partner_email not in other.content(), path
         assert partner_phone not in other.content(), path
+        assert requester_email not in other.content(), path
 
 
-def test_a_declined_introduction_keeps_the_contact_hidden(
+def test_the_partner_answers_through_the_one_time_link_without_signing_in(
+    sign_in: SignIn, live_server: LiveServer
+) -> None:
+    researcher = sign_in("researcher")
+    partner = unasked_partner(researcher, live_server)
+    partner_email, _ = contact_of(partner)
+    requester_email, _ = contact_of(REQUESTER)
+    ask_for_introduction(researcher, live_server, partner, "Methane sensors")
+    staff = sign_in("office_staff")
+    link = forward(staff, partner)
+
+    visitor = sign_in(None)
+    visitor.goto(link)
+    expect(visitor.locator("h1")).to_have_text("A request to meet you")
+    expect(visitor.locator("main, body").first).to_contain_text("Alexandra Gerasimova")
+    assert requester_email not in visitor.content()
+    screenshot(visitor, "partner-consent-link-en")
+    # A forged form token is refused.
+    forged = visitor.request.post(link, form={"answer": "accept", "csrf_token": "forged"})
+    assert forged.status == 403
+    visitor.get_by_role("button", name="Accept").click()
+    visitor.wait_for_load_state()
+    expect(visitor.locator("[data-status=accepted]")).to_contain_text(requester_email)
+
+    researcher.reload()
+    mine = researcher.locator(f"article[data-partner={partner}]").first
+    expect(mine).to_have_attribute("data-status", "accepted")
+    expect(mine.locator(".contact")).to_contain_text(partner_email)
+    # The link works once.
+    again = visitor.goto(link)
+    assert again is not None and again.status == 404
+
+
+def test_the_office_declines_and_the_contact_stays_hidden(
     sign_in: SignIn, live_server: LiveServer
 ) -> None:
     partner = "r-0205"  # Li Ruoxi, Liaoning Technical University
@@ -152,7 +250,9 @@ def test_a_declined_introduction_keeps_the_contact_hidden(
     staff = sign_in("office_staff")
     load_before = load_now(staff)
     card = staff.locator(f"#pending-heading ~ .cards article[data-partner={partner}]")
-    card.get_by_label("Note to the researcher (optional)").fill("Prof. Li is on leave this year.")
+    card.get_by_label("Note to the researcher and the partner (optional)").fill(
+        "Prof. Li is on leave this year."
+    )
     card.get_by_role("button", name="Decline").click()
     staff.wait_for_load_state()
     expect(staff.locator(".flash")).to_contain_text("declined")
@@ -167,6 +267,30 @@ def test_a_declined_introduction_keeps_the_contact_hidden(
     expect(mine.locator(".note")).to_have_text("Prof. Li is on leave this year.")
     expect(mine).to_contain_text("Not shared: the office declined the request.")
     assert partner_email not in researcher.content()
+
+
+def test_the_requester_withdraws_a_forwarded_request(
+    sign_in: SignIn, live_server: LiveServer
+) -> None:
+    partner = "r-0210"  # Song Peng (the Russian journey's partner, after it)
+    researcher = sign_in("researcher")
+    researcher.goto(f"{live_server.url}/app/me/introductions")
+    if researcher.locator(f"article[data-partner={partner}][data-status=pending]").count() == 0:
+        ask_for_introduction(researcher, live_server, partner, "Mine digital twins")
+    staff = sign_in("office_staff")
+    link = forward(staff, partner)
+    researcher.reload()
+    mine = researcher.locator(f"article[data-partner={partner}][data-status=forwarded]")
+    mine.get_by_role("button", name="Withdraw").click()
+    researcher.wait_for_load_state()
+    expect(researcher.locator(".flash")).to_contain_text("withdrawn")
+    expect(researcher.locator(f"article[data-partner={partner}]").first).to_have_attribute(
+        "data-status", "withdrawn"
+    )
+    # The partner's link died with it.
+    visitor = sign_in(None)
+    gone = visitor.goto(link)
+    assert gone is not None and gone.status == 404
 
 
 @pytest.mark.parametrize("role", ["researcher", "coordinator", "admin"])
@@ -185,7 +309,7 @@ def test_a_decision_needs_the_forms_token(sign_in: SignIn, live_server: LiveServ
     page = sign_in("office_staff")
     response = page.request.post(
         f"{live_server.url}/app/office/introductions/1/decision",
-        form={"decision": "accept", "csrf_token": "forged"},
+        form={"decision": "forward", "csrf_token": "forged"},
     )
     assert response.status == 403
 
@@ -211,14 +335,23 @@ def test_the_introduction_journey_in_russian(sign_in: SignIn, live_server: LiveS
     staff = sign_in("office_staff", locale="ru-RU")
     expect(staff.locator("h1")).to_have_text("Запросы на знакомство")
     card = staff.locator(f"#pending-heading ~ .cards article[data-partner={partner}]")
-    expect(card).to_contain_text("ожидает")
+    expect(card).to_contain_text("ждёт представительства")
     screenshot(staff, "office-inbox-ru")
-    card.get_by_role("button", name="Принять").click()
+    card.get_by_role("button", name="Переслать партнёру").click()
     staff.wait_for_load_state()
-    expect(staff.locator(".flash")).to_contain_text("принят")
+    expect(staff.locator(".flash")).to_contain_text("переслан партнёру")
+
+    email, password = another_researcher(live_server, partner)
+    them = sign_in_as(sign_in, email, password, locale="ru-RU")
+    them.goto(f"{live_server.url}/app/me/requests")
+    expect(them.locator("h1")).to_have_text("Просьбы о знакомстве со мной")
+    screenshot(them, "partner-requests-ru")
+    them.get_by_role("button", name="Принять").first.click()
+    them.wait_for_load_state()
+    expect(them.locator(".flash")).to_contain_text("Вы приняли запрос")
 
     researcher.reload()
-    mine = researcher.locator(f"article[data-partner={partner}]")
+    mine = researcher.locator(f"article[data-partner={partner}]").first
     expect(mine).to_contain_text("принят")
     expect(mine.locator(".contact")).to_contain_text(partner_email)
     screenshot(researcher, "researcher-introductions-ru")

@@ -24,6 +24,7 @@ RESEARCHER_PAGES = (
     "/app/me/calls/c-rsf-nsfc-methane",
     "/app/me/partners",
     "/app/me/introductions",
+    "/app/me/requests",
 )
 
 
