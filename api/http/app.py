@@ -29,6 +29,7 @@ from api.http.routes import (
     jobs,
     keys,
     meta,
+    notifications,
     offices,
     profiles,
 )
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         calls,
         imports,
         introductions,
+        notifications,
         jobs,
         keys,
         audit,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from api.http.auth import Principal
 from api.http.deps import PrincipalDep, ServiceDep, require
 from api.http.errors import ApiError, forbidden, not_found
+from api.http.notifications import notify_introduction_decided, notify_introduction_requested
 from api.http.routes.profiles import ERRORS
 from api.http.schemas.access import IntroductionCreate, IntroductionDecision, IntroductionPublic
 from api.http.schemas.errors import Problem
@@ -178,6 +179,7 @@ def request_introduction(
             f"introduction:{row.id}",
             {"partner": request.partner_id, "office": office.id},
         )
+        notify_introduction_requested(session, row)
         return _public(session, row, principal)
 
 
@@ -248,5 +250,6 @@ def decide(
             f"introduction:{row.id}",
             {"requester": row.requester_id, "partner": row.partner_id},
         )
+        notify_introduction_decided(session, row)
         session.flush()
         return _public(session, row, principal)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.web.routes import admin, auth, calls, office, researcher, rounds, upload, whatif
+from api.web.routes import account, admin, auth, calls, office, researcher, rounds, upload, whatif
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -13,4 +13,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     researcher.router,
     office.router,
     admin.router,
+    account.router,
 )
