@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from api.http.auth import Principal, hash_key, parse_keys
 from api.http.engine import MatcherCache
 from api.http.jobs import JobContext, JobRunner
+from api.http.notifications import Sender, configure
 from api.http.settings import Settings
 from api.http.store.db import Database
 from api.http.store.tables import ApiKeyRow, AuditRow, IntroductionRow, utcnow
@@ -46,6 +47,8 @@ class Service:
             first_fit_wait=settings.engine_first_fit_wait,
         )
         self.jobs = JobRunner(JobContext(self.database, self.settings, self.engine))
+        configure(settings)
+        self.sender = Sender(self.database, settings)
 
     def configured_principal(self, key: str) -> Principal | None:
         """The caller of a key from the settings (``GRANTMATCH_API_KEYS``), without the
@@ -89,15 +92,19 @@ class Service:
 
     def start(self) -> None:
         """Start the engine watcher (it fits at once, and again whenever the data changes)
-        and the job worker (after marking jobs a dead process left running failed)."""
+        and the job worker (after marking jobs a dead process left running failed), and
+        the e-mail sender (both only with ``run_jobs``)."""
         self.engine.start()
         self.jobs.recover()
         if self.settings.run_jobs:
             self.jobs.start()
+            self.sender.start()
 
     def stop(self) -> None:
-        """Stop the job worker and the engine watcher; close the database connections."""
+        """Stop the job worker, the e-mail sender and the engine watcher; close the database
+        connections."""
         self.jobs.stop()
+        self.sender.stop()
         self.engine.stop()
         self.database.dispose()
 

@@ -87,6 +87,20 @@ class Settings(BaseSettings):
         ``GRANTMATCH_WEB_SECURE_COOKIES``: mark the web application's session cookie
         ``Secure`` (sent over HTTPS only). Turn it on wherever the service is reached
         through HTTPS; off by default so that ``http://127.0.0.1`` works.
+    smtp_host, smtp_port, smtp_user, smtp_password, smtp_starttls, smtp_from
+        ``GRANTMATCH_SMTP_*``: the mail server notifications are sent through
+        (:mod:`api.http.notifications`). Without a host nothing is sent: messages stay
+        queued in the outbox (``GET /notifications`` shows them) until one is configured.
+    public_url : str
+        ``GRANTMATCH_PUBLIC_URL``: the address people reach the service at, for the links
+        in e-mails (default ``http://<host>:<port>``).
+    notify_max_attempts, notify_retry_seconds, notify_poll_seconds : int, float, float
+        ``GRANTMATCH_NOTIFY_*``: a message is tried up to ``max_attempts`` times, waiting
+        ``retry_seconds`` doubled at each failure, before it is marked failed; the sender
+        looks for due messages every ``poll_seconds``.
+    notify_profile_contacts : bool
+        ``GRANTMATCH_NOTIFY_PROFILE_CONTACTS``: also write to the contact e-mail of a
+        profile that has no account (default off: only account holders, who can opt out).
     """
 
     model_config = SettingsConfigDict(env_prefix="GRANTMATCH_", extra="ignore")
@@ -118,6 +132,19 @@ class Settings(BaseSettings):
         default=False, description="Session cookie sent over HTTPS only (web application)."
     )
 
+    # -- e-mail notifications (api.http.notifications) -----------------------------------
+    smtp_host: str | None = Field(default=None, description="SMTP server; none: nothing sent.")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "grantmatch <noreply@localhost>"
+    public_url: str | None = None
+    notify_max_attempts: int = Field(default=8, ge=1, le=100)
+    notify_retry_seconds: float = Field(default=60.0, ge=0, le=86_400)
+    notify_poll_seconds: float = Field(default=2.0, gt=0, le=3600)
+    notify_profile_contacts: bool = False
+
     # -- the engine's background refits (api.http.engine; docs/service-r12.md) ----------
     engine_poll_seconds: float = Field(
         default=0.5, gt=0, le=60, description="How often the engine watcher reads the data version."
@@ -138,6 +165,10 @@ class Settings(BaseSettings):
     def data_directory(self) -> Path:
         """The data directory: ``home`` when set, else :func:`data_dir`."""
         return self.home.expanduser() if self.home is not None else data_dir()
+
+    def resolved_public_url(self) -> str:
+        """The service's address for links in e-mails, without a trailing slash."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to SQLite in the data directory."""

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.http import introductions as flow
+from api.http import notifications as notify
 from api.http.auth import Principal
 from api.http.deps import PrincipalDep, ServiceDep, require
 from api.http.errors import ApiError, forbidden, not_found
@@ -228,7 +229,18 @@ def _refused(error: flow.TransitionRefused) -> ApiError:
 def _expire(service: Service, session: Session) -> None:
     """Expire overdue requests before reading or changing any (lazily, in the caller's
     transaction)."""
-    flow.expire_overdue(session, service.settings.introduction_expiry_days)
+    for expired in flow.expire_overdue(session, service.settings.introduction_expiry_days):
+        row = session.get(IntroductionRow, expired)
+        if row is not None:
+            notify.notify_introduction_expired(session, row)
+
+
+def _notify_answer(session: Session, row: IntroductionRow) -> None:
+    """Tell both sides of the partner's answer (in the answering transaction)."""
+    if row.status == "accepted":
+        notify.notify_partner_accepted(session, row)
+    else:
+        notify.notify_partner_declined(session, row)
 
 
 def _row(session: Session, introduction_id: int) -> IntroductionRow:
@@ -303,6 +315,7 @@ def open_introduction(
         except IntegrityError:
             # A concurrent identical request was stored first (the open-request index).
             raise _already_open(partner_id) from None
+        notify.notify_introduction_requested(session, row)
         return _public(session, row, principal)
 
 
@@ -497,6 +510,7 @@ def decide(
         try:
             if decision.decision == "forward":
                 row, token = flow.forward(session, principal, row, decision.note)
+                notify.notify_introduction_forwarded(session, row)
                 out = _public(session, row, principal)
                 out.consent_token = token
                 return out
@@ -504,6 +518,7 @@ def decide(
         except flow.TransitionRefused as error:
             raise _refused(error) from None
         record_introduction_outcome(session, row)
+        notify.notify_introduction_decided(session, row)
         return _public(session, row, principal)
 
 
@@ -552,6 +567,7 @@ def answer(
             raise _refused(error) from None
         # An accepted introduction is evidence of collaboration: a route from the next fit.
         record_introduction_outcome(session, row)
+        _notify_answer(session, row)
         return _public(session, row, principal)
 
 
@@ -573,6 +589,9 @@ def withdraw(
             row = flow.withdraw(session, principal, row)
         except flow.TransitionRefused as error:
             raise _refused(error) from None
+        notify.notify_introduction_withdrawn(
+            session, row, partner_was_asked=row.forwarded_at is not None
+        )
         return _public(session, row, principal)
 
 
@@ -598,6 +617,7 @@ def consent_answer(service: Service, token: str, accept: bool, note: str) -> Int
             raise _refused(error) from None
         if row is not None:
             record_introduction_outcome(session, row)
+            _notify_answer(session, row)
             session.flush()
             session.expunge(row)
         return row

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Dialect,
     Float,
@@ -259,6 +260,8 @@ class UserRow(Base):
     invite_expires_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     disabled_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    # The person's choice on /app/account: no e-mail at all when false (nothing queued).
+    notify_email: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class WebSessionRow(Base):
@@ -288,6 +291,34 @@ class OutcomeRow(Base):
     introduction_id: Mapped[int | None] = mapped_column(Integer, unique=True, nullable=True)
     created_by: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class OutboxRow(Base):
+    """An e-mail to send (:mod:`api.http.notifications`): queued in the transaction of the
+    change it tells about, sent by the service's sender, retried until sent or failed."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event: Mapped[str] = mapped_column(String(64), index=True)
+    # What the message is about, as the audit trail names it ("introduction:12").
+    object: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recipient: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # queued -> sending (claimed by one sender) -> sent; or back to queued with a later
+    # next_attempt_at after a failure; failed after the last allowed attempt.
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 
 
 RECORD_TABLES: dict[str, type[ProfileRow | InstitutionRow | OfficeRow | CallRow]] = {

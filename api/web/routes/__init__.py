@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from api.web.routes import (
+    account,
     admin,
     auth,
     calls,
@@ -24,4 +25,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     office.router,
     admin.router,
     outcomes.router,
+    account.router,
 )

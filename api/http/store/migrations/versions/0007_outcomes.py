@@ -2,7 +2,7 @@
 the engine as routes and past teams.
 
 Revision ID: 0007
-Revises: 0004 (while developing; re-chained after 0005 and 0006 at merge)
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: str | None = None
 depends_on: str | None = None
 
