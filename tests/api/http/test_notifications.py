@@ -217,21 +217,44 @@ def test_a_request_mails_the_office_staff_in_their_language(
     assert all(row.status == "sent" and row.sent_at for row in outbox(service))
     assert all(row.object == f"introduction:{intro['id']}" for row in outbox(service))
 
-    # The office accepts: the requester is told, in Russian, with a link and no contact.
+    # The office forwards: the requester is told (in Russian), the partner is asked.
+    add_user(service, "li.jing@example.org", "researcher", PARTNER)
     staff_key = new_key(client, "office_staff", OFFICE)
-    decided = client.post(
+    forwarded = client.post(
         f"/introductions/{intro['id']}/decision",
-        json={"decision": "accept"},
+        json={"decision": "forward", "note": "Prof. Li works on methane drainage."},
         headers=auth(staff_key),
     )
-    assert decided.status_code == 200, decided.text
-    assert service.sender.send_due() == 1
-    (accepted,) = smtp.inbox.to("gazov@example.org")
-    assert subject(accepted) == "Ваш запрос на знакомство с Li Jing одобрен"
-    assert "/app/me/introductions" in body(accepted)
+    assert forwarded.status_code == 200, forwarded.text
+    assert service.sender.send_due() == 2
+    (told,) = smtp.inbox.to("gazov@example.org")
+    assert subject(told) == russian_subject("Your request to meet %(partner)s is forwarded")
+    assert "/app/me/introductions" in body(told)
+    (asked,) = smtp.inbox.to("li.jing@example.org")
+    assert subject(asked) == "Ivan Gazov would like to meet you"
+    assert "/app/me/requests" in body(asked)
+
+    # The partner accepts: both sides are told, and neither message carries a contact
+    # (each sees the other's on the page, where the visibility rules apply).
+    answered = client.post(
+        f"/introductions/{intro['id']}/answer",
+        json={"answer": "accept"},
+        headers=auth(new_key(client, "researcher", PARTNER)),
+    )
+    assert answered.status_code == 200, answered.text
+    assert service.sender.send_due() == 2
+    assert len(smtp.inbox.to("gazov@example.org")) == 2
+    assert len(smtp.inbox.to("li.jing@example.org")) == 2
     for _rcpt, message in smtp.inbox.messages:
         assert PARTNER_EMAIL not in body(message)
         assert "+86" not in body(message)
+
+
+def russian_subject(english: str) -> str:
+    """A subject in Russian, from the catalogue (with the test's partner)."""
+    from api.web.i18n import translations
+
+    return str(translations("ru").gettext(english) % {"partner": "Li Jing"})
 
 
 def test_the_service_thread_sends_without_being_asked(
