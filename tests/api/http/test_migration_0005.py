@@ -7,7 +7,7 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
-from api.http.store.migrate import alembic_config, current_revision, upgrade
+from api.http.store.migrate import alembic_config, current_revision, head_revision, upgrade
 from tests.api.http.conftest import AppFactory, auth, load_small
 from tests.api.http.test_roles import new_key
 
@@ -62,6 +62,8 @@ def test_0005_downgrades_to_0004(sqlite_url: str) -> None:
     assert (
         "consent_hash" not in columns and "office_requests" not in inspect(engine).get_table_names()
     )
-    upgrade(engine)
+    upgrade(engine, "0005")
     assert current_revision(engine) == "0005"
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
     engine.dispose()

@@ -101,12 +101,21 @@ def test_an_accepted_introduction_records_its_outcome(
         json={"partner_id": "s-cn-partner", "call_id": "c-methane"},
         headers=auth(keys["researcher"]),
     ).json()
-    decided = small_client.post(
+    forwarded = small_client.post(
         f"/introductions/{requested['id']}/decision",
-        json={"decision": "accept"},
+        json={"decision": "forward"},
         headers=auth(keys["staff"]),
     )
-    assert decided.status_code == 200, decided.text
+    assert forwarded.status_code == 200, forwarded.text
+    # Nothing is recorded until the partner answers.
+    assert small_client.get("/outcomes", headers=auth(ADMIN)).json()["items"] == []
+    partner = new_key(small_client, "researcher", "s-cn-partner")
+    accepted = small_client.post(
+        f"/introductions/{requested['id']}/answer",
+        json={"answer": "accept"},
+        headers=auth(partner),
+    )
+    assert accepted.status_code == 200, accepted.text
     (recorded,) = small_client.get("/outcomes", headers=auth(ADMIN)).json()["items"]
     assert recorded["kind"] == "introduction_accepted"
     assert recorded["introduction_id"] == requested["id"]
