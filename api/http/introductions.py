@@ -46,6 +46,8 @@ COUNTED = ("pending", "forwarded", "accepted")
 """The statuses that take a place in an office's capacity."""
 SYSTEM = Principal("system", None, "expiry")
 """The actor the audit trail names for expiries."""
+REMINDER = Principal("system", None, "reminder")
+"""The actor the audit trail names for reminders."""
 
 
 class TransitionRefused(Exception):
@@ -435,6 +437,66 @@ def reminders_due(
     return sorted(out, key=lambda r: (r.since, r.introduction_id))
 
 
+def _not_reminded_since(cutoff: dt.datetime) -> Any:
+    """Requests not reminded within the period ending now (never, or before ``cutoff``).
+    A reminder of the office's step is older than the forward, so a forwarded request's
+    partner is reminded a period after the forward whatever the office was sent."""
+    return or_(IntroductionRow.reminded_at.is_(None), IntroductionRow.reminded_at < cutoff)
+
+
+def claim_reminders(
+    session: Session, reminder_days: int, now: dt.datetime | None = None
+) -> list[IntroductionRow]:
+    """Claim the reminders due now: the requests of :func:`reminders_due` not reminded
+    within the last ``reminder_days``, each marked ``reminded_at = now`` by a conditional
+    update (of two services claiming at once, one wins: a request is reminded at most
+    once per period); audited as ``introduction.remind``.
+
+    Parameters
+    ----------
+    session : Session
+        The transaction that also queues the reminders (a claim and its messages commit
+        together or not at all).
+    reminder_days : int
+        The reminder period in days.
+    now : datetime, optional
+        Default: now.
+
+    Returns
+    -------
+    list of IntroductionRow
+        The requests claimed, oldest waiting first.
+    """
+    moment = now or utcnow()
+    cutoff = moment - dt.timedelta(days=reminder_days)
+    claimed: list[IntroductionRow] = []
+    for due in reminders_due(session, reminder_days, moment):
+        done = session.execute(
+            update(IntroductionRow)
+            .where(
+                IntroductionRow.id == due.introduction_id,
+                _waiting_since(cutoff),
+                _not_reminded_since(cutoff),
+            )
+            .values(reminded_at=moment)
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            continue  # reminded within the period, by this service or another
+        row = session.get(IntroductionRow, due.introduction_id)
+        if row is None:
+            continue
+        session.refresh(row)
+        audit(
+            session,
+            REMINDER,
+            "introduction.remind",
+            f"introduction:{row.id}",
+            {"waiting_on": due.waiting_on, "days": reminder_days},
+        )
+        claimed.append(row)
+    return claimed
+
+
 __all__ = [
     "COUNTED",
     "OfficeLoad",
@@ -443,6 +505,7 @@ __all__ = [
     "answer",
     "answer_by_token",
     "by_token",
+    "claim_reminders",
     "create",
     "decline_by_office",
     "expire_overdue",

@@ -547,14 +547,23 @@ class Sender:
         The SMTP server (none: nothing is sent), attempts, waits and polling.
     deliver : callable, optional
         Sends one row (default: :func:`smtp_deliver`).
+    chores : callable, optional
+        Run by the thread before each look at the outbox (the service passes
+        :class:`api.http.reminders.Sweeper`, which expires requests and queues reminders
+        at most every few minutes), so what it queues goes out in the same round.
     """
 
     def __init__(
-        self, database: Database, settings: Settings, deliver: Deliver | None = None
+        self,
+        database: Database,
+        settings: Settings,
+        deliver: Deliver | None = None,
+        chores: Callable[[], object] | None = None,
     ) -> None:
         self.database = database
         self.settings = settings
         self.deliver = deliver or smtp_deliver
+        self.chores = chores
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -579,6 +588,11 @@ class Sender:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            if self.chores is not None:
+                try:
+                    self.chores()
+                except Exception:  # the store was unreachable: try again at the next poll
+                    log.exception("the periodic introduction pass failed")
             try:
                 self.send_due()
             except Exception:  # the store was unreachable: try again at the next poll

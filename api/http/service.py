@@ -48,7 +48,11 @@ class Service:
         )
         self.jobs = JobRunner(JobContext(self.database, self.settings, self.engine))
         configure(settings)
-        self.sender = Sender(self.database, settings)
+        # Imported here: the introduction flow imports this module (for ``audit``).
+        from api.http.reminders import Sweeper
+
+        # The sender's thread also expires requests and sends the reminders due.
+        self.sender = Sender(self.database, settings, chores=Sweeper(self.database, settings))
 
     def configured_principal(self, key: str) -> Principal | None:
         """The caller of a key from the settings (``GRANTMATCH_API_KEYS``), without the
@@ -93,7 +97,8 @@ class Service:
     def start(self) -> None:
         """Start the engine watcher (it fits at once, and again whenever the data changes)
         and the job worker (after marking jobs a dead process left running failed), and
-        the e-mail sender (both only with ``run_jobs``)."""
+        the e-mail sender, which also expires introductions and queues reminders (both
+        only with ``run_jobs``)."""
         self.engine.start()
         self.jobs.recover()
         if self.settings.run_jobs:

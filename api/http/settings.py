@@ -83,6 +83,10 @@ class Settings(BaseSettings):
         (the last 365 days by default); the days a request may wait for the office's or the
         partner's decision before it expires (30); the days after which a waiting request
         is due a reminder (7).
+    introduction_sweep_seconds : float
+        ``GRANTMATCH_INTRODUCTION_SWEEP_SECONDS``: how often the service's background pass
+        expires overdue requests and sends the reminders due (300; see
+        :mod:`api.http.reminders`).
     web_secure_cookies : bool
         ``GRANTMATCH_WEB_SECURE_COOKIES``: mark the web application's session cookie
         ``Secure`` (sent over HTTPS only). Turn it on wherever the service is reached
@@ -128,6 +132,7 @@ class Settings(BaseSettings):
     introduction_round_days: int = Field(default=365, ge=1, le=3660)
     introduction_expiry_days: int = Field(default=30, ge=1, le=3660)
     introduction_reminder_days: int = Field(default=7, ge=1, le=3660)
+    introduction_sweep_seconds: float = Field(default=300.0, gt=0, le=86_400)
     web_secure_cookies: bool = Field(
         default=False, description="Session cookie sent over HTTPS only (web application)."
     )

@@ -26,6 +26,7 @@ from api.http import notifications as notify
 from api.http.auth import Principal
 from api.http.deps import PrincipalDep, ServiceDep, require
 from api.http.errors import ApiError, forbidden, not_found
+from api.http.reminders import expire_and_notify
 from api.http.routes.outcomes import record_introduction_outcome
 from api.http.routes.profiles import ERRORS
 from api.http.schemas.access import (
@@ -228,11 +229,9 @@ def _refused(error: flow.TransitionRefused) -> ApiError:
 
 def _expire(service: Service, session: Session) -> None:
     """Expire overdue requests before reading or changing any (lazily, in the caller's
-    transaction)."""
-    for expired in flow.expire_overdue(session, service.settings.introduction_expiry_days):
-        row = session.get(IntroductionRow, expired)
-        if row is not None:
-            notify.notify_introduction_expired(session, row)
+    transaction; the service's background pass does the same, see
+    :mod:`api.http.reminders`)."""
+    expire_and_notify(session, service.settings.introduction_expiry_days)
 
 
 def _notify_answer(session: Session, row: IntroductionRow) -> None:

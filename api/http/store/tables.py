@@ -182,6 +182,8 @@ class IntroductionRow(Base):
     answered_by: Mapped[str | None] = mapped_column(Text)
     answer_note: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    # When the last reminder was queued (at most one per reminder period; migration 0008).
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     # SHA-256 of the partner's one-time consent link; cleared when used.
     consent_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
