@@ -102,7 +102,8 @@ def simulate(service: Service, k: int) -> RoundResult:
                 if error.status == 409 and "is full" in error.detail:
                     result.full[str(error.problems[0].value)] += 1
                 elif error.status == 409 and "no open office" in error.detail:
-                    result.no_office[fitted.dataset.profile(suggestion.profile_id).country] += 1
+                    country = fitted.dataset.profile(suggestion.profile_id).country
+                    result.no_office[country or "unknown"] += 1
                 else:
                     result.other[f"{error.status} {error.detail}"] += 1
                 continue
