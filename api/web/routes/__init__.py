@@ -11,6 +11,7 @@ from api.web.routes import (
     outcomes,
     researcher,
     rounds,
+    services,
     upload,
     whatif,
 )
@@ -25,5 +26,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     office.router,
     admin.router,
     outcomes.router,
+    services.router,
     account.router,
 )

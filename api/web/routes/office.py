@@ -21,6 +21,7 @@ from api.http.routes.answers import current_engine
 from api.http.schemas.access import IntroductionDecision
 from api.web.deps import ServiceDep, Staff, StaffPost
 from api.web.pages import BASE, gettext_for, language_of, redirect, render
+from api.web.routes import services
 from api.web.routes.researcher import introduction_view
 from matcher.errors import UnknownIdError
 
@@ -54,6 +55,8 @@ async def inbox(request: Request, service: ServiceDep, web: Staff) -> Response:
         name = office_id
         meter = None
     views = [introduction_view(dataset, i, _) for i in found]
+    asked = await services.requests_to(service, principal, [office_id]) if office_id else []
+    kinds = services.service_names(_)
     return render(
         request,
         "office/inbox.html",
@@ -64,6 +67,11 @@ async def inbox(request: Request, service: ServiceDep, web: Staff) -> Response:
             "forwarded": [v for v in views if v["status"] == "forwarded"],
             "decided": [v for v in reversed(views) if v["status"] not in ("pending", "forwarded")],
             "load": meter,
+            # Service requests: those waiting first (oldest first), then the answered ones.
+            "service_requests": [
+                services.request_view(r, dataset, kinds)
+                for r in sorted(asked, key=lambda r: (r.status != "pending", r.id))
+            ],
         },
     )
 

@@ -6,22 +6,30 @@ Offices go through the JSON API's ``/offices/{id}/what-if`` route function; an a
 (which the JSON API has no endpoint for) through the same engine calls the command line's
 ``grantmatch whatif --add-agreement`` makes (:meth:`Matcher.what_if` and
 :func:`matcher.whatif.compare`), cached per data version like every answer.
+
+Both are seen from a point of view (``side``, as on the call page): an office is a route
+only for the country it is run from, and "our institution" in an agreement is one of that
+country's.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.http.engine import Fitted
 from api.http.routes import offices as offices_api
-from api.http.routes.answers import current_engine, served, whatif_public
+from api.http.routes.answers import current_engine, served, side_of, whatif_public
 from api.http.schemas.answers import WhatIfPublic
 from api.web.deps import Coordinator, PageError, ServiceDep
-from api.web.pages import render
-from api.web.routes.calls import Names, answer_json
+from api.web.i18n import Formatter
+from api.web.pages import gettext_for, language_of, render
+from api.web.routes.calls import Names, answer_json, points_of_view
+from api.web.sessions import WebSession
+from matcher.countries import normalize_country
 from matcher.model import Institution
 from matcher.whatif import compare
 
@@ -33,6 +41,7 @@ API's what-if uses it by default too)."""
 
 Change = Annotated[Literal["", "open", "close", "agreement"], Query()]
 IdQuery = Annotated[str, Query(max_length=200)]
+SideQuery = Annotated[str, Query(max_length=100)]
 
 
 @router.get("/whatif")
@@ -44,10 +53,14 @@ async def whatif_page(
     office: IdQuery = "",
     first: IdQuery = "",
     second: IdQuery = "",
+    side: SideQuery = "",
 ) -> Response:
-    """The three kinds of change to choose from, and the outcome of the chosen one."""
+    """The three kinds of change to choose from, and the outcome of the chosen one, from
+    a point of view (``side``; default the engine's)."""
     fitted = await current_engine(service.engine)
     dataset = fitted.dataset
+    side_asked = _side(side, request, web)
+    seen_from = side_asked or fitted.matcher.side
     report: dict[str, Any] | None = None
     description = ""
     names = Names(dataset)
@@ -55,14 +68,15 @@ async def whatif_page(
         if not office:
             raise PageError(422, "invalid", [("office", "choose an office")])
         response = await offices_api.what_if(
-            service, web.user.principal, office, change=change, solver=SOLVER
+            service, web.user.principal, office, change=change, solver=SOLVER, side=side_asked
         )
         report = answer_json(response)
         description = names.office(office)
     elif change == "agreement":
-        report = await _agreement(service, fitted, first, second)
+        report = await _agreement(service, fitted, first, second, side_asked)
         description = f"{names.institution(first)} — {names.institution(second)}"
-    home = fitted.matcher.routes_.home_country
+    home = seen_from
+    chosen = next((o for o in dataset.offices if o.id == office), None) if report else None
     institutions = sorted(dataset.institutions, key=lambda i: (i.country, i.name))
     return render(
         request,
@@ -82,14 +96,48 @@ async def whatif_page(
             "home_institutions": [i for i in institutions if home is None or i.country == home],
             "foreign_institutions": [i for i in institutions if home is None or i.country != home],
             "names": names,
+            # The call pages the results link to: the office assumed open, the same side.
+            "call_query": urlencode(
+                ({"open_office": office} if change == "open" else {})
+                | ({"side": side_asked} if side_asked else {})
+            ),
+            "side": seen_from,
+            "side_asked": side_asked,
+            "sides": _by_name(points_of_view(dataset, seen_from), request, web),
+            "side_offices": [
+                o for o in dataset.offices if o.status == "open" and o.home_country == seen_from
+            ],
+            # An office run from elsewhere is no route from this side: say so, not just "0".
+            "other_side_office": (
+                chosen if chosen is not None and chosen.home_country != seen_from else None
+            ),
         },
     )
 
 
+def _side(value: str, request: Request, web: WebSession) -> str | None:
+    """The country code of the ``side`` query (``None`` when empty); an unknown country is
+    the 422 page naming the parameter (as on the call page)."""
+    if not value.strip():
+        return None
+    try:
+        return normalize_country(value)
+    except ValueError as error:
+        _ = gettext_for(language_of(request, web))
+        raise PageError(422, _("Unknown point of view."), [("side", str(error))]) from None
+
+
+def _by_name(codes: set[str], request: Request, web: WebSession) -> list[str]:
+    """Country codes in the order of their names in the page's language."""
+    formatter = Formatter(language_of(request, web))
+    return sorted(codes, key=lambda code: formatter.country(code).casefold())
+
+
 async def _agreement(
-    service: ServiceDep, fitted: Fitted, first: str, second: str
+    service: ServiceDep, fitted: Fitted, first: str, second: str, side: str | None
 ) -> dict[str, Any]:
-    """Every call before and after ``first`` and ``second`` sign an agreement."""
+    """Every call before and after ``first`` and ``second`` sign an agreement, seen from
+    ``side`` (``None``: the engine's)."""
     problems = [
         (field, "choose an institution")
         for field, value in (("first", first), ("second", second))
@@ -102,11 +150,13 @@ async def _agreement(
     pair = tuple(sorted((first, second)))
 
     def build() -> WhatIfPublic:
-        after = fitted.matcher.what_if(agreements=[(pair[0], pair[1])])  # unknown id: 404 page
-        report = compare(fitted.matcher, after, f"agreement {pair[0]}–{pair[1]}", solver=SOLVER)
+        before = fitted.matcher.from_side(side)
+        after = before.what_if(agreements=[(pair[0], pair[1])])  # unknown id: 404 page
+        report = compare(before, after, f"agreement {pair[0]}–{pair[1]}", solver=SOLVER)
         return whatif_public(report).model_copy(update={"data_version": fitted.version})
 
-    response = await served(service.engine, fitted, ("web-what-if-agreement", *pair, SOLVER), build)
+    key = ("web-what-if-agreement", *pair, SOLVER, side_of(fitted, side))
+    response = await served(service.engine, fitted, key, build)
     return answer_json(response)
 
 
