@@ -72,17 +72,25 @@ def _offers(office: Office) -> str:
 
 
 def _office_for(
-    matcher: Matcher, dataset: Dataset, partner_id: str, wanted: str | None
+    matcher: Matcher,
+    dataset: Dataset,
+    partner_id: str,
+    wanted: str | None,
+    side: str | None = None,
 ) -> tuple[Office, Route | None]:
-    """The office an introduction to ``partner_id`` goes through, and the route.
+    """The office an introduction to ``partner_id`` goes through, and the route, seen from
+    the requester's ``side`` (their country; ``None``: the engine's default side).
 
     ``wanted`` (an open office in the partner's country offering introductions), else the
     office on the route when it offers introductions, else the first open office in the
-    partner's country that does. 409 when there is none: only offices offering
-    ``introductions`` broker contacts.
+    partner's country that does, an office run from the requester's side first (an office
+    serves its operator's side; another side's office is the last resort). 409 when there
+    is none: only offices offering ``introductions`` broker contacts.
     """
     partner = dataset.profile(partner_id)
-    route = matcher.routes_.route(partner)
+    viewed = matcher.from_side(side)
+    route = viewed.routes_.route(partner)
+    own_side = viewed.routes_.home_country
     if wanted is not None:
         office = dataset.office(wanted)
         field = "body.office_id"
@@ -115,7 +123,7 @@ def _office_for(
             for o in dataset.offices
             if o.country == partner.country and o.status == "open" and BROKER in o.services
         ),
-        key=lambda o: o.id,
+        key=lambda o: (o.home_country != own_side, o.id),
     )
     if not hosts:
         raise ApiError(
@@ -280,7 +288,8 @@ def open_introduction(
     if call_id is not None:
         fitted.dataset.call(call_id)
         _check_eligible(fitted.matcher, call_id, partner_id)
-    office, route = _office_for(fitted.matcher, fitted.dataset, partner_id, office_id)
+    side = fitted.dataset.profile(requester_id).country
+    office, route = _office_for(fitted.matcher, fitted.dataset, partner_id, office_id, side)
     settings = service.settings
     with service.database.session() as session:
         _expire(service, session)
