@@ -25,11 +25,9 @@ from api.http.store.records import call_countries
 from api.web.deps import Coordinator, PageError, ServiceDep
 from api.web.i18n import Formatter
 from api.web.pages import gettext_for, language_of, render
-from api.web.sessions import WebSession
-from matcher.countries import normalize_country
+from api.web.sides import by_country_name, points_of_view, side_query
 from matcher.dataset import Dataset
 from matcher.model import Call, Office
-from matcher.routes import signed_agreements
 
 router = APIRouter()
 
@@ -248,7 +246,9 @@ async def call_list(
     page = min(page, pages)
     shown = matching[(page - 1) * CALLS_PER_PAGE : page * CALLS_PER_PAGE]
     funders = sorted({c.funder for c in everything if c.funder})
-    countries = _by_name({code for c in everything for code in countries_of(c)}, request, web)
+    countries = by_country_name(
+        {code for c in everything for code in countries_of(c)}, request, web
+    )
     return render(
         request,
         "calls/list.html",
@@ -288,7 +288,7 @@ async def call_page(
     fitted = await current_engine(service.engine)
     call = fitted.dataset.call(call_id)  # an unknown call: the 404 page
     principal = web.user.principal
-    side_asked = _side(side, request, web)
+    side_asked = side_query(side, request, web)
     seen_from = side_asked or fitted.matcher.side
     pins = _unique(pin)
     bans = _unique(ban)
@@ -344,7 +344,7 @@ async def call_page(
             ],
             "side": seen_from,
             "side_asked": side_asked,
-            "sides": _by_name(points_of_view(fitted.dataset, seen_from), request, web),
+            "sides": by_country_name(points_of_view(fitted.dataset, seen_from), request, web),
             "side_offices": [
                 o
                 for o in fitted.dataset.offices
@@ -359,33 +359,6 @@ async def call_page(
             "names": names,
         },
     )
-
-
-def points_of_view(dataset: Dataset, current: str | None) -> set[str]:
-    """The countries a call page can be seen from: those that run offices or whose
-    institutions have agreements, and the one it is seen from now."""
-    countries = {office.home_country for office in dataset.offices}
-    signed = signed_agreements(dataset.institutions)
-    countries |= {i.country for i in dataset.institutions if i.id in signed}
-    return countries | ({current} if current else set())
-
-
-def _side(value: str, request: Request, web: WebSession) -> str | None:
-    """The country code of the ``side`` query (``None`` when empty); an unknown country is
-    the 422 page naming the parameter."""
-    if not value.strip():
-        return None
-    try:
-        return normalize_country(value)
-    except ValueError as error:
-        _ = gettext_for(language_of(request, web))
-        raise PageError(422, _("Unknown point of view."), [("side", str(error))]) from None
-
-
-def _by_name(codes: Iterable[str], request: Request, web: WebSession) -> list[str]:
-    """Country codes in the order of their names in the page's language."""
-    formatter = Formatter(language_of(request, web))
-    return sorted(codes, key=lambda code: formatter.country(code).casefold())
 
 
 def _unique(ids: Sequence[str]) -> list[str]:

@@ -25,11 +25,9 @@ from api.http.routes import offices as offices_api
 from api.http.routes.answers import current_engine, served, side_of, whatif_public
 from api.http.schemas.answers import WhatIfPublic
 from api.web.deps import Coordinator, PageError, ServiceDep
-from api.web.i18n import Formatter
-from api.web.pages import gettext_for, language_of, render
-from api.web.routes.calls import Names, answer_json, points_of_view
-from api.web.sessions import WebSession
-from matcher.countries import normalize_country
+from api.web.pages import render
+from api.web.routes.calls import Names, answer_json
+from api.web.sides import by_country_name, points_of_view, side_query
 from matcher.model import Institution
 from matcher.whatif import compare
 
@@ -59,7 +57,7 @@ async def whatif_page(
     a point of view (``side``; default the engine's)."""
     fitted = await current_engine(service.engine)
     dataset = fitted.dataset
-    side_asked = _side(side, request, web)
+    side_asked = side_query(side, request, web)
     seen_from = side_asked or fitted.matcher.side
     report: dict[str, Any] | None = None
     description = ""
@@ -103,7 +101,7 @@ async def whatif_page(
             ),
             "side": seen_from,
             "side_asked": side_asked,
-            "sides": _by_name(points_of_view(dataset, seen_from), request, web),
+            "sides": by_country_name(points_of_view(dataset, seen_from), request, web),
             "side_offices": [
                 o for o in dataset.offices if o.status == "open" and o.home_country == seen_from
             ],
@@ -113,24 +111,6 @@ async def whatif_page(
             ),
         },
     )
-
-
-def _side(value: str, request: Request, web: WebSession) -> str | None:
-    """The country code of the ``side`` query (``None`` when empty); an unknown country is
-    the 422 page naming the parameter (as on the call page)."""
-    if not value.strip():
-        return None
-    try:
-        return normalize_country(value)
-    except ValueError as error:
-        _ = gettext_for(language_of(request, web))
-        raise PageError(422, _("Unknown point of view."), [("side", str(error))]) from None
-
-
-def _by_name(codes: set[str], request: Request, web: WebSession) -> list[str]:
-    """Country codes in the order of their names in the page's language."""
-    formatter = Formatter(language_of(request, web))
-    return sorted(codes, key=lambda code: formatter.country(code).casefold())
 
 
 async def _agreement(
