@@ -29,6 +29,8 @@ if TYPE_CHECKING:
         write_jsonl,
     )
     from matcher.model import (
+        Application,
+        BudgetLine,
         Call,
         CallRules,
         Contact,
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
         Outcome,
         Profile,
         Publication,
+        Review,
+        ReviewSettings,
         Route,
         Team,
         TeamMember,
@@ -66,6 +70,8 @@ _EXPORTS = {
     "read_outcomes": "matcher.io",
     "read_profiles": "matcher.io",
     "write_jsonl": "matcher.io",
+    "Application": "matcher.model",
+    "BudgetLine": "matcher.model",
     "Call": "matcher.model",
     "CallRules": "matcher.model",
     "Contact": "matcher.model",
@@ -74,6 +80,8 @@ _EXPORTS = {
     "Outcome": "matcher.model",
     "Profile": "matcher.model",
     "Publication": "matcher.model",
+    "Review": "matcher.model",
+    "ReviewSettings": "matcher.model",
     "Route": "matcher.model",
     "Team": "matcher.model",
     "TeamMember": "matcher.model",
@@ -90,6 +98,8 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Application",
+    "BudgetLine",
     "Call",
     "CallRules",
     "Contact",
@@ -111,6 +121,8 @@ __all__ = [
     "Publication",
     "RankedProfile",
     "RelevanceWeights",
+    "Review",
+    "ReviewSettings",
     "Route",
     "RouteCosts",
     "Team",

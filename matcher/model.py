@@ -133,6 +133,10 @@ class Profile(_Record):
     career_stage: CareerStage | None = None
     capacity: Count = Field(default=1, ge=0, description="How many teams per round.")
     contact: Contact | None = None
+    expert: bool = Field(
+        default=False,
+        description="In the expert pool of grant competitions (reviews applications).",
+    )
 
 
 class Institution(_Record):
@@ -242,6 +246,41 @@ class CallRules(_Record):
         return country is not None and country in self.eligible_countries
 
 
+ReviewObjective = Literal["total", "fair"]
+
+
+class ReviewSettings(_Record):
+    """How a call's applications are reviewed: how many experts, their load, diversity."""
+
+    reviewers_per_application: Count = Field(default=3, ge=1, description="k, per application.")
+    min_load: Count = Field(default=0, ge=0, description="Fewest applications per reviewer.")
+    max_load: Count = Field(default=6, ge=1, description="Most applications per reviewer.")
+    one_per_institution: bool = Field(
+        default=True, description="At most one reviewer per institution on an application."
+    )
+    one_per_country: bool = Field(
+        default=False, description="At most one reviewer per country on an application."
+    )
+    outside_reviewer: bool = Field(
+        default=False,
+        description="At least one reviewer from outside the applicants' countries.",
+    )
+    experts_only: bool = Field(
+        default=True,
+        description="Draw reviewers from profiles marked expert; false: from everyone.",
+    )
+    objective: ReviewObjective = Field(
+        default="total",
+        description="'total': most total expertise; 'fair': best worst-served application.",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ReviewSettings:
+        if self.min_load > self.max_load:
+            raise ValueError(f"min_load ({self.min_load}) is above max_load ({self.max_load})")
+        return self
+
+
 class Call(_Record):
     """A grant competition."""
 
@@ -252,6 +291,7 @@ class Call(_Record):
     funder: str | None = None
     deadline: Date | None = None
     rules: CallRules = Field(default_factory=CallRules)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
 
     @property
     def text(self) -> str:
@@ -262,6 +302,60 @@ class Call(_Record):
         if self.keywords:
             parts.append("Keywords: " + ", ".join(self.keywords))
         return ". ".join(part.strip().rstrip(".") for part in parts if part.strip())
+
+
+class BudgetLine(_Record):
+    """One line of an application's budget."""
+
+    item: NonEmptyText
+    amount: float = Field(ge=0)
+    currency: str | None = None
+
+
+class Application(_Record):
+    """A proposal submitted to a call by a team: checked against the call's rules, then
+    reviewed by experts assigned under conflicts of interest and load."""
+
+    id: Identifier
+    call_id: Identifier
+    title: NonEmptyText
+    abstract: str = ""
+    keywords: list[NonEmptyText] = Field(default_factory=list)
+    team: list[Identifier] = Field(min_length=1, description="Profile ids of the proposed team.")
+    lead: Identifier = Field(description="The profile id of the lead, one of the team.")
+    budget: list[BudgetLine] = Field(default_factory=list)
+    conflicts: list[Identifier] = Field(
+        default_factory=list,
+        description="Profile ids declared in conflict with this application: never its reviewers.",
+    )
+    submitted: Date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Application:
+        repeated = sorted({m for m in self.team if self.team.count(m) > 1})
+        if repeated:
+            raise ValueError(f"team repeats {repeated}")
+        if self.lead not in self.team:
+            raise ValueError(f"lead {self.lead!r} is not in the team")
+        return self
+
+    @property
+    def text(self) -> str:
+        """Title, abstract and keywords: the text reviewers' expertise is scored against."""
+        parts = [self.title, self.abstract]
+        if self.keywords:
+            parts.append("Keywords: " + ", ".join(self.keywords))
+        return ". ".join(part.strip().rstrip(".") for part in parts if part.strip())
+
+
+class Review(_Record):
+    """A reviewer's score of an application (higher is better)."""
+
+    application_id: Identifier
+    reviewer_id: Identifier
+    score: float
+    confidence: float | None = Field(default=None, gt=0)
+    comment: str = ""
 
 
 class PartnerQuery(_Record):
