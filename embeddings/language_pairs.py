@@ -9,21 +9,35 @@ English corpus from all-MiniLM-L6-v2 to multilingual USE, which is much weaker o
 
 each mapped onto the common scale by its own :class:`~embeddings.calibration.Calibration`.
 
+The multilingual model may carry a second calibration for **cross-language** pairs
+(``cross_language_calibration``, an attribute of the multilingual encoder): an English text
+against a text in another language is then mapped with those anchors, and pairs of two
+non-English texts keep the model's own calibration. multilingual-e5 scores a Russian text
+well below its English original against the same English call (on the small fixture a
+Russian-only soil researcher scores 0.55 where an English twin with the same publications
+translated scores 0.91); anchors at which a translation scores what its original scores were
+measured (``E5NeutralEncoder.translation_matched_calibration``) but are not applied by default,
+because on abstracts they over-rank non-English texts (``benchmarks/RESULTS.md``,
+"Cross-language scale").
+
 The engine scores with dot products of stored vectors (call vectors as ``"query"``, evidence
 as ``"passage"``), so the encoder builds vectors whose dot product *is* that calibrated
 per-pair similarity. With ``m`` the English vector (scaled by ``1/sqrt(s_m)``), ``t`` the
-multilingual vector (scaled by ``1/sqrt(s_t)``), ``s``/``u`` each model's anchor distance and
-unrelated anchor, the blocks are::
+multilingual vector, ``s``/``u`` the anchor distance and unrelated anchor of the English model
+(``m``), of the multilingual model for two non-English texts (``o``) and for an English and a
+non-English text (``x``), the blocks are::
 
-                      [ English | multi B | multi C | c1              | c2       ]
-    query,   English:   m         t         0         u_t/s_t-u_m/s_m   -u_t/s_t
-    query,   other:     0         t         t         0                 -u_t/s_t
-    passage, English:   m         0         t         1                 1
-    passage, other:     0         t         0         0                 1
+                      [ English | multi B          | multi C      | c1              | c2       ]
+    query,   English:   m         t sqrt(s_o)/s_x    0              u_x/s_x-u_m/s_m   -u_x/s_x
+    query,   other:     0         t/sqrt(s_o)        t/sqrt(s_x)    u_o/s_o-u_x/s_x   -u_o/s_o
+    passage, English:   m         0                  t/sqrt(s_x)    1                 1
+    passage, other:     0         t/sqrt(s_o)        0              0                 1
 
-so that English query . English passage = (cos_m - u_m) / s_m and every other combination
-= (cos_t - u_t) / s_t, exactly the calibrated cosines. The encoder's own calibration is
-therefore the identity. Consequences:
+so that English query . English passage = (cos_m - u_m) / s_m, a pair of an English and a
+non-English text = (cos_t - u_x) / s_x and two non-English texts = (cos_t - u_o) / s_o,
+exactly the calibrated cosines (without a cross-language calibration ``x = o`` and the blocks
+are those of the first version). The encoder's own calibration is therefore the identity.
+Consequences:
 
 * An English pair scores exactly as with the English model alone (calibrated), however many
   texts in other languages the corpus holds.
@@ -89,13 +103,22 @@ class LanguagePairEncoder(Encoder):
         )
 
     @property
+    def cross_calibration(self) -> Calibration:
+        """The multilingual model's calibration for an English and a non-English text.
+
+        Its ``cross_language_calibration`` where it has one, else its own calibration.
+        """
+        cross = getattr(self.multilingual, "cross_language_calibration", None)
+        return cross if isinstance(cross, Calibration) else self.multilingual.calibration
+
+    @property
     def version(self) -> str:  # type: ignore[override]
-        # The blocks are scaled and offset by both calibrations, so the anchors are part of
+        # The blocks are scaled and offset by the calibrations, so the anchors are part of
         # the vectors' identity: new anchors must not reuse cached vectors.
-        anchors = ",".join(
-            f"{c.unrelated:.6g}:{c.related:.6g}"
-            for c in (self.english.calibration, self.multilingual.calibration)
-        )
+        calibrations = [self.english.calibration, self.multilingual.calibration]
+        if self.cross_calibration != self.multilingual.calibration:
+            calibrations.append(self.cross_calibration)
+        anchors = ",".join(f"{c.unrelated:.6g}:{c.related:.6g}" for c in calibrations)
         return f"{self.english.model_id}+{self.multilingual.model_id}+blocks2[{anchors}]"
 
     def _multilingual(self, texts: Sequence[str], kind: TextKind, progress: bool) -> Matrix:
@@ -111,25 +134,34 @@ class LanguagePairEncoder(Encoder):
         if not texts:
             return out
         english = np.array([is_english(text) for text in texts])
-        cal_m, cal_t = self.english.calibration, self.multilingual.calibration
+        cal_m, cal_o, cal_x = (
+            self.english.calibration,
+            self.multilingual.calibration,
+            (self.cross_calibration),
+        )
         d_m, d_t = self.english.dim, self.multilingual.dim
         b, c = slice(d_m, d_m + d_t), slice(d_m + d_t, d_m + 2 * d_t)
-        t = self._multilingual(texts, kind, show_progress) / np.float32(np.sqrt(cal_t.scale))
+        t = self._multilingual(texts, kind, show_progress)
+        root_o, root_x = np.float32(np.sqrt(cal_o.scale)), np.float32(np.sqrt(cal_x.scale))
         rows = np.flatnonzero(english)
         if len(rows):
             m = self.english.encode([texts[i] for i in rows], show_progress=show_progress)
             out[rows, :d_m] = m / np.float32(np.sqrt(cal_m.scale))
         other = ~english
         offset_m = cal_m.unrelated / cal_m.scale
-        offset_t = cal_t.unrelated / cal_t.scale
+        offset_o = cal_o.unrelated / cal_o.scale
+        offset_x = cal_x.unrelated / cal_x.scale
         if kind == "query":
-            out[:, b] = t
-            out[other, c] = t[other]
-            out[english, -2] = offset_t - offset_m
-            out[:, -1] = -offset_t
+            out[english, b] = t[english] * np.float32(root_o / cal_x.scale)
+            out[other, b] = t[other] / root_o
+            out[other, c] = t[other] / root_x
+            out[english, -2] = offset_x - offset_m
+            out[other, -2] = offset_o - offset_x
+            out[english, -1] = -offset_x
+            out[other, -1] = -offset_o
         else:
-            out[other, b] = t[other]
-            out[english, c] = t[english]
+            out[other, b] = t[other] / root_o
+            out[english, c] = t[english] / root_x
             out[english, -2] = 1.0
             out[:, -1] = 1.0
         return out
@@ -150,7 +182,12 @@ class LanguagePairEncoder(Encoder):
         """
         array = np.asarray(vectors, dtype=np.float32)
         d_m, d_t = self.english.dim, self.multilingual.dim
-        return l2_normalize(array[:, d_m : d_m + d_t] + array[:, d_m + d_t : d_m + 2 * d_t])
+        # Undo each block's scale so that English and other passages weigh alike in a mean.
+        root_o = np.float32(np.sqrt(self.multilingual.calibration.scale))
+        root_x = np.float32(np.sqrt(self.cross_calibration.scale))
+        return l2_normalize(
+            array[:, d_m : d_m + d_t] * root_o + array[:, d_m + d_t : d_m + 2 * d_t] * root_x
+        )
 
 
 def shared_space(encoder: object, vectors: npt.ArrayLike) -> npt.NDArray[np.float32]:

@@ -60,6 +60,39 @@ def test_dot_products_are_the_calibrated_similarity_of_the_model_for_each_pair()
     assert shared_space(english, passages) is not None  # other encoders: unchanged
 
 
+def test_a_cross_language_calibration_scores_english_with_other_pairs_on_its_own_anchors() -> None:
+    english = Random("en", 8, 1, Calibration(0.05, 0.65))
+    multi = Random("multi", 6, 2, Calibration(0.1, 0.4))
+    multi.cross_language_calibration = Calibration(0.07, 0.27)  # type: ignore[attr-defined]
+    pair = LanguagePairEncoder(english, multi)
+    assert "0.07:0.27" in pair.version  # other anchors, other vectors in the cache
+    sims = pair.encode(TEXTS, kind="query") @ pair.encode(TEXTS, kind="passage").T
+    m_raw = english.encode(TEXTS) @ english.encode(TEXTS).T
+    t_raw = multi.encode(TEXTS) @ multi.encode(TEXTS).T
+    is_en = np.array([True, True, False, False])
+    both = is_en[:, None] & is_en[None, :]
+    neither = ~is_en[:, None] & ~is_en[None, :]
+    expected = np.where(
+        both,
+        english.calibrate(m_raw),
+        np.where(
+            neither,
+            multi.calibrate(t_raw),
+            multi.cross_language_calibration.apply(t_raw),  # type: ignore[attr-defined]
+        ),
+    )
+    np.testing.assert_allclose(sims, expected, atol=1e-5)
+    # The anchors differ, so the Russian-English pair really is scored differently.
+    assert abs(expected[0, 2] - multi.calibrate(t_raw)[0, 2]) > 0.01
+    # Passages still compare in the multilingual space, English and others alike.
+    passages = pair.encode(TEXTS, kind="passage")
+    np.testing.assert_allclose(shared_space(pair, passages), multi.encode(TEXTS), atol=1e-6)
+    mean = shared_space(pair, passages[[0, 2]].mean(axis=0, keepdims=True))
+    np.testing.assert_allclose(
+        mean, l2_normalize(multi.encode(TEXTS)[[0, 2]].mean(axis=0, keepdims=True)), atol=1e-6
+    )
+
+
 def test_an_empty_batch_and_numbers_only_texts() -> None:
     pair = LanguagePairEncoder(
         Random("en", 4, 1, Calibration(0, 1)), Random("m", 3, 2, Calibration(0, 1))
