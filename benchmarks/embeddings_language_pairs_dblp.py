@@ -8,21 +8,28 @@ per-query leave-one-out) is run with the default relevance weights for each back
 ``--backends`` (default: ``minilm``, ``use``, ``minilm+use``, ``minilm+e5-neutral``):
 
 * **profiles for a call** (the benchmark's own direction): MAP over the 114 queries, without
-  and with **5 Russian distractor profiles** (4 sentences each from the hand-written Russian
-  set ``benchmarks/data/translations_en_ru_zh.tsv``, computing and science topics close to
-  DBLP's; never relevant, they can only push relevant authors down);
+  distractors, with **5 Russian distractor profiles** (``5 ru``: 4 sentences each from the
+  hand-written Russian set ``benchmarks/data/translations_en_ru_zh.tsv``: computing, physics,
+  materials, energy, biology; never relevant, they can only push relevant authors down) and
+  with **5 off-topic Russian profiles** (``5 ru off-topic``: mining, geoscience, society,
+  chemistry, environment, no sentence about models, data or computing). The computing
+  distractor is on DBLP's topics, labelled non-relevant only because it is not in DBLP: a
+  language-neutral model *should* rank it high for a computing query, so ``5 ru`` measures
+  language neutrality as much as harm; ``5 ru off-topic`` measures harm alone. For each
+  distractor the share of (query, relevant author) pairs it outranks is printed;
 * **calls for a profile** (the direction of the held-out benchmark in the issue, which ranks
   calls for each researcher): for each of the 59 candidates with expert tags, the 114 query
-  papers ranked by that candidate's score, without and with **5 Russian distractor calls** (the
-  same sentences, one call per domain); MAP over candidates and the pairwise ordering loss
-  (share of (relevant, non-relevant) call pairs in the wrong order, ties count half; lower is
-  better, 0.5 is chance).
+  papers ranked by that candidate's score, with the same distractor sets as **5 Russian
+  calls** (the same sentences, one call per domain); MAP over candidates and the pairwise
+  ordering loss (share of (relevant, non-relevant) call pairs in the wrong order, ties count
+  half; lower is better, 0.5 is chance).
 
-Then ``auto`` is resolved for each pool, as it is now (:func:`embeddings.choose_backend`) and
-as it was (``use`` for the whole corpus until 2026-11; ``minilm+use`` on 2026-12-01); DBLP
-itself holds 4 German papers, so ``auto`` never sees an all-English corpus here.
- Reported: paired 95% bootstrap intervals of per-query (per-candidate)
-differences against ``minilm`` and against the old default (``minilm+use``).
+``--backends`` takes registry names and ``name@unrelated:related`` (cross-language anchors of
+the language-neutral model, see :func:`build_encoder`). Then ``auto`` is resolved for each
+pool, as it is now (:func:`embeddings.choose_backend`) and as it was (``use`` for the whole
+corpus until 2026-11); DBLP itself holds 4 German papers, so ``auto`` never sees an
+all-English corpus here. Reported: paired 95% bootstrap intervals of per-query
+(per-candidate) differences against ``minilm`` and against the default (``minilm+use``).
 
 Vectors of the underlying models come from the persistent vector cache (``--cache``), so a
 re-run embeds nothing; e5 needs ~10 min for the ~950 texts on 2 cores the first time.
@@ -35,6 +42,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
@@ -62,6 +70,7 @@ from benchmarks.expert_finding_dblp import (
     query_groups,
 )
 from embeddings import CachedEncoder, Encoder, Matrix, TextKind, choose_backend, get_encoder
+from embeddings.calibration import Calibration
 from embeddings.language_pairs import LanguagePairEncoder
 from embeddings.locations import vector_cache_path
 from embeddings.neutral import LanguageNeutralEncoder
@@ -72,6 +81,14 @@ from matcher.relevance import RelevanceWeights
 
 N_DISTRACTORS = 5
 DOMAINS = ("computing", "physics", "materials", "energy", "biology")
+OFF_TOPIC_DOMAINS = ("mining", "geoscience", "society", "chemistry", "environment")
+# Sentences of the off-topic domains that touch computing (models, data, sensors) are left out:
+# the off-topic distractors must have nothing to do with DBLP's computer-science topics.
+COMPUTING_WORDS = re.compile(
+    r"neural|learning|algorithm|model|comput|network|software|data|satellite|drone|image",
+    re.IGNORECASE,
+)
+DISTRACTOR_SETS = ("none", "5 ru", "5 ru off-topic")
 DEFAULT_BACKENDS = ("minilm", "use", "minilm+use", "minilm+e5-neutral")
 OLD_DEFAULT = "minilm+use"
 Floats = npt.NDArray[np.float64]
@@ -129,31 +146,44 @@ def cached_leaves(encoder: Encoder, cache: Path | None) -> Encoder:
     return CachedEncoder(encoder, cache)
 
 
-def _russian_by_domain() -> list[list[str]]:
+def _russian_by_domain(off_topic: bool = False) -> list[list[str]]:
     by_domain: dict[str, list[str]] = defaultdict(list)
     for row in translations():
+        if off_topic and COMPUTING_WORDS.search(row["en"]):
+            continue
         by_domain[row["domain"]].append(row["ru"])
-    domains = [d for d in DOMAINS if d in by_domain] + sorted(set(by_domain) - set(DOMAINS))
+    wanted = OFF_TOPIC_DOMAINS if off_topic else DOMAINS
+    domains = [d for d in wanted if d in by_domain]
+    if not off_topic:
+        domains += sorted(set(by_domain) - set(DOMAINS))
     return [by_domain[domain][:4] for domain in domains[:N_DISTRACTORS]]
 
 
-def distractor_profiles() -> list[Profile]:
-    """Five Russian profiles of 4 sentences each (never relevant)."""
+def distractor_profiles(off_topic: bool = False) -> list[Profile]:
+    """Five Russian profiles of 4 sentences each (never relevant).
+
+    ``off_topic=False``: computing, physics, materials, energy, biology (the computing one is on
+    DBLP's topics: a language-neutral model *should* rank it high for a computing query);
+    ``True``: mining, geoscience, society, chemistry, environment, without any sentence about
+    models, data or computing.
+    """
+    tag = "ru-offtopic" if off_topic else "ru-distractor"
     return [
         Profile(
-            id=f"ru-distractor-{i}",
+            id=f"{tag}-{i}",
             name=f"Russian distractor {i}",
             publications=[Publication(title=text) for text in texts],
         )
-        for i, texts in enumerate(_russian_by_domain())
+        for i, texts in enumerate(_russian_by_domain(off_topic))
     ]
 
 
-def distractor_calls() -> list[Call]:
+def distractor_calls(off_topic: bool = False) -> list[Call]:
     """Five Russian calls, the same sentences joined (never relevant)."""
+    tag = "ru-offtopic-call" if off_topic else "ru-call"
     return [
-        Call(id=f"ru-call-{i}", title=" ".join(texts))
-        for i, texts in enumerate(_russian_by_domain())
+        Call(id=f"{tag}-{i}", title=" ".join(texts))
+        for i, texts in enumerate(_russian_by_domain(off_topic))
     ]
 
 
@@ -200,12 +230,45 @@ def _ci(values: Floats) -> str:
     return f"{values.mean():+.4f} [{low:+.4f}, {high:+.4f}]"
 
 
+def build_encoder(spec: str, threads: int, cache: Path | None) -> Encoder:
+    """``name``, or ``name@unrelated:related``: the language-neutral model's anchors for a pair
+    of an English and a non-English text (its ``cross_language_calibration``), a calibration
+    variant such as ``minilm+e5-neutral@0.0719:0.2678`` (translation-matched)."""
+    name, _, anchors = spec.partition("@")
+    encoder = cached_leaves(get_encoder(name, threads=threads), cache)
+    if anchors:
+        unrelated, related = (float(value) for value in anchors.split(":"))
+        target = encoder.multilingual if isinstance(encoder, LanguagePairEncoder) else None
+        if not isinstance(target, LanguageNeutralEncoder):
+            raise SystemExit(f"{spec}: anchors apply to minilm+<language-neutral model> only")
+        target.cross_language_calibration = Calibration(
+            unrelated, related, source=f"variant {anchors}"
+        )
+    return Memo(encoder)
+
+
+def outranked(scores: Floats, relevant: npt.NDArray[np.bool_], n_extra: int) -> Floats:
+    """Per extra (distractor) column: share of (query, relevant candidate) pairs it outranks."""
+    base = scores[:, : scores.shape[1] - n_extra]
+    shares = []
+    for column in range(base.shape[1], scores.shape[1]):
+        above = scores[:, column][:, None] > base
+        shares.append(float(above[relevant].mean()))
+    return np.asarray(shares, dtype=np.float64)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--tie-seeds", type=int, default=20)
-    parser.add_argument("--backends", nargs="+", default=list(DEFAULT_BACKENDS))
+    parser.add_argument(
+        "--backends",
+        nargs="+",
+        default=list(DEFAULT_BACKENDS),
+        help="registry names; name@unrelated:related: cross-language anchors (see build_encoder)",
+    )
+    parser.add_argument("--distractors", nargs="+", default=list(DISTRACTOR_SETS))
     parser.add_argument(
         "--cache",
         default=str(vector_cache_path() or "off"),
@@ -216,55 +279,70 @@ def main() -> None:
 
     data = load_data(args.data)
     publications, calls = build_records(data)
-    profiles_ru = tuple(distractor_profiles())
-    calls_ru = distractor_calls()
+    extra_profiles = {
+        "none": (),
+        "5 ru": tuple(distractor_profiles()),
+        "5 ru off-topic": tuple(distractor_profiles(off_topic=True)),
+    }
+    extra_calls = {
+        "none": [],
+        "5 ru": distractor_calls(),
+        "5 ru off-topic": distractor_calls(off_topic=True),
+    }
     relevant = data.relevance()
-    padded = np.hstack([relevant, np.zeros((len(relevant), len(profiles_ru)), dtype=bool)])
     tagged = np.flatnonzero(relevant.any(axis=0))  # candidates with at least one relevant query
     by_profile = relevant[:, tagged].T
-    by_profile_ru = np.hstack([by_profile, np.zeros((len(tagged), len(calls_ru)), dtype=bool)])
 
-    ap: dict[tuple[str, bool], Floats] = {}  # profiles for a call
-    rev_ap: dict[tuple[str, bool], Floats] = {}  # calls for a profile
-    rev_loss: dict[tuple[str, bool], Floats] = {}
+    ap: dict[tuple[str, str], Floats] = {}  # profiles for a call
+    rev_ap: dict[tuple[str, str], Floats] = {}  # calls for a profile
+    rev_loss: dict[tuple[str, str], Floats] = {}
     for name in args.backends:
-        encoder = Memo(cached_leaves(get_encoder(name, threads=args.threads), cache))
-        for with_ru in (False, True):
+        encoder = build_encoder(name, args.threads, cache)
+        for setting in args.distractors:
+            extra = extra_profiles[setting]
+            padded = np.hstack([relevant, np.zeros((len(relevant), len(extra)), dtype=bool)])
             scorer = WithDistractors(
-                encoder,
-                RelevanceWeights(),
-                publications,
-                calls,
-                data.candidates,
-                extra=profiles_ru if with_ru else (),
+                encoder, RelevanceWeights(), publications, calls, data.candidates, extra=extra
             )
             scores = score_queries(data, scorer)
-            ap[(name, with_ru)] = evaluate(scores, padded if with_ru else relevant, 20).ap
+            ap[(name, setting)] = evaluate(scores, padded, 20).ap
             reverse = scores[:, tagged].T
             target = by_profile
-            if with_ru:
-                full = scorer.score(calls_ru, profile_docs(data, frozenset()))
+            if extra_calls[setting]:
+                full = scorer.score(extra_calls[setting], profile_docs(data, frozenset()))
                 reverse = np.hstack([reverse, full[:, tagged].T])
-                target = by_profile_ru
-            rev_ap[(name, with_ru)] = evaluate(reverse, target, args.tie_seeds).ap
-            rev_loss[(name, with_ru)] = ordering_loss(reverse, target)
+                target = np.hstack(
+                    [by_profile, np.zeros((len(tagged), len(extra_calls[setting])), dtype=bool)]
+                )
+            rev_ap[(name, setting)] = evaluate(reverse, target, args.tie_seeds).ap
+            rev_loss[(name, setting)] = ordering_loss(reverse, target)
+            share = outranked(scores, relevant, len(extra)) if extra else np.zeros(0)
             print(
-                f"{name} ru={with_ru}: MAP {ap[(name, with_ru)].mean():.4f}; calls for a "
-                f"profile MAP {rev_ap[(name, with_ru)].mean():.4f} ordering loss "
-                f"{rev_loss[(name, with_ru)].mean():.4f}",
+                f"{name} {setting}: MAP {ap[(name, setting)].mean():.4f}; calls for a "
+                f"profile MAP {rev_ap[(name, setting)].mean():.4f} ordering loss "
+                f"{rev_loss[(name, setting)].mean():.4f}"
+                + (
+                    "; share of (query, relevant author) pairs each distractor outranks: "
+                    + " ".join(
+                        f"{p.id.rsplit('-', 1)[-1]}:{v:.4f}"
+                        for p, v in zip(extra, share, strict=True)
+                    )
+                    if extra
+                    else ""
+                ),
                 flush=True,
             )
     # What "auto" chooses for each pool (DBLP itself holds 4 German papers), now and before.
     corpus = list(data.texts.values())
-    extra_texts = [p.title for profile in profiles_ru for p in profile.publications]
-    for with_ru in (False, True):
-        texts = corpus + (extra_texts if with_ru else [])
+    for setting in args.distractors:
+        texts = corpus + [
+            p.title for profile in extra_profiles[setting] for p in profile.publications
+        ]
         choices = {
             "until 2026-11": choose_backend(texts, multilingual="use", per_pair=False),
-            "2026-12-01": choose_backend(texts, multilingual="use"),
             "now": choose_backend(texts),
         }
-        print(f"auto chose, {'5 ru' if with_ru else 'no'} distractors: {choices}")
+        print(f"auto chose, distractors {setting}: {choices}")
 
     for title, values, lower_better in (
         ("Profiles for a call: AP per query (114)", ap, False),
@@ -277,14 +355,14 @@ def main() -> None:
             f"| vs {OLD_DEFAULT}, same distractors |"
         )
         print("|---|---|---|---|---|---|")
-        for (name, with_ru), v in values.items():
+        for (name, setting), v in values.items():
             low, high = bootstrap_mean_ci(v)
             versus = [
-                _ci(v - values[(ref, with_ru)]) if (ref, with_ru) in values else "n/a"
+                _ci(v - values[(ref, setting)]) if (ref, setting) in values else "n/a"
                 for ref in ("minilm", OLD_DEFAULT)
             ]
             print(
-                f"| {name} | {'5 ru' if with_ru else 'none'} | {v.mean():.4f} "
+                f"| {name} | {setting} | {v.mean():.4f} "
                 f"| [{low:.4f}, {high:.4f}] | {versus[0]} | {versus[1]} |"
             )
 

@@ -24,7 +24,9 @@ Variants ``<backend>-neutral [means]`` remove each language's mean vector (see
 
 ``minilm+<multilingual>`` are the per-language-pair backends (:mod:`embeddings.language_pairs`):
 English pairs by minilm, every other pair by the multilingual model, each calibrated with the
-shipped calibration; built here from the same matrices. ``auto`` rows say what the default
+shipped calibration; built here from the same matrices. ``... translation-matched`` rows score
+a pair of an English and a non-English text with e5-neutral's translation-matched anchors
+(measured, not shipped; see :mod:`embeddings.neutral`). ``auto`` rows say what the default
 chooses for the probe's texts. Uzbek texts are embedded with ASCII apostrophes, as
 ``e5-neutral`` does (``--raw-apostrophes``: as written).
 
@@ -143,11 +145,17 @@ def per_pair(
     languages: list[str],
     cal_en: Calibration,
     cal_multi: Calibration,
+    cal_cross: Calibration | None = None,
 ) -> Floats:
-    """Calibrated similarities: minilm's for English pairs, the multilingual model's else."""
+    """Calibrated similarities: minilm's for English pairs, the multilingual model's else
+    (with ``cal_cross`` for an English and a non-English text, where given)."""
     is_english = np.asarray(languages) == "en"
     both = is_english[:, None] & is_english[None, :]
-    return np.where(both, cal_en.apply(english), cal_multi.apply(multilingual)).astype(np.float32)
+    neither = ~is_english[:, None] & ~is_english[None, :]
+    multi = cal_multi.apply(multilingual)
+    if cal_cross is not None:
+        multi = np.where(neither, multi, cal_cross.apply(multilingual))
+    return np.where(both, cal_en.apply(english), multi).astype(np.float32)
 
 
 def _embed(encoder: Encoder, texts: list[str]) -> tuple[Floats, Floats]:
@@ -217,6 +225,18 @@ def main() -> None:
                 calibrations[calibration],
             )
             results[f"minilm+{multilingual}"] = probe_metrics(combined, languages, topics)
+            if calibration == "e5-neutral":  # the cross-language calibration tried
+                crossed = per_pair(
+                    sims["minilm"],
+                    sims[multilingual],
+                    languages,
+                    calibrations["minilm"],
+                    calibrations[calibration],
+                    E5NeutralEncoder.translation_matched_calibration,
+                )
+                results[f"minilm+{multilingual} translation-matched"] = probe_metrics(
+                    crossed, languages, topics
+                )
 
     chosen = choose_backend([r["text"] for r in probe])
     print(f"auto chooses {chosen!r} for the probe's texts\n")
