@@ -15,8 +15,11 @@ per-query leave-one-out) is run with the default relevance weights for each back
   chemistry, environment, no sentence about models, data or computing). The computing
   distractor is on DBLP's topics, labelled non-relevant only because it is not in DBLP: a
   language-neutral model *should* rank it high for a computing query, so ``5 ru`` measures
-  language neutrality as much as harm; ``5 ru off-topic`` measures harm alone. For each
-  distractor the share of (query, relevant author) pairs it outranks is printed;
+  language neutrality as much as harm; ``5 ru off-topic`` measures harm alone. ``5 en`` and
+  ``5 en off-topic`` are the English originals of the same sentences (scored by minilm in every
+  ``minilm+`` backend): a language-neutral scale ranks each Russian profile where its English
+  twin ranks. For each distractor the share of (query, relevant author) pairs it outranks is
+  printed;
 * **calls for a profile** (the direction of the held-out benchmark in the issue, which ranks
   calls for each researcher): for each of the 59 candidates with expert tags, the 114 query
   papers ranked by that candidate's score, with the same distractor sets as **5 Russian
@@ -88,7 +91,7 @@ COMPUTING_WORDS = re.compile(
     r"neural|learning|algorithm|model|comput|network|software|data|satellite|drone|image",
     re.IGNORECASE,
 )
-DISTRACTOR_SETS = ("none", "5 ru", "5 ru off-topic")
+DISTRACTOR_SETS = ("none", "5 ru", "5 ru off-topic", "5 en", "5 en off-topic")
 DEFAULT_BACKENDS = ("minilm", "use", "minilm+use", "minilm+e5-neutral")
 OLD_DEFAULT = "minilm+use"
 Floats = npt.NDArray[np.float64]
@@ -146,12 +149,12 @@ def cached_leaves(encoder: Encoder, cache: Path | None) -> Encoder:
     return CachedEncoder(encoder, cache)
 
 
-def _russian_by_domain(off_topic: bool = False) -> list[list[str]]:
+def _russian_by_domain(off_topic: bool = False, language: str = "ru") -> list[list[str]]:
     by_domain: dict[str, list[str]] = defaultdict(list)
     for row in translations():
         if off_topic and COMPUTING_WORDS.search(row["en"]):
             continue
-        by_domain[row["domain"]].append(row["ru"])
+        by_domain[row["domain"]].append(row[language])
     wanted = OFF_TOPIC_DOMAINS if off_topic else DOMAINS
     domains = [d for d in wanted if d in by_domain]
     if not off_topic:
@@ -159,31 +162,32 @@ def _russian_by_domain(off_topic: bool = False) -> list[list[str]]:
     return [by_domain[domain][:4] for domain in domains[:N_DISTRACTORS]]
 
 
-def distractor_profiles(off_topic: bool = False) -> list[Profile]:
+def distractor_profiles(off_topic: bool = False, language: str = "ru") -> list[Profile]:
     """Five Russian profiles of 4 sentences each (never relevant).
 
     ``off_topic=False``: computing, physics, materials, energy, biology (the computing one is on
     DBLP's topics: a language-neutral model *should* rank it high for a computing query);
     ``True``: mining, geoscience, society, chemistry, environment, without any sentence about
-    models, data or computing.
+    models, data or computing. ``language="en"``: the English originals of the same sentences
+    (the twins: a language-neutral scale ranks the Russian profile where its twin ranks).
     """
-    tag = "ru-offtopic" if off_topic else "ru-distractor"
+    tag = f"{language}-offtopic" if off_topic else f"{language}-distractor"
     return [
         Profile(
             id=f"{tag}-{i}",
             name=f"Russian distractor {i}",
             publications=[Publication(title=text) for text in texts],
         )
-        for i, texts in enumerate(_russian_by_domain(off_topic))
+        for i, texts in enumerate(_russian_by_domain(off_topic, language))
     ]
 
 
-def distractor_calls(off_topic: bool = False) -> list[Call]:
-    """Five Russian calls, the same sentences joined (never relevant)."""
-    tag = "ru-offtopic-call" if off_topic else "ru-call"
+def distractor_calls(off_topic: bool = False, language: str = "ru") -> list[Call]:
+    """Five Russian (or English) calls, the same sentences joined (never relevant)."""
+    tag = f"{language}-offtopic-call" if off_topic else f"{language}-call"
     return [
         Call(id=f"{tag}-{i}", title=" ".join(texts))
-        for i, texts in enumerate(_russian_by_domain(off_topic))
+        for i, texts in enumerate(_russian_by_domain(off_topic, language))
     ]
 
 
@@ -283,11 +287,15 @@ def main() -> None:
         "none": (),
         "5 ru": tuple(distractor_profiles()),
         "5 ru off-topic": tuple(distractor_profiles(off_topic=True)),
+        "5 en": tuple(distractor_profiles(language="en")),
+        "5 en off-topic": tuple(distractor_profiles(off_topic=True, language="en")),
     }
     extra_calls = {
         "none": [],
         "5 ru": distractor_calls(),
         "5 ru off-topic": distractor_calls(off_topic=True),
+        "5 en": distractor_calls(language="en"),
+        "5 en off-topic": distractor_calls(off_topic=True, language="en"),
     }
     relevant = data.relevance()
     tagged = np.flatnonzero(relevant.any(axis=0))  # candidates with at least one relevant query
