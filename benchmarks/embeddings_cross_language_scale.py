@@ -96,10 +96,19 @@ def regimes(cache: Path | None, threads: int) -> None:
         ("CORDIS title vs own objective (200)", titles, objectives, own),
         ("CORDIS title vs title (100 x 100)", titles[:100], titles[100:], None),
         ("CORDIS objective vs objective (100 x 100)", objectives[:100], objectives[100:], None),
+        ("CORDIS objective vs title (100 x 100)", objectives[:100], titles[100:], None),
+        ("CORDIS objective vs sentence (100 x 64)", objectives[:100], sentences, None),
+        ("sentence vs CORDIS title (64 x 200)", sentences, titles, None),
         (
             "DBLP query paper vs document (114 x 600)",
             [dblp.texts[q] for q in dblp.queries],
             documents,
+            None,
+        ),
+        (
+            "DBLP query paper vs sentence (114 x 64)",
+            [dblp.texts[q] for q in dblp.queries],
+            sentences,
             None,
         ),
     ]
