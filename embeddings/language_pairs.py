@@ -134,11 +134,8 @@ class LanguagePairEncoder(Encoder):
         if not texts:
             return out
         english = np.array([is_english(text) for text in texts])
-        cal_m, cal_o, cal_x = (
-            self.english.calibration,
-            self.multilingual.calibration,
-            (self.cross_calibration),
-        )
+        cal_m, cal_o = self.english.calibration, self.multilingual.calibration
+        cal_x = self.cross_calibration
         d_m, d_t = self.english.dim, self.multilingual.dim
         b, c = slice(d_m, d_m + d_t), slice(d_m + d_t, d_m + 2 * d_t)
         t = self._multilingual(texts, kind, show_progress)
