@@ -44,6 +44,7 @@ from benchmarks.embeddings_data import cordis_projects, translations
 from benchmarks.embeddings_language_pairs_dblp import build_encoder, cached_leaves
 from benchmarks.expert_finding_dblp import DEFAULT_DATA, load_data
 from embeddings import Encoder, get_encoder
+from embeddings.calibration import Calibration
 from embeddings.locations import vector_cache_path
 from matcher import Matcher, load_dataset
 from matcher.dataset import Dataset
@@ -116,16 +117,48 @@ def regimes(cache: Path | None, threads: int) -> None:
         "| pairs | model | " + " | ".join(f"p{p}" for p in PERCENTILES) + " | median e5n - minilm |"
     )
     print("|---|---|" + "---|" * (len(PERCENTILES) + 1))
+    pooled: dict[str, list[Floats]] = {
+        "minilm": [],
+        "e5-neutral": [],
+        "minilm long": [],
+        "e5-neutral long": [],
+    }
     for label, queries, passages, mask in rows:
         m = calibrated(minilm, queries, passages)
         e = calibrated(e5n, queries, passages)
         if mask is not None:
             m, e = m[mask], e[mask]
+        pooled["minilm"].append(m.ravel())
+        pooled["e5-neutral"].append(e.ravel())
+        if label.startswith("CORDIS objective"):  # abstract-length queries, DBLP held out
+            pooled["minilm long"].append(m.ravel())
+            pooled["e5-neutral long"].append(e.ravel())
         gap = float(np.median(e) - np.median(m))
         for model, values in (("minilm", m), ("e5-neutral", e)):
             cells = " | ".join(f"{v:.2f}" for v in np.percentile(values, PERCENTILES))
             last = f"{gap:+.2f}" if model == "e5-neutral" else ""
             print(f"| {label} | {model} | {cells} | {last} |", flush=True)
+    quantile_matched(e5n.calibration, pooled)
+
+
+def quantile_matched(own: Calibration, pooled: dict[str, list[Floats]]) -> None:
+    """e5-neutral's anchors that map its score distribution on minilm's (a variant tried).
+
+    Quantile matching, not regression: the 5th to 99th percentiles of e5-neutral's calibrated
+    scores over every English pair above (pooled) against minilm's, a line through the
+    quantile-quantile points, composed with e5-neutral's own calibration.
+    """
+    levels = np.arange(5, 100)
+    for pool, what in (("", "all pairs"), (" long", "CORDIS objectives as queries")):
+        x = np.percentile(np.concatenate(pooled["e5-neutral" + pool]), levels)
+        y = np.percentile(np.concatenate(pooled["minilm" + pool]), levels)
+        slope, shift = (float(v) for v in np.polyfit(x, y, 1))
+        scale = own.scale / slope
+        unrelated = own.unrelated - shift * scale
+        print(
+            f"quantile-matched over {what}: minilm ~= {slope:.3f} x e5-neutral {shift:+.3f}; "
+            f"anchors {unrelated:.4f}:{unrelated + scale:.4f}"
+        )
 
 
 def translation_by_length(cache: Path | None, threads: int) -> None:
