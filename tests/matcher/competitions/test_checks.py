@@ -371,9 +371,9 @@ def _brute_force_rules(
             )
     if rules.max_per_institution is not None:
         institutions = Counter(p.institution for p in known if p.institution)
-        for inst, count in institutions.items():
+        for crowded, count in institutions.items():
             if count > rules.max_per_institution:
-                add("max_per_institution", [p.id for p in known if p.institution == inst])
+                add("max_per_institution", [p.id for p in known if p.institution == crowded])
     if dataset.has_profile(lead):
         head = dataset.profile(lead)
         if rules.lead_countries is not None and head.country not in rules.lead_countries:
