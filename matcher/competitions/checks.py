@@ -266,7 +266,7 @@ def check_application(
             application.id,
             call.id,
             failures,
-            change.describe(application, matcher.dataset_),
+            change.describe(application, matcher.dataset_, failures),
             fixable=True,
             fixed_team=change.team,
             fixed_lead=change.lead,
@@ -588,12 +588,18 @@ class TeamChange:
         """The application's members left out."""
         return [m for m in application.team if m not in self.team]
 
-    def describe(self, application: Application, dataset: Dataset) -> list[str]:
+    def describe(
+        self,
+        application: Application,
+        dataset: Dataset,
+        failures: Sequence[RuleFailure] = (),
+    ) -> list[str]:
         """The change in words, one step per sentence.
 
         A removal and an addition from the same country are a swap, then any other
         removal and addition; the rest are removals and additions (with the added
-        member's country and route), then a change of lead.
+        member's country, career stage and route; an addition is called by the country
+        and stage it brings when ``failures`` lack them), then a change of lead.
         """
         removed = self.removed(application)
         steps: list[str] = []
@@ -612,9 +618,14 @@ class TeamChange:
                 steps.append(f"swap {_named(member, dataset)} for {_introduced(unpaired.pop(0))}")
             else:
                 steps.append(f"remove {_named(member, dataset)}")
+        lacking = {failure.rule.partition(":")[2] for failure in failures if ":" in failure.rule}
         for candidate in unpaired:
-            country = candidate.profile.country or "unknown-country"
-            steps.append(f"add one {country} member, e.g. {_introduced(candidate)}")
+            profile = candidate.profile
+            brings = [profile.country] if profile.country in lacking else []
+            if profile.career_stage in lacking:
+                brings.append(f"{profile.career_stage}-career")
+            what = " ".join(brings) or profile.country or "unknown-country"
+            steps.append(f"add one {what} member, e.g. {_introduced(candidate)}")
         if self.lead != application.lead:
             steps.append(f"make {_who(dataset.profile(self.lead))} the lead")
         return steps
@@ -687,7 +698,8 @@ def _named(profile_id: str, dataset: Dataset) -> str:
 def _introduced(candidate: Candidate) -> str:
     profile, route = candidate.profile, candidate.route
     via = "domestic" if route.kind == "domestic" else f"reachable via {route.description}"
-    return f"{_who(profile)} ({profile.country or 'country unknown'}, {via})"
+    stage = f"{profile.career_stage}-career, " if profile.career_stage else ""
+    return f"{_who(profile)} ({profile.country or 'country unknown'}, {stage}{via})"
 
 
 def _relaxation(matcher: Matcher, call: Call, application: Application) -> list[str]:

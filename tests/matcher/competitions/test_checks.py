@@ -234,8 +234,8 @@ def test_a_missing_country_is_fixed_by_adding_one_member_of_it(matcher: Matcher)
     assert check.fixed_team == ["ru1", "ru3", "ru5", "cn1"]  # cn2 is less relevant
     assert check.fixed_lead == "ru1"
     assert check.fixes == [
-        "add one CN member, e.g. CN1 (cn1) (CN, reachable via Office in China "
-        "(partner institution: CN A))"
+        "add one CN member, e.g. CN1 (cn1) (CN, senior-career, reachable via Office in "
+        "China (partner institution: CN A))"
     ]
 
 
@@ -514,3 +514,82 @@ def test_a_competition_reports_which_applications_fail_which_rules(matcher: Matc
     assert rows[0]["ok"] == "true" and rows[1]["ok"] == "false"
     assert rows[1]["fixes"].startswith("add one CN member")
     assert report.checks[1].to_dict()["fixed_team"] == ["ru1", "ru3", "ru5", "cn1"]
+
+
+# -- the demo world's competition: hand-made applications ----------------------------------------
+
+DEMO_CASES: list[tuple[str, list[str], set[str]]] = [
+    # c-rsf-nsfc-methane: 3-6 members, RU >= 1, CN >= 1, only RU and CN, <= 2 per
+    # institution, a Russian lead.
+    ("c-rsf-nsfc-methane", ["r-0049", "r-0198", "r-0130"], set()),
+    ("c-rsf-nsfc-methane", ["r-0049", "r-0042", "r-0041", "r-0198"], {"max_per_institution"}),
+    ("c-rsf-nsfc-methane", ["r-0198", "r-0049", "r-0130"], {"lead_countries"}),
+    ("c-rsf-nsfc-methane", ["r-0049", "r-0130"], {"min_team_size", "required_countries:CN"}),
+    ("c-rsf-nsfc-methane", ["r-0049", "r-0198", "r-0283"], {"eligible_countries"}),
+    ("c-rsf-nsfc-methane", ["r-0049", "r-0198", "r-0330"], {"eligible_countries", "unreachable"}),
+    ("c-rsf-nsfc-methane", ["r-0049", "r-0198", "o-ihe"], {"member_kinds"}),
+    (
+        "c-rsf-nsfc-methane",
+        ["r-0049", "r-0042", "r-0026", "r-0130", "r-0198", "r-0201", "r-0208"],
+        {"max_team_size"},
+    ),
+    # c-rsf-lung-health: RU >= 2, MN >= 1, RU/MN/KZ only, a senior Russian lead.
+    ("c-rsf-lung-health", ["r-0085", "r-0094", "r-0279"], set()),
+    ("c-rsf-lung-health", ["r-0009", "r-0085", "r-0279"], {"lead_career_stages"}),
+    ("c-rsf-lung-health", ["r-0085", "r-0279", "r-0306"], {"required_countries:RU"}),
+    (
+        "c-rsf-lung-health",
+        ["r-0085", "r-0094", "r-0198"],
+        {"required_countries:MN", "eligible_countries"},
+    ),
+    # c-cis-education: 4-8 members, RU >= 1, KZ >= 1, one early-career member at least.
+    ("c-cis-education", ["r-0021", "r-0306", "r-0176", "r-0288"], set()),
+    (
+        "c-cis-education",
+        ["r-0173", "r-0306", "r-0288", "r-0021"],
+        {"min_career_stage_counts:early"},
+    ),
+    ("c-cis-education", ["r-0173", "r-0306", "r-0176", "r-0330"], {"unreachable"}),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_matcher() -> Matcher:
+    from matcher import load_demo
+
+    return Matcher(KeywordEncoder(), cache_path=None).fit(load_demo())
+
+
+def test_demo_competition_every_failure_found_and_none_invented(demo_matcher: Matcher) -> None:
+    applications = [
+        _app(team, call=call, aid=f"hand-{number}")
+        for number, (call, team, _) in enumerate(DEMO_CASES)
+    ]
+
+    report = check_competition(demo_matcher, applications, fixes=False)
+
+    assert [set(check.rules) for check in report.checks] == [rules for _, _, rules in DEMO_CASES]
+
+
+def test_an_addition_is_called_by_the_stage_it_brings(matcher: Matcher) -> None:
+    # ru3, the early-career Russian, would be a third member of ru-a (at most two).
+    check = check_application(matcher, _app(["ru1", "ru2", "cn1"]))
+
+    assert check.fixes == [
+        "add one early-career member, e.g. CN2 (cn2) (CN, early-career, reachable via "
+        "Office in China (REC, China))"
+    ]
+
+
+@pytest.mark.parametrize("number", [1, 3, 4, 9])
+def test_demo_fixes_are_small_and_make_the_team_eligible(
+    demo_matcher: Matcher, number: int
+) -> None:
+    call, team, _ = DEMO_CASES[number]
+
+    check = check_application(demo_matcher, _app(team, call=call))
+
+    assert check.fixable and check.fixed_team is not None and check.fixed_lead is not None
+    assert len(check.fixes) == 1
+    fixed = _app(check.fixed_team, check.fixed_lead, call=call)
+    assert check_application(demo_matcher, fixed).ok
