@@ -30,6 +30,7 @@ from matcher.routes import RouteFinder
 
 from .dataset import World
 from .tables import TOPICS
+from .texts import fill
 
 EXPERT_MIN_PUBLICATIONS = 6
 
@@ -275,6 +276,9 @@ def _texts(rng: random.Random, call: Call, lead: Profile) -> tuple[str, str, lis
         rng.choice(topic.findings),
         rng.choice(topic.applications),
     )
+    # The finding's numbers are drawn from a stream of their own, so filling them in leaves
+    # the teams drawn after this application unchanged.
+    finding = fill(finding, random.Random(f"{call.id}:{finding}"), {})
     title = f"{subject[:1].upper()}{subject[1:]}: {method} under {condition}"
     abstract = (
         f"The project studies {subject} in {site}. The consortium combines {method} with "
