@@ -76,6 +76,8 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cordis-dev"
 DEFAULT_OUT = ROOT / "benchmarks" / "out" / "partner_recovery_cordis.md"
 DEFAULT_CACHE = ROOT / "benchmarks" / "out" / "vectors.sqlite"
 CUTOFF = "2023-01-01"
+#: The second round's learned default (2026-12-01), before the third round's changes.
+SECOND_ROUND = LearnedOptions(known_team=False, exclude_groups=("lexical",))
 #: Model choices of the learned partner model tried (beside the default, ``"auto"``).
 LEARNED_CHOICES: tuple[tuple[str, LearnedOptions], ...] = (
     ("auto (estimator chosen inside the fit)", LearnedOptions(estimator="auto")),
@@ -86,6 +88,9 @@ LEARNED_CHOICES: tuple[tuple[str, LearnedOptions], ...] = (
     ("strictly earlier history", LearnedOptions(same_year=False)),
     ("3 held-out members per team", LearnedOptions(holdouts=3)),
     ("seed 1", LearnedOptions(seed=1)),
+    ("seed 2", LearnedOptions(seed=2)),
+    ("training teams with every member (before 2026-12-02)", LearnedOptions(known_team=False)),
+    ("every member, without lexical (the second round's model)", SECOND_ROUND),
 )
 #: ``--sweep``: the linear score's weights tried (tune with ``--validation``).
 SWEEP_COLLABORATION = (0.0, 0.15, 0.3, 0.5)
@@ -394,8 +399,9 @@ class Experiment:
         builder = models[0].builder  # type: ignore[union-attr]
         scores = [np.full((len(self.queries), len(self.profiles)), -np.inf) for _ in variants]
         for row, query in enumerate(self.queries):
-            team = [self.position[f"org-{o}"] for o in query.team]
-            features = builder.features(matchers[0].call_vectors_[row], team)
+            team = models[0].known_team([self.position[f"org-{o}"] for o in query.team])  # type: ignore[union-attr]
+            text = self.calls[row].text
+            features = builder.features(matchers[0].call_vectors_[row], team, text=text)
             for out, model in zip(scores, models, strict=True):
                 out[row] = model.log_odds(features)  # type: ignore[union-attr]
         checked = self.partners(weights, variants[0], limit=10)
@@ -701,15 +707,22 @@ def _paired(
     known: set[str],
     default: RelevanceWeights,
 ) -> int:
-    """The shipped learned and linear scores, the previous linear default and
-    co-participation on the same queries, with paired bootstrap CIs of their differences
-    (the batch paths, each checked against ``Matcher.partners`` on the first queries)."""
+    """The shipped learned and linear scores, the second round's learned default, the
+    previous linear default and co-participation on the same queries, with paired
+    bootstrap CIs of their differences (the batch paths, each checked against
+    ``Matcher.partners`` on the first queries)."""
     shipped = PartnerWeights()
     learned = replace(shipped, model="learned")
     linear = replace(shipped, model="linear")
     previous = replace(linear, topic_weight=0.0)
+    # The second round's learned default (2026-12-01): every other member as a training
+    # example's team, no lexical features.
+    second = replace(learned, learned=SECOND_ROUND)
     t0 = time.perf_counter()
-    ranks = {"learned": experiment.learned_variants(default, [learned])[0]}
+    ranks: dict[str, FloatArray] = {}
+    ranks["learned"], ranks["second-round learned"] = experiment.learned_variants(
+        default, [learned, second]
+    )
     print(f"learned: {time.perf_counter() - t0:.0f} s", flush=True)
     ranks["previous linear"], ranks["linear"] = experiment.linear_sweep(default, [previous, linear])
     ranks["co-participation"] = experiment.co_participation()
@@ -720,20 +733,22 @@ def _paired(
         "| difference (paired) | recall@10 [95% CI] | recall@50 [95% CI] | MRR [95% CI] |",
         "|---|---|---|---|",
     ]
-    for first, second in (
+    for first, other in (
+        ("learned", "second-round learned"),
         ("learned", "linear"),
         ("learned", "co-participation"),
+        ("second-round learned", "co-participation"),
         ("learned", "previous linear"),
         ("linear", "co-participation"),
         ("linear", "previous linear"),
     ):
-        a, b = ranks[first], ranks[second]
+        a, b = ranks[first], ranks[other]
         cells = []
         for metric in (_hit10, _hit50, _reciprocal):
             diff = metric(a) - metric(b)
             low, high = bootstrap_mean_ci(diff)
             cells.append(f"{diff.mean():+.3f} [{low:+.3f}, {high:+.3f}]")
-        lines.append(f"| {first} - {second} | {' | '.join(cells)} |")
+        lines.append(f"| {first} - {other} | {' | '.join(cells)} |")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez(args.out.with_suffix(".ranks.npz"), *ranks.values(), names=list(ranks))
     text = "\n".join(

@@ -13,8 +13,9 @@ of at least ``min_team_size`` are training examples like any past team.
 **Training examples** (:func:`training_works`, the splitter). Every past team with at least
 ``min_team_size`` members and a known year, optionally only those before ``before_year``, is
 one example of "given the rest of the team and the topic, who joined": one member (with at
-least one earlier work, chosen with the seed) is hidden, the rest is the team, the work's own
-text is the call. Its features are computed from the history *as of* that work
+least one earlier work, chosen with the seed) is hidden, the other members with earlier work
+are the team (as a query's team is read: members the history has never seen add nothing),
+the work's own text is the call. Its features are computed from the history *as of* that work
 (:meth:`TeamHistory.visible`): works of the same year or earlier, never the work itself and
 never a later one, so no example sees its own outcome or the future; an outcome's example
 sees no outcome dated after it (to the day), and an example with a year only sees outcomes
@@ -41,6 +42,9 @@ takes :data:`AUTO_FALLBACK`. Every step is seeded, so a seed gives the same mode
 
 * ``text``: calibrated similarity of the call to the candidate's best and mean past work, to
   its keywords and summary, and the sum of its on-topic work (similarity above 0);
+* ``lexical``: the mean calibrated TF-IDF similarity (:class:`matcher.lexical.LexicalIndex`,
+  fitted on the works' texts) of the call's text to the candidate's past works: the exact
+  terms (a method, a material, an acronym) the dense vectors blur;
 * ``joint``: joint works with the team's members, how many members it worked with (and
   their share of the team); counts (joint works, works, on-topic work, Adamic-Adar) are
   scaled to the size of the full history, so an example that sees a third of it compares;
@@ -66,8 +70,8 @@ candidate (the per-feature median over the candidates); the groups that carried 
 named with their values.
 
 **Fallback.** With fewer than ``min_history_teams`` (50) past teams of at least
-``min_team_size`` (3) members, or fewer than that many usable ones (with a member who has
-earlier work to hold out), there is too little history to learn from:
+``min_team_size`` (3) members, or fewer than that many usable ones (with two members who have
+earlier work: one to hold out, one as the team), there is too little history to learn from:
 :func:`fit_partner_model` returns ``None`` with the reason, and the engine uses the linear
 score and says so in every suggestion (``PartnerSuggestion.note``).
 """
@@ -88,6 +92,7 @@ import scipy.sparse as sp
 
 from matcher.dataset import Dataset
 from matcher.evidence import EvidenceIndex, EvidenceKind
+from matcher.lexical import LexicalIndex
 from matcher.routes import joint_work_counts, tie_outcomes
 
 FloatArray = npt.NDArray[np.float64]
@@ -98,6 +103,9 @@ Calibrate = Callable[[npt.ArrayLike], npt.NDArray[np.float32]]
 #: The features, by group; a group is what explanations and ablations name.
 FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
     "text": ("text_max", "text_mean", "text_profile", "topic_activity"),
+    # Words shared with the call (TF-IDF over the works' texts): exact terms the dense
+    # vectors blur; the mean, not the best, so a candidate with many works is not favoured.
+    "lexical": ("lexical_mean",),
     "joint": ("joint_works", "members_worked_with", "members_share"),
     "topic_joint": ("topic_joint", "topic_joint_max"),
     # Per-query normalisation: where the candidate stands in this call's candidate list.
@@ -114,6 +122,7 @@ FEATURES: tuple[str, ...] = (
 )
 GROUP_LABELS: dict[str, str] = {
     "text": "text relevance",
+    "lexical": "words shared with the call",
     "joint": "joint works with the team",
     "topic_joint": "joint works with the team on this topic",
     "query_norm": "stands out among this call's candidates",
@@ -148,6 +157,9 @@ class LearnedOptions:
     same_year: bool = True  # a training example sees works of its own year (not itself)
     before_year: int | None = None  # train only on works before this year
     monotone: bool = True  # the odds only grow with ties and closeness (MONOTONE)
+    #: A training example's team: its members with earlier work (True, as a query's team
+    #: is read) or every other member (False: the rule before 2026-12-02, for ablations).
+    known_team: bool = True
 
 
 @dataclass(frozen=True)
@@ -190,6 +202,8 @@ class TeamHistory:
     vectors : ndarray of float32, shape (n_works, dim)
         The work's text vector (zeros for text-less works).
     has_text : ndarray of bool
+    texts : list of str
+        The work's text (title and abstract; an outcome's call text), empty when text-less.
     days : ndarray of int
         Day (proleptic ordinal) of a recorded outcome's work; ``-1`` for publications.
 
@@ -218,6 +232,7 @@ class TeamHistory:
         members: list[list[int]] = []
         years: list[int] = []
         text_rows: list[int] = []
+        texts: list[str] = []
         for owner, profile in enumerate(dataset.profiles):
             for item, publication in enumerate(profile.publications):
                 team = {owner} | {position[c] for c in publication.coauthors if c in position}
@@ -228,6 +243,7 @@ class TeamHistory:
                 members.append(sorted(team))
                 years.append(-1 if publication.year is None else publication.year)
                 text_rows.append(row_of.get((owner, item), -1))
+                texts.append(publication.text)
         # Declared collaborations beyond the coauthored ones: text-less two-member works.
         coauthored: Counter[tuple[int, int]] = Counter()
         for listed in members:
@@ -246,7 +262,9 @@ class TeamHistory:
                     members.append([one, other])
                     years.append(-1)
                     text_rows.append(-1)
+                    texts.append("")
         days = [-1] * len(members)
+        call_texts = {call.id: call.text for call in dataset.calls}
         outcome_texts: dict[int, npt.NDArray[np.float32]] = {}
         for outcome in tie_outcomes(dataset.outcomes):
             listed = sorted({position[m] for m in outcome.members if m in position})
@@ -258,6 +276,7 @@ class TeamHistory:
             members.append(listed)
             years.append(outcome.date.year)
             text_rows.append(-1)
+            texts.append(call_texts.get(outcome.call_id or "", "") if vector is not None else "")
             days.append(outcome.date.toordinal())
         n_works, n_profiles = len(members), len(dataset.profiles)
         indptr = np.zeros(n_works + 1, dtype=np.int64)
@@ -282,6 +301,8 @@ class TeamHistory:
                 self.has_text[work] = True
         self.days = np.asarray(days, dtype=np.int64)
         self.members = members
+        #: Each work's text (empty for text-less works): what lexical features match.
+        self.texts = texts
 
     @property
     def n_works(self) -> int:
@@ -446,6 +467,23 @@ class FeatureBuilder:
         )
         self.n_countries = len(codes)
         self.n = n
+        self._lexical: LexicalIndex | None = None
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """TF-IDF over the works' texts (built on first use; IDF from the whole history:
+        word statistics, not who joined what)."""
+        if self._lexical is None:
+            self._lexical = LexicalIndex.build(self.history.texts, "tfidf")
+        return self._lexical
+
+    def lexical_similarities(self, text: str) -> FloatArray:
+        """Calibrated TF-IDF similarity of ``text`` to each work's text (0: text-less)."""
+        h = self.history
+        if not h.n_works:
+            return np.zeros(0)
+        sims = np.asarray(self.lexical.similarities([text])[0], dtype=np.float64)
+        return np.where(h.has_text, sims, 0.0)
 
     def similarities(self, query: npt.NDArray[np.float32]) -> FloatArray:
         """Calibrated similarity of each work's text to the query (0 for text-less works)."""
@@ -470,8 +508,13 @@ class FeatureBuilder:
         team: Sequence[int],
         visible: BoolArray | None = None,
         sims: FloatArray | None = None,
+        text: str | None = None,
     ) -> FloatArray:
-        """The feature matrix, shape (n_profiles, len(FEATURES)), for one query."""
+        """The feature matrix, shape (n_profiles, len(FEATURES)), for one query.
+
+        ``query`` is the call's vector, ``text`` its text (without it the lexical
+        features are missing), ``visible`` the works the example may see (default all).
+        """
         h = self.history
         a = np.ones(h.n_works) if visible is None else visible.astype(np.float64)
         s = self.similarities(query) if sims is None else sims
@@ -494,6 +537,11 @@ class FeatureBuilder:
         with np.errstate(invalid="ignore", divide="ignore"):
             text_mean = np.where(works > 0, (transposed @ (a * s)) / works, np.nan)
         topic_activity = transposed @ (a * s_pos)
+        lexical_mean = np.full(self.n, np.nan)
+        if text is not None:
+            lexical = self.lexical_similarities(text)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                lexical_mean = np.where(works > 0, (transposed @ (a * lexical)) / works, np.nan)
         # Weighted Adamic-Adar: collaborators shared with the team, each 1 / log(2 + works).
         inv = worked_with / np.log(2.0 + works)
         through = incidence @ inv
@@ -535,6 +583,7 @@ class FeatureBuilder:
             "text_mean": text_mean,
             "text_profile": self.profile_text(query),
             "topic_activity": topic_activity,
+            "lexical_mean": lexical_mean,
             "joint_works": joint,
             "members_worked_with": worked_with,
             "members_share": worked_with / max(len(team_idx), 1),
@@ -647,11 +696,20 @@ class LearnedPartnerModel:
             return np.asarray(self.estimator.decision_function(x), np.float64)
 
     def score(
-        self, query: npt.NDArray[np.float32], team: Sequence[int]
+        self, query: npt.NDArray[np.float32], team: Sequence[int], text: str | None = None
     ) -> tuple[FloatArray, FloatArray]:
-        """Log-odds of joining ``team`` for every profile, and the feature matrix."""
-        features = self.builder.features(query, team)
+        """Log-odds of joining ``team`` for every profile, and the feature matrix.
+
+        ``query`` is the call's vector and ``text`` its text (for the lexical features).
+        The team is read as the training examples' teams are: its members with past work.
+        """
+        features = self.builder.features(query, self.known_team(team), text=text)
         return self.log_odds(features), features
+
+    def known_team(self, team: Sequence[int]) -> list[int]:
+        """The members of ``team`` with at least one past work in the history."""
+        works = np.diff(self.builder.history.by_profile.indptr)
+        return [int(m) for m in team if works[m] > 0]
 
     def reasons(
         self, features: FloatArray, rows: IntArray, candidates: IntArray, top: int = 3
@@ -892,11 +950,12 @@ def fit_partner_model(
         visible = history.visible(int(work), options.same_year)
         members = np.asarray(history.members[work], dtype=np.int64)
         known = _known_members(history, members, visible)
-        if not len(known):
+        if len(known) < _least_known(options):
             continue
         for hidden in rng.permutation(known)[: options.holdouts]:
-            team = [int(m) for m in members if m != hidden]
-            features = builder.features(history.vectors[work], team, visible)
+            team = _example_team(members if not options.known_team else known, int(hidden))
+            text = history.texts[work]
+            features = builder.features(history.vectors[work], team, visible, text=text)
             allowed = np.ones(builder.n, dtype=bool)
             allowed[members] = False
             negatives, negative_weights = _negatives(features, allowed, options.negatives, rng)
@@ -909,8 +968,9 @@ def fit_partner_model(
         examples += 1
     if examples < min(options.min_history_teams, options.max_training_teams):
         return None, linear(
-            f"too little history to learn from: {examples} usable past teams (a member with "
-            f"earlier work to hold out), fewer than {options.min_history_teams}",
+            f"too little history to learn from: {examples} usable past teams (two members "
+            f"with earlier work: one to hold out, one as the team), fewer than "
+            f"{options.min_history_teams}",
             examples,
         )
     x = np.vstack(blocks)[:, columns]
@@ -947,6 +1007,24 @@ def _known_members(history: TeamHistory, members: IntArray, visible: BoolArray) 
     """The members of a work with at least one visible work (they can be held out)."""
     seen = np.asarray(history.by_profile[:, members].T @ visible.astype(np.float64))
     return members[seen.ravel() > 0]
+
+
+def _least_known(options: LearnedOptions) -> int:
+    """Members with earlier work a training team needs: one to hold out, and (with
+    ``known_team``) one left as the team."""
+    return 2 if options.known_team else 1
+
+
+def _example_team(known: IntArray, hidden: int) -> list[int]:
+    """A training example's team: the members with earlier work, less the hidden one
+    (``LearnedOptions.known_team``; otherwise ``known`` is every member).
+
+    A query's team is posed the same way (:meth:`LearnedPartnerModel.score` leaves out
+    members without past work): a member the history has never seen adds nothing but
+    its count, and counting it in training and not at query time skews the team-size
+    and share features (R@10 +0.008 on the 2022-H2 validation, benchmarks/RESULTS.md).
+    """
+    return [int(m) for m in known if m != hidden]
 
 
 def _fit_estimator(
@@ -1015,11 +1093,12 @@ def _validation_split(
         visible = history.visible(int(work), options.same_year)
         members = np.asarray(history.members[work], dtype=np.int64)
         known = _known_members(history, members, visible)
-        if not len(known):
+        if len(known) < _least_known(options):
             continue
         hidden = int(rng.choice(known))
-        team = [int(m) for m in members if m != hidden]
-        features = builder.features(history.vectors[work], team, visible)
+        team = _example_team(members if not options.known_team else known, hidden)
+        text = history.texts[work]
+        features = builder.features(history.vectors[work], team, visible, text=text)
         allowed = np.ones(builder.n, dtype=bool)
         allowed[members] = False
         near = _near(features, allowed)

@@ -214,8 +214,10 @@ class PartnerFinder:
         k: int,
         query: npt.NDArray[np.float32] | None = None,
         note: str = "",
+        text: str | None = None,
     ) -> list[PartnerSuggestion]:
-        """Shared scoring: the learned or linear score, then route and need terms."""
+        """Shared scoring: the learned or linear score, then route and need terms.
+        ``query`` and ``text`` are the call's vector and text (the learned model reads both)."""
         joint = np.zeros(len(base), dtype=np.int64)
         for member in team:
             for other, count in self.routes.joint_works(member.id).items():
@@ -232,7 +234,7 @@ class PartnerFinder:
         if learned:
             assert self.model is not None and query is not None
             team_positions = [self._position[m.id] for m in team]
-            log_odds, features = self.model.score(query, team_positions)
+            log_odds, features = self.model.score(query, team_positions, text)
             core = (SCORE_SCALE * log_odds).astype(np.float32)
         else:
             if self.topic_ties is not None and query is not None and w.topic_weight:
@@ -386,7 +388,7 @@ class PartnerFinder:
             full = [inst for inst, count in per_institution.items() if count >= cap]
             if full:
                 allowed &= ~np.isin(self._institutions, full)
-        return self._rank(relevance, allowed, team, need, k, query, self.note)
+        return self._rank(relevance, allowed, team, need, k, query, self.note, call.text)
 
     def _static_order(self, call: Call, base: FloatArray, need: set[str]) -> _CallOrder:
         """The linear score without the team's terms, and the best positions by it (cached

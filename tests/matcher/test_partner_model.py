@@ -418,3 +418,36 @@ def test_the_learned_model_is_fitted_on_first_use_only(
     again = matcher.partners("call-0", ["o00", "o01", "o02"], k=3)
     assert [(s.profile_id, s.score) for s in again] == [(s.profile_id, s.score) for s in first]
     assert matcher.partner_model().kind == "learned" and fits == [1]
+
+
+def test_lexical_features_read_the_words_a_call_shares_with_past_work() -> None:
+    # o03 worked on methane, o05 on coal; o10 has no past work at all.
+    rows = [("methane", 2015, [0, 1, 2]), ("methane", 2016, [3, 4]), ("coal", 2016, [5, 6])]
+    dataset = _dataset(rows, _queries()[:1])
+    index = _index(dataset)
+    builder = FeatureBuilder(
+        dataset, index, TeamHistory(dataset, index), lambda x: np.asarray(x, np.float32)
+    )
+    lexical = FEATURES.index("lexical_mean")
+    vector = builder.history.vectors[0]
+    features = builder.features(vector, [0, 1], text="Methane leaks from wells")
+    assert features[3, lexical] > features[5, lexical]
+    assert np.isfinite(features[5, lexical]) and np.isnan(features[10, lexical])
+    # Without the call's text the lexical features are missing, not zero.
+    assert np.isnan(builder.features(vector, [0, 1])[:, lexical]).all()
+
+
+def test_a_team_member_without_past_work_changes_no_learned_score(
+    planted: tuple[Dataset, list[tuple[str, list[int], int]]],
+) -> None:
+    # The model reads a team as its training examples' teams: the members with past work.
+    dataset = planted[0]
+    newcomer = Profile(id="new", name="New org", kind="organization")
+    matcher = _fit(Dataset(profiles=[*dataset.profiles, newcomer], calls=dataset.calls))
+    assert matcher.partner_model().kind == "learned"
+    team = ["o00", "o01", "o02"]
+    alone = matcher.partners("call-0", team, k=0)
+    joined = matcher.partners("call-0", [*team, "new"], k=0)
+    assert [(s.profile_id, s.score) for s in joined] == [
+        (s.profile_id, s.score) for s in alone if s.profile_id != "new"
+    ]
