@@ -7,6 +7,7 @@ from matcher.competitions.reviews import (
     ReviewCalibration,
     ReviewerScore,
     calibrate,
+    invent_reviews,
     rank_applications,
 )
 
@@ -16,5 +17,6 @@ __all__ = [
     "ReviewCalibration",
     "ReviewerScore",
     "calibrate",
+    "invent_reviews",
     "rank_applications",
 ]

@@ -595,3 +595,68 @@ def _ranked(rows: list[RankedApplication]) -> list[RankedApplication]:
 
 def _with_rank(row: RankedApplication, rank: int) -> RankedApplication:
     return replace(row, rank=rank)
+
+
+# -- invented reviews, for trying the ranking out ------------------------------------------------
+
+
+def invent_reviews(
+    pairs: Mapping[str, Sequence[str]],
+    *,
+    seed: int = 0,
+    expertise: Mapping[tuple[str, str], float] | None = None,
+    scale: tuple[int, int] = (1, 10),
+) -> list[Review]:
+    """Plausible but INVENTED reviews of the assigned pairs: for demos and tests, never data.
+
+    Each application gets a hidden quality, about one reviewer in five grades harshly and one
+    in five leniently (1.5 points), every score has some noise, and the reviewers of the
+    first application (in id order) are made to disagree so a ranking shows its flag. Scores
+    are whole numbers on ``scale``; the confidence (1-5) follows the pair's expertise when
+    given (the most expert pair 5), else it is 3. Every comment says the review is invented.
+
+    Parameters
+    ----------
+    pairs : mapping of application id to reviewer ids
+        The assignment (e.g. ``Assignment.pairs``).
+    seed : int
+        The same seed gives the same reviews.
+    expertise : mapping of (application id, reviewer id) to float, optional
+        The pairs' expertise (``Assignment.expertise``).
+    scale : (int, int)
+        The lowest and highest score.
+
+    Returns
+    -------
+    list of Review
+        One per assigned pair, in the assignment's order.
+    """
+    rng = np.random.default_rng(seed)
+    low, high = scale
+    middle, spread = (low + high) / 2.0, (high - low) / 9.0
+    applications = sorted(pairs)
+    reviewers = sorted({r for assigned in pairs.values() for r in assigned})
+    quality = dict(zip(applications, rng.normal(0.0, 1.3, len(applications)), strict=True))
+    bias = dict(zip(reviewers, rng.choice([-1.5, 0.0, 0.0, 0.0, 1.5], len(reviewers)), strict=True))
+    split = applications[0] if applications else None
+    most = max(expertise.values(), default=0.0) if expertise else 0.0
+    reviews = []
+    for app, assigned in pairs.items():
+        for position, reviewer in enumerate(assigned):
+            value = quality[app] + bias[reviewer] + rng.normal(0.0, 0.8)
+            if app == split:  # opposite verdicts, so the demo's ranking shows a flag
+                value = 3.5 if position % 2 == 0 else -3.5
+            score = int(np.clip(round(middle + value * spread), low, high))
+            confidence = 3.0
+            if expertise and most > 0:
+                confidence = float(np.clip(round(1 + 4 * expertise[(app, reviewer)] / most), 1, 5))
+            reviews.append(
+                Review(
+                    application_id=app,
+                    reviewer_id=reviewer,
+                    score=score,
+                    confidence=confidence,
+                    comment="invented for the demo (grantmatch competition demo-reviews)",
+                )
+            )
+    return reviews
