@@ -1,6 +1,22 @@
-"""Grant competitions: applications checked against a call's rules, expert reviewers assigned
-under conflicts of interest and load, and the reviews calibrated into a ranking."""
+"""Grant competitions: applications checked against their call's rules, expert reviewers
+assigned under conflicts of interest and load, reviews calibrated and ranked.
 
+Modules: :mod:`~matcher.competitions.checks` (eligibility of submitted teams, with the
+smallest fix), :mod:`~matcher.competitions.loading` (a competition's files checked against
+a dataset), :mod:`~matcher.competitions.reviews` (reviewers' calibration, the ranking).
+"""
+
+from matcher.competitions.checks import (
+    ROW_COLUMNS,
+    RULE_ORDER,
+    ApplicationCheck,
+    CompetitionCheck,
+    RuleFailure,
+    check_application,
+    check_competition,
+    rule_failures,
+)
+from matcher.competitions.loading import Competition, load_competition
 from matcher.competitions.reviews import (
     CompetitionRanking,
     RankedApplication,
@@ -12,11 +28,21 @@ from matcher.competitions.reviews import (
 )
 
 __all__ = [
+    "ROW_COLUMNS",
+    "RULE_ORDER",
+    "ApplicationCheck",
+    "Competition",
+    "CompetitionCheck",
     "CompetitionRanking",
     "RankedApplication",
     "ReviewCalibration",
     "ReviewerScore",
+    "RuleFailure",
     "calibrate",
+    "check_application",
+    "check_competition",
     "invent_reviews",
+    "load_competition",
     "rank_applications",
+    "rule_failures",
 ]
