@@ -368,7 +368,7 @@ def _evidence(result: Assignment, application_id: str, reviewer_id: str, k: int 
 
 
 def _conflicts(result: Assignment, application_id: str) -> list[str]:
-    """Who may not review the application, and why (``reviewer: reason; reason``)."""
+    """Who may not review the application, and why (every reason, ``; ``-separated)."""
     if result.conflicts is None:
         return []
     return [
@@ -376,6 +376,20 @@ def _conflicts(result: Assignment, application_id: str) -> list[str]:
         for app, reviewer, found in result.conflicts.pairs()
         if app == application_id
     ]
+
+
+def _conflict_lines(dataset: Dataset, result: Assignment, application_id: str) -> list[str]:
+    """One short line per excluded reviewer: who, the first reason, the kinds of the rest."""
+    if result.conflicts is None:
+        return []
+    lines = []
+    for app, reviewer, found in result.conflicts.pairs():
+        if app != application_id:
+            continue
+        kinds = sorted({c.kind for c in found[1:]})
+        more = f" (+{len(found) - 1} more: {', '.join(kinds)})" if len(found) > 1 else ""
+        lines.append(f"{dataset.profile(reviewer).name} ({reviewer}): {found[0].detail}{more}")
+    return lines
 
 
 def _assignment_payload(result: Assignment, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -421,7 +435,7 @@ def _print_assignment(dataset: Dataset, chosen: list[Application], result: Assig
                 escape("\n".join(_evidence(result, application.id, reviewer_id))),
             )
         console.print(table)
-        excluded = _conflicts(result, application.id)
+        excluded = _conflict_lines(dataset, result, application.id)
         if excluded:
             shown = "\n  ".join(escape(line) for line in excluded[:5])
             more = f"\n  … and {len(excluded) - 5} more" if len(excluded) > 5 else ""
@@ -518,8 +532,8 @@ def read_assignment(path: Path) -> tuple[dict[str, list[str]], dict[tuple[str, s
     for line, record in records:
         app = str(record.get("application_id") or "").strip()
         reviewer = str(record.get("reviewer_id") or "").strip()
-        for name, value in (("application_id", app), ("reviewer_id", reviewer)):
-            if not value:
+        for name, given in (("application_id", app), ("reviewer_id", reviewer)):
+            if not given:
                 raise InputError("an id is required", path=path, line=line, field=name)
         if reviewer in pairs.setdefault(app, []):
             raise InputError(
@@ -529,13 +543,13 @@ def read_assignment(path: Path) -> tuple[dict[str, list[str]], dict[tuple[str, s
                 field="reviewer_id",
             )
         pairs[app].append(reviewer)
-        value = record.get("expertise")
-        if value not in (None, ""):
+        stated = record.get("expertise")
+        if stated not in (None, ""):
             try:
-                expertise[(app, reviewer)] = float(str(value))
+                expertise[(app, reviewer)] = float(str(stated))
             except ValueError:
                 raise InputError(
-                    f"{value!r} is not a number", path=path, line=line, field="expertise"
+                    f"{stated!r} is not a number", path=path, line=line, field="expertise"
                 ) from None
     if not pairs:
         raise InputError("the file holds no pairs", path=path)
@@ -740,6 +754,12 @@ def _print_ranking(dataset: Dataset, ranking: CompetitionRanking) -> None:
         return
     biased = sorted((b, r) for r, b in calibration.bias_.items() if calibration.n_reviews_[r] > 1)
     line = f"Scale {ranking.scale[0]:g}-{ranking.scale[1]:g}; {len(ranking.flagged)} flagged."
+    single = sum(1 for n in calibration.n_reviews_.values() if n == 1)
+    if single:
+        line += (
+            f" {single} of {len(calibration.n_reviews_)} reviewers gave a single review: their "
+            "scores count as given (one score cannot show a harsh or lenient reviewer)."
+        )
     if biased:
         harsh, lenient = biased[0], biased[-1]
         line += (

@@ -547,8 +547,8 @@ def disagreement_reasons(
     """Why an application's reviewers disagree (empty when they do not).
 
     Two rules: the bias-adjusted scores spread by more than ``threshold``; or one reviewer
-    scored in the top third of the scale and another in the bottom third (raw scores: what
-    they wrote).
+    scored in the top quarter of the scale and another in the bottom quarter (raw scores:
+    what they wrote; on 1-10, 8 or more against 3 or less).
     """
     if len(reviews) < 2:
         return []
@@ -563,9 +563,9 @@ def disagreement_reasons(
             f"{low_review.reviewer_id} {low_review.adjusted:.2f}"
         )
     low, high = scale
-    third = (high - low) / 3.0
-    top = [r for r in reviews if r.score >= high - third]
-    bottom = [r for r in reviews if r.score <= low + third]
+    quarter = (high - low) / 4.0
+    top = [r for r in reviews if r.score >= high - quarter]
+    bottom = [r for r in reviews if r.score <= low + quarter]
     if top and bottom:
         best = max(top, key=lambda r: r.score)
         worst = min(bottom, key=lambda r: r.score)
@@ -610,7 +610,7 @@ def invent_reviews(
     """Plausible but INVENTED reviews of the assigned pairs: for demos and tests, never data.
 
     Each application gets a hidden quality, about one reviewer in five grades harshly and one
-    in five leniently (1.5 points), every score has some noise, and the reviewers of the
+    in five leniently (1.5 points), every score has some noise (0.6), and the reviewers of the
     first application (in id order) are made to disagree so a ranking shows its flag. Scores
     are whole numbers on ``scale``; the confidence (1-5) follows the pair's expertise when
     given (the most expert pair 5), else it is 3. Every comment says the review is invented.
@@ -643,7 +643,7 @@ def invent_reviews(
     reviews = []
     for app, assigned in pairs.items():
         for position, reviewer in enumerate(assigned):
-            value = quality[app] + bias[reviewer] + rng.normal(0.0, 0.8)
+            value = quality[app] + bias[reviewer] + rng.normal(0.0, 0.6)
             if app == split:  # opposite verdicts, so the demo's ranking shows a flag
                 value = 3.5 if position % 2 == 0 else -3.5
             score = int(np.clip(round(middle + value * spread), low, high))
