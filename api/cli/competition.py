@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from matcher.competitions.assignment import Assignment
     from matcher.competitions.checks import CompetitionCheck
     from matcher.dataset import Dataset
+    from matcher.engine import Matcher
     from matcher.model import Application
 
 competition_app = typer.Typer(
@@ -259,6 +260,14 @@ def assign(
         str | None,
         typer.Option("--objective", help="total or fair (default: the call's setting)."),
     ] = None,
+    eligible_only: Annotated[
+        bool,
+        typer.Option(
+            "--eligible-only",
+            help="Assign reviewers only to the applications whose team meets every rule of the "
+            "call (the others are named).",
+        ),
+    ] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random solver.")] = 0,
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Seconds per MILP stage.")
@@ -294,6 +303,8 @@ def assign(
     settings = _settings(dataset, calls_applied[0], k, max_load, objective)
     matcher = fit_matcher(dataset, backend, quiet or as_json)
     console = _console(stderr=True)
+    if eligible_only:
+        chosen = _eligible(matcher, chosen, console, quiet or as_json)
     working = f"Scoring the experts against {len(chosen)} applications and solving ({solver})…"
     with _status(console, working, not (quiet or as_json)):
         result = assign_reviewers(
@@ -308,6 +319,27 @@ def assign(
     _print_assignment(dataset, chosen, result)
     if out is not None and not quiet:
         console.print(f"[dim]{len(rows)} pairs written to {out}[/dim]")
+
+
+def _eligible(
+    matcher: Matcher, chosen: list[Application], console: Console, quiet: bool
+) -> list[Application]:
+    """The applications whose team meets every rule; the others named on ``console``."""
+    from matcher.competitions import check_competition
+
+    report = check_competition(matcher, chosen, fixes=False)
+    failing = {c.application_id: c.rules for c in report.failing}
+    if not quiet and failing:
+        console.print(
+            f"[yellow]{len(failing)} application(s) left out, their team breaking a rule:"
+            "[/yellow] "
+            + "; ".join(f"{app} ({', '.join(rules)})" for app, rules in failing.items()),
+            highlight=False,
+        )
+    kept = [a for a in chosen if a.id not in failing]
+    if not kept:
+        raise UsageError("--eligible-only: no application meets every rule of its call")
+    return kept
 
 
 def _settings(

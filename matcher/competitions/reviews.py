@@ -117,9 +117,10 @@ class ReviewCalibration:
 
         The penalised least-squares problem is solved through its normal equations, a sparse
         symmetric positive-definite system with one unknown per application and per biased
-        reviewer, plus the mean, by preconditioned conjugate gradients. The standard error of an application's calibrated score is
-        approximate: the noise over the application's total review weight, plus the
-        uncertainty of its reviewers' biases (their covariances are left out).
+        reviewer, plus the mean, by preconditioned conjugate gradients. The standard error
+        of an application's calibrated score is approximate: the noise over the
+        application's total review weight, plus the uncertainty of its reviewers' biases
+        (their covariances are left out).
 
         Parameters
         ----------

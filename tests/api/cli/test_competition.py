@@ -144,6 +144,19 @@ def test_assign_gives_k_conflict_free_reviewers_within_their_load(run: Run) -> N
     assert all(row["evidence"] for row in rows)
 
 
+def test_assign_eligible_only_leaves_out_the_failing_applications(
+    run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failing = {r["application_id"] for r in _rows(run.check) if r["ok"] == "false"}
+    out = tmp_path / "assignment.csv"
+    args = ["competition", "assign", "--call", run.call, "--backend", "tfidf", "--eligible-only"]
+    assert main([*args, "--out", str(out)]) == 0
+    assigned = {r["application_id"] for r in _rows(out)}
+    assert assigned == {a.id for a in run.applications} - failing
+    err = capsys.readouterr().err
+    assert all(app in err for app in failing)
+
+
 def test_demo_reviews_cover_the_assigned_pairs_and_say_they_are_invented(run: Run) -> None:
     pairs = {(r["application_id"], r["reviewer_id"]) for r in _rows(run.assignment)}
     reviews = _rows(run.reviews)
