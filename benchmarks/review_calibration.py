@@ -19,6 +19,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -75,10 +76,10 @@ def _top_share(truth: list[float], ranked: list[float]) -> float:
     return len(true_top & found_top) / n
 
 
-def evaluate(label: str, model: ReviewCalibration | None = None, **setting: object) -> None:
+def evaluate(label: str, setting: dict[str, Any], model: ReviewCalibration | None = None) -> None:
     raw_rho, cal_rho, raw_top, cal_top = [], [], [], []
     for seed in range(SEEDS):
-        quality, applications, reviews = competition(seed, **setting)  # type: ignore[arg-type]
+        quality, applications, reviews = competition(seed, **setting)
         ranking = rank_applications(
             applications, reviews, scale=(1, 10), calibration=model or ReviewCalibration()
         )
@@ -98,27 +99,33 @@ def evaluate(label: str, model: ReviewCalibration | None = None, **setting: obje
 
 
 def main() -> None:
-    base = {"n_apps": 200, "n_reviewers": 100, "k": 3, "bias": 2.0, "biased_share": 0.3}
+    base: dict[str, Any] = {
+        "n_apps": 200,
+        "n_reviewers": 100,
+        "k": 3,
+        "bias": 2.0,
+        "biased_share": 0.3,
+    }
     print(
         "| setting | raw mean rho | calibrated rho | calibrated better | raw top-10% "
         "| calibrated top-10% |"
     )
     print("|---|---|---|---|---|---|")
-    evaluate("200 apps, 100 reviewers, k=3, 30% biased by ±2 (default model)", **base)
-    evaluate("same, bias_strength 0.5", ReviewCalibration(bias_strength=0.5), **base)
-    evaluate("same, bias_strength 8", ReviewCalibration(bias_strength=8.0), **base)
-    evaluate("same, ±1", **{**base, "bias": 1.0})
-    evaluate("no biased reviewers", **{**base, "biased_share": 0.0})
-    evaluate("loads of 1-2 (600 reviewers)", **{**base, "n_reviewers": 600})
-    evaluate("k=5", **{**base, "k": 5})
+    evaluate("200 apps, 100 reviewers, k=3, 30% biased by ±2 (default model)", base)
+    evaluate("same, bias_strength 0.5", base, ReviewCalibration(bias_strength=0.5))
+    evaluate("same, bias_strength 8", base, ReviewCalibration(bias_strength=8.0))
+    evaluate("same, ±1", {**base, "bias": 1.0})
+    evaluate("no biased reviewers", {**base, "biased_share": 0.0})
+    evaluate("loads of 1-2 (600 reviewers)", {**base, "n_reviewers": 600})
+    evaluate("k=5", {**base, "k": 5})
     evaluate(
         "reviewers of unequal noise, stated confidence, weighted",
-        **{**base, "biased_share": 0.0, "confidence": True},
+        {**base, "biased_share": 0.0, "confidence": True},
     )
     evaluate(
         "same, confidence ignored",
+        {**base, "biased_share": 0.0, "confidence": True},
         ReviewCalibration(use_confidence=False),
-        **{**base, "biased_share": 0.0, "confidence": True},
     )
     _, _, reviews = competition(0, 10_000, 5_000, 3, 2.0, 0.3)
     started = time.perf_counter()
