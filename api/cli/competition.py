@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from matcher.competitions.checks import CompetitionCheck
     from matcher.dataset import Dataset
     from matcher.engine import Matcher
-    from matcher.model import Application
+    from matcher.model import Application, Review, ReviewSettings
 
 competition_app = typer.Typer(
     help="Grant competitions: check applications against the call's rules, assign expert "
@@ -109,7 +109,7 @@ def _default_applications(data: Path | None) -> Path:
 
 def _applications(
     dataset: Dataset, path: Path, call: str | None, reviews: Path | None = None
-) -> tuple[list[Application], list[Any]]:
+) -> tuple[list[Application], list[Review]]:
     """The applications (of ``call`` when given) and reviews, checked against the dataset."""
     from matcher.competitions import load_competition
 
@@ -344,7 +344,7 @@ def _eligible(
 
 def _settings(
     dataset: Dataset, call_id: str, k: int | None, max_load: int | None, objective: str | None
-) -> Any:
+) -> ReviewSettings:
     changes: dict[str, object] = {}
     if k is not None:
         changes["reviewers_per_application"] = k
@@ -352,13 +352,20 @@ def _settings(
         changes["max_load"] = max_load
     if objective is not None:
         changes["objective"] = objective
+    from pydantic import ValidationError
+
+    from matcher.io.locations import explain
+
+    options = {"reviewers_per_application": "--k", "max_load": "--max-load"}
     review = dataset.call(call_id).review
     try:
         # Validated again (model_copy does not): k >= 1, min_load <= max_load.
-        return type(review).model_validate({**review.model_dump(), **changes})
-    except ValueError as error:
-        first = str(error).splitlines()
-        raise UsageError(f"--k/--max-load: {first[-1].strip() if first else error}") from None
+        return review.model_validate({**review.model_dump(), **changes})
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        option = options.get(field, "--k/--max-load")
+        raise UsageError(f"{option}: {explain(first)} (call {call_id})") from None
 
 
 #: The columns of ``assign --out`` (``rank --assignment`` reads the first two).

@@ -2,8 +2,8 @@
 
 Reviewers grade on their own scale: one gives 4 out of 10 to a good proposal, another 8 to a
 weak one. Ranking by the raw mean then rewards the applications that drew lenient reviewers.
-:class:`ReviewCalibration` fits the additive model of conference and grant review (Baba and
-Kashima 2013; the "reviewer bias" model of NeurIPS 2014 analyses)::
+:class:`ReviewCalibration` fits the additive reviewer-bias model (as in the reviewer
+calibration of NeurIPS 2014, a paper effect plus a reviewer offset plus noise)::
 
     score[a, j] = mean + quality[a] + bias[j] + noise
 

@@ -244,7 +244,7 @@ def test_a_bad_assignment_file_is_located(
         (["rank", "--reviews", "x.csv", "--out", "ranking.txt"], ".csv or a .json"),
         (["assign", "--solver", "magic"], "--solver 'magic'"),
         (["assign", "--call", "no-such-call"], "no call with id 'no-such-call'"),
-        (["assign", "--k", "0", "--call", "CALL"], "--k"),
+        (["assign", "--k", "0", "--call", "CALL"], "--k: must be at least 1"),
         (["demo-reviews", "--assignment", "missing.csv", "--out", "r.csv"], "missing.csv"),
     ],
 )
