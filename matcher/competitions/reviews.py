@@ -25,7 +25,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -286,6 +286,13 @@ def _noise(
 # -- the ranking ------------------------------------------------------------------------------
 
 
+class HasPairs(Protocol):
+    """An assignment: who reviews what (e.g. :class:`~matcher.competitions.Assignment`)."""
+
+    @property
+    def pairs(self) -> Mapping[str, Sequence[str]]: ...
+
+
 @dataclass(frozen=True)
 class ReviewerScore:
     """One review as the ranking shows it: the raw score and the bias-adjusted one."""
@@ -379,7 +386,7 @@ def rank_applications(
     applications: Sequence[Application],
     reviews: Sequence[Review],
     *,
-    assignment: Mapping[str, Sequence[str]] | Any | None = None,
+    assignment: Mapping[str, Sequence[str]] | HasPairs | None = None,
     scale: tuple[float, float] | None = None,
     spread_threshold: float | None = None,
     calibration: ReviewCalibration | None = None,
@@ -458,12 +465,12 @@ def _known_reviews(
     return used
 
 
-def _assigned_pairs(assignment: object) -> dict[str, list[str]] | None:
+def _assigned_pairs(
+    assignment: Mapping[str, Sequence[str]] | HasPairs | None,
+) -> dict[str, list[str]] | None:
     if assignment is None:
         return None
-    pairs = getattr(assignment, "pairs", assignment)
-    if not isinstance(pairs, Mapping):
-        raise TypeError("assignment: give a mapping of application id to reviewer ids")
+    pairs = assignment if isinstance(assignment, Mapping) else assignment.pairs
     return {str(app): [str(r) for r in reviewers] for app, reviewers in pairs.items()}
 
 
