@@ -273,3 +273,27 @@ def test_the_group_lists_its_commands(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     for command in ("check", "assign", "demo-reviews", "rank"):
         assert command in out
+
+
+def test_check_and_assign_print_json(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
+    common = ["--call", run.call, "--backend", "tfidf", "--json"]
+    assert main(["competition", "check", *common]) == 0
+    checks = json.loads(capsys.readouterr().out)
+    failing = {r["application_id"] for r in _rows(run.check) if r["ok"] == "false"}
+    assert {c["application_id"] for c in checks if not c["ok"]} == failing
+    assert main(["competition", "assign", *common]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    pairs = {(p["application_id"], p["reviewer_id"]) for p in payload["pairs"]}
+    assert pairs == {(r["application_id"], r["reviewer_id"]) for r in _rows(run.assignment)}
+    assert payload["infeasible"] == [] and payload["solver"] in ("exact", "minmax")
+    assert all(isinstance(reasons, list) for reasons in payload["conflicts"].values())
+
+
+def test_invented_reviews_as_json_lines_rank_the_same(run: Run, tmp_path: Path) -> None:
+    reviews = tmp_path / "reviews.jsonl"
+    args = ["competition", "demo-reviews", "--assignment", str(run.assignment)]
+    assert main([*args, "--out", str(reviews), "-q"]) == 0
+    ranking = tmp_path / "ranking.csv"
+    rank = ["competition", "rank", "--call", run.call, "--reviews", str(reviews), "-q"]
+    assert main([*rank, "--out", str(ranking)]) == 0
+    assert _rows(ranking) == _rows(run.ranking)
