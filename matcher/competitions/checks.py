@@ -21,11 +21,15 @@ rules the team solver builds teams under (:mod:`matcher.teams`), with the same m
 
 Each rule is checked on its own over the listed members (a count counts every known
 member, admitted or not), so each failure names its rule, the members concerned and why.
+Reachability is the matcher's side's (``matcher.from_side(country)`` checks from
+another). Office capacities are not checked: they bound a round's introductions, not a
+submitted team.
 
 Where the team can be fixed, the fix is the smallest change of members: the team solver
 is asked for a team under the call's rules that keeps as many of the listed members as
 possible (fewest removals first, then fewest additions, the current lead kept when
-allowed; additions chosen among the eligible, reachable pool by relevance to the call).
+allowed; additions chosen by relevance to the call among the eligible, reachable pool's
+shortlist, the candidates the team solver itself considers).
 The change is then said in words ("swap A for B", "add one CN member, e.g. B (reachable
 via ...)", "remove A", "make B the lead"). When no change of members can meet the rules,
 the smallest relaxation of the rules under which a team keeping the admissible members
@@ -206,8 +210,9 @@ class CompetitionCheck:
             fixes = "; ".join(check.fixes)
             base = {"application_id": check.application_id, "call_id": check.call_id}
             if check.ok:
-                rows.append({**base, "ok": "true", "rule": "", "members": "", "message": ""})
-                rows[-1]["fixes"] = ""
+                rows.append(
+                    {**base, "ok": "true", "rule": "", "members": "", "message": "", "fixes": ""}
+                )
                 continue
             for failure in check.failures:
                 rows.append(
