@@ -35,6 +35,7 @@ from matcher.competitions.assignment.problem import (
     FloatArray,
     IntArray,
     application_totals,
+    floor_bound,
 )
 
 _SEARCH_STEPS = 10
@@ -62,7 +63,7 @@ class FairFlowSolver(AssignmentSolver):
         edges = problem.edges(self._shortlist_size(problem) if large else self.shortlist)
         best = start
         low = float(application_totals(problem, start).min())
-        high = _upper_bound(problem, edges)
+        high = floor_bound(problem, edges)
         a_max = float(np.abs(edges.values).max()) if len(edges) else 0.0
         for _ in range(_SEARCH_STEPS):
             if high - low <= 1e-4 or time.monotonic() - started > self.time_limit:
@@ -102,18 +103,6 @@ class FairFlowSolver(AssignmentSolver):
                 return None
             rows, cols = new_rows, new_cols
         return None
-
-
-def _upper_bound(problem: AssignmentProblem, edges: Edges) -> float:
-    """The smallest, over applications, of the sum of its ``k`` best candidates."""
-    bound = np.inf
-    order = np.lexsort((-edges.values, edges.rows))
-    starts = np.searchsorted(edges.rows[order], np.arange(problem.n_applications))
-    ends = np.searchsorted(edges.rows[order], np.arange(problem.n_applications), side="right")
-    for i in range(problem.n_applications):
-        top = edges.values[order[starts[i] : ends[i]]][: int(problem.k[i])]
-        bound = min(bound, float(top.sum()))
-    return float(bound)
 
 
 def _drain_and_reflow(
