@@ -250,6 +250,7 @@ def test_rows_for_csv_have_every_column() -> None:
         ([0.0, 4.0], (0.0, 5.0)),
         ([3.0, 9.0], (1.0, 10.0)),
         ([50.0, 250.0], (50.0, 250.0)),
+        ([-3.0, -3.0], (-3.5, -2.5)),
     ],
 )
 def test_the_scale_is_the_smallest_common_one_holding_every_score(
@@ -283,3 +284,16 @@ def test_invented_reviews_rank_with_a_flagged_application() -> None:
     assert "a0" in [row.application_id for row in ranking.flagged]
     assert ranking.scale == (1.0, 10.0)
     assert [row.rank for row in ranking.rows] == list(range(1, 13))
+
+
+def test_equal_scores_off_every_common_scale_are_no_disagreement() -> None:
+    reviews = [_review("a", "r1", -3.0), _review("a", "r2", -3.0)]
+    assert rank_applications(_applications(["a"]), reviews).flagged == []
+
+
+def test_scores_outside_a_given_scale_are_warned_about() -> None:
+    reviews = [_review("a", "r1", 8.0), _review("a", "r2", 4.0)]
+    ranking = rank_applications(_applications(["a"]), reviews, scale=(1, 5))
+    assert ranking.warnings == [
+        "1 score(s) outside the scale 1-5, e.g. reviewer 'r1' gave 8 to 'a'"
+    ]
