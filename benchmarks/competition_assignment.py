@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
     print(HEADER, flush=True)
-    small = ["exact", "minmax", "fairflow", "fast", "greedy", "random"]
+    small = ["exact", "minmax", "fairflow", "fairflow_floor", "fast", "greedy", "random"]
     medium = ["exact", "fairflow", "fast", "greedy", "random"]
     for n in args.real:
         problem = real(n, args.ratio, args.max_load)
