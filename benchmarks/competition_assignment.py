@@ -124,7 +124,8 @@ def synthetic(n_app: int, n_rev: int, seed: int = 0) -> AssignmentProblem:
     def points(n: int, weights: np.ndarray) -> np.ndarray:
         topic = rng.choice(topics, n, p=weights / weights.sum())
         x = centres[topic] + 0.8 * rng.normal(size=(n, dim))
-        return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+        unit: np.ndarray = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+        return unit
 
     applications, reviewers = points(n_app, popular), points(n_rev, np.ones(topics))
     scores = np.clip(applications @ reviewers.T, 0, None).astype(np.float32)
@@ -253,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
     print(HEADER, flush=True)
-    small = ["exact", "minmax", "fairflow", "fast", "greedy", "random"]
+    small = ["exact", "minmax", "fairflow", "fairflow_floor", "fast", "greedy", "random"]
     medium = ["exact", "fairflow", "fast", "greedy", "random"]
     for n in args.real:
         problem = real(n, args.ratio, args.max_load)

@@ -73,6 +73,16 @@ class Assignment:
         Whether the solver proved the assignment optimal for its objective.
     seconds : float
         Time the solver took.
+    k : int
+        Reviewers asked for per application.
+    infeasible_applications : list of str
+        The applications named in :attr:`infeasible`.
+    conflicts : ConflictIndex
+        Every conflict between the pool and the applications, with reasons (to show why a
+        reviewer was left out).
+    scores : Expertise
+        The expertise matrix; ``scores.evidence(application_id, reviewer_id)`` gives the
+        publications behind a pair.
     """
 
     call_id: str | None

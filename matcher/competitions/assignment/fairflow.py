@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_array
+from scipy.sparse import coo_array, vstack
 
 from matcher.competitions.assignment.base import AssignmentSolver
 from matcher.competitions.assignment.exact import ExactSolver
@@ -52,6 +52,9 @@ class FairFlowSolver(AssignmentSolver):
 
     name = "fairflow"
     objective = "fair"
+    per_pair = False
+    """Whether every application at or above the target may release (with a floor row),
+    not only those at ``T + A_max`` (:class:`FloorFlowSolver`)."""
 
     def solve(self, problem: AssignmentProblem) -> AssignmentSolution | None:
         started = time.monotonic()
@@ -62,7 +65,16 @@ class FairFlowSolver(AssignmentSolver):
         ).solve(problem)
         if start is None or problem.n_applications == 0:
             return start
+        # The candidates, and the start's own pairs (a shortlist solver may have widened
+        # its shortlist): a poor application can always take its dropped reviewer back.
         edges = problem.edges(self._shortlist_size(problem) if large else self.shortlist)
+        edges = problem.with_pairs(edges, start.rows, start.cols)
+        if large:
+            # And each application's best reviewers with spare load: on a shortlist the
+            # chains of moves that serve a poor application must end where there is room.
+            load = np.bincount(start.cols, minlength=problem.n_reviewers)
+            spare_rows, spare_cols = problem.best_among(load < problem.max_load, 8)
+            edges = problem.with_pairs(edges, spare_rows, spare_cols)
         best = start
         low = float(application_totals(problem, start).min())
         high = floor_bound(problem, edges)
@@ -95,8 +107,10 @@ class FairFlowSolver(AssignmentSolver):
             poor = totals < target
             if not poor.any():
                 return current
-            rich = totals >= target + a_max
-            step = _drain_and_reflow(problem, edges, rows, cols, poor, rich)
+            rich = totals >= target + (0.0 if self.per_pair else a_max)
+            step = _drain_and_reflow(
+                problem, edges, rows, cols, poor, rich, target if self.per_pair else None
+            )
             if step is None:
                 return None
             new_rows, new_cols = step
@@ -129,6 +143,7 @@ def _drain_and_reflow(
     cols: IntArray,
     poor: BoolArray,
     rich: BoolArray,
+    floor: float | None = None,
 ) -> tuple[IntArray, IntArray] | None:
     """One refine step: each poor application drops its weakest reviewer and takes one
     back; each rich one may release one reviewer (to a poor one) and takes one back from
@@ -217,6 +232,28 @@ def _drain_and_reflow(
             (problem.max_load - load).astype(np.float64),
         ]
     )
+    if floor is not None:
+        # Each releasing application stays at the floor: what it takes back minus what it
+        # gives up is at least ``floor - total``.
+        totals = np.bincount(kept_rows, weights=values[keep], minlength=problem.n_applications)
+        from_new = rich[new.rows]
+        released_values = np.nan_to_num(
+            np.asarray(problem.scores[released_rows, released_cols], np.float64)
+        )
+        floor_rows = coo_array(
+            (
+                np.concatenate([new.values[from_new], -released_values]),
+                (
+                    np.concatenate([app_row[new.rows[from_new]], app_row[released_rows]])
+                    - len(poor_apps),
+                    np.concatenate([x_index[from_new], r_index]),
+                ),
+            ),
+            shape=(len(rich_apps), n_x + n_r),
+        ).tocsr()
+        matrix = vstack([matrix, floor_rows]).tocsr()
+        lower = np.concatenate([lower, floor - totals[rich_apps]])
+        upper = np.concatenate([upper, np.full(len(rich_apps), np.inf)])
     weight = np.concatenate(
         [
             new.values * np.where(poor[new.rows], _POOR_WEIGHT, 1.0),
@@ -232,3 +269,14 @@ def _drain_and_reflow(
     new_rows = np.concatenate([kept_rows[~gone], new.rows[taken]])
     new_cols = np.concatenate([kept_cols[~gone], new.cols[taken]])
     return new_rows, new_cols
+
+
+class FloorFlowSolver(FairFlowSolver):
+    """FairFlow with a wider drain: every application at or above the target may release
+    a reviewer, as long as what it takes back keeps it at the target (one linear row per
+    application, so each step is a small MILP rather than a pure flow). The paper's
+    ``T + A_max`` rule is the special case that needs no such row; this variant finds
+    chains of moves the paper's rule forbids (see ``benchmarks/RESULTS.md``)."""
+
+    name = "fairflow_floor"
+    per_pair = True

@@ -91,20 +91,37 @@ class AssignmentProblem:
 
     def edges(self, shortlist: int | None = None) -> Edges:
         """The allowed pairs: all of them, or per application its ``shortlist`` best plus,
-        per reviewer, enough of its best applications to reach twice its minimum load
-        (so that loads stay satisfiable) and, where the outside rule applies, the best
-        ``shortlist`` outside reviewers."""
+        per reviewer, its best applications (twice the largest maximum load, so that loads
+        stay satisfiable) and, where the outside rule applies, the best ``shortlist``
+        outside reviewers."""
         if shortlist is None or shortlist >= self.n_reviewers:
             rows, cols = np.nonzero(self.allowed)
             return self._edges(rows.astype(np.int64), cols.astype(np.int64))
         chosen = [self._top_per_row(self.allowed, shortlist)]
         if self.outside is not None:
             chosen.append(self._top_per_row(self.allowed & self.outside, shortlist))
-        need = int(2 * self.min_load.max()) if len(self.min_load) else 0
+        # Every reviewer keeps its best applications too (twice its maximum load): without
+        # them, crowded topics leave popular reviewers on every shortlist and the others
+        # on none, and the shortlist has no assignment although the full graph has one.
+        need = int(2 * self.max_load.max()) if len(self.max_load) else 0
         if need > 0:
             chosen.append(self._top_per_column(need))
         stacked = np.concatenate(chosen, axis=1)
         keys = np.unique(stacked[0] * self.n_reviewers + stacked[1])
+        return self._edges(keys // self.n_reviewers, keys % self.n_reviewers)
+
+    def best_among(self, reviewers: BoolArray, m: int) -> tuple[IntArray, IntArray]:
+        """Per application, its ``m`` best allowed pairs among ``reviewers`` (a mask)."""
+        pairs = self._top_per_row(self.allowed & reviewers[None, :], max(1, m))
+        return pairs[0], pairs[1]
+
+    def with_pairs(self, edges: Edges, rows: IntArray, cols: IntArray) -> Edges:
+        """``edges`` and the pairs ``(rows, cols)`` together (each pair once)."""
+        keys = np.unique(
+            np.concatenate(
+                [edges.rows * self.n_reviewers + edges.cols, rows * self.n_reviewers + cols]
+            )
+        )
         return self._edges(keys // self.n_reviewers, keys % self.n_reviewers)
 
     def _edges(self, rows: IntArray, cols: IntArray) -> Edges:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matcher.competitions.assignment.base import AssignmentSolver
 from matcher.competitions.assignment.exact import ExactSolver
-from matcher.competitions.assignment.fairflow import FairFlowSolver
+from matcher.competitions.assignment.fairflow import FairFlowSolver, FloorFlowSolver
 from matcher.competitions.assignment.fast import FastSolver
 from matcher.competitions.assignment.greedy import GreedySolver
 from matcher.competitions.assignment.minmax import MinMaxSolver
@@ -13,7 +13,15 @@ from matcher.competitions.assignment.random_feasible import RandomSolver
 
 SOLVERS: dict[str, type[AssignmentSolver]] = {
     kind.name: kind
-    for kind in (ExactSolver, FastSolver, MinMaxSolver, FairFlowSolver, GreedySolver, RandomSolver)
+    for kind in (
+        ExactSolver,
+        FastSolver,
+        MinMaxSolver,
+        FairFlowSolver,
+        FloorFlowSolver,
+        GreedySolver,
+        RandomSolver,
+    )
 }
 SOLVER_NAMES = ("auto", *SOLVERS)
 
@@ -21,7 +29,7 @@ AUTO_EXACT_PAIRS = 500_000
 """``auto`` solves exactly up to this many allowed pairs (the flow LP takes seconds to a
 minute there); above it the shortlist solver (:class:`FastSolver`)."""
 
-AUTO_MINMAX_PAIRS = 20_000
+AUTO_MINMAX_PAIRS = 10_000
 """``auto`` with the fair objective uses the exact two-stage MILP up to this many allowed
 pairs (branch and bound grows fast), FairFlow above it."""
 
