@@ -246,7 +246,7 @@ def assign(
         typer.Option(
             "--solver",
             help="auto (exact when small enough, else fast; minmax/fairflow for the call's "
-            "'fair' objective), exact, fast, minmax, fairflow, greedy or random.",
+            "'fair' objective), exact, fast, minmax, fairflow, fairflow_floor, greedy or random.",
         ),
     ] = "auto",
     k: Annotated[
