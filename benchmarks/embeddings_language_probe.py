@@ -50,6 +50,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 from embeddings import CachedEncoder, Encoder, choose_backend, get_encoder
 from embeddings.calibration import Calibration
+from embeddings.language_pairs import LengthAwareCalibration, word_count
 from embeddings.locations import vector_cache_path
 from embeddings.neutral import (
     E5NeutralEncoder,
@@ -145,15 +146,27 @@ def per_pair(
     languages: list[str],
     cal_en: Calibration,
     cal_multi: Calibration,
-    cal_cross: Calibration | None = None,
+    cal_cross: Calibration | LengthAwareCalibration | None = None,
+    queries: list[str] | None = None,
 ) -> Floats:
     """Calibrated similarities: minilm's for English pairs, the multilingual model's else
-    (with ``cal_cross`` for an English and a non-English text, where given)."""
+    (with ``cal_cross`` for an English and a non-English text, where given; a length-aware
+    one is read at each query's word count, ``queries`` being the rows' texts)."""
     is_english = np.asarray(languages) == "en"
     both = is_english[:, None] & is_english[None, :]
     neither = ~is_english[:, None] & ~is_english[None, :]
     multi = cal_multi.apply(multilingual)
-    if cal_cross is not None:
+    if isinstance(cal_cross, LengthAwareCalibration):
+        if queries is None:
+            raise ValueError("a length-aware calibration needs the query texts")
+        crossed = np.vstack(
+            [
+                cal_cross.at(word_count(text)).apply(row)
+                for text, row in zip(queries, multilingual, strict=True)
+            ]
+        )
+        multi = np.where(neither, multi, crossed)
+    elif cal_cross is not None:
         multi = np.where(neither, multi, cal_cross.apply(multilingual))
     return np.where(both, cal_en.apply(english), multi).astype(np.float32)
 
@@ -236,6 +249,18 @@ def main() -> None:
                 )
                 results[f"minilm+{multilingual} translation-matched"] = probe_metrics(
                     crossed, languages, topics
+                )
+                by_length = per_pair(
+                    sims["minilm"],
+                    sims[multilingual],
+                    languages,
+                    calibrations["minilm"],
+                    calibrations[calibration],
+                    E5NeutralEncoder.length_aware_calibration,
+                    [r["text"] for r in probe],
+                )
+                results[f"minilm+{multilingual} length-aware"] = probe_metrics(
+                    by_length, languages, topics
                 )
 
     chosen = choose_backend([r["text"] for r in probe])
