@@ -59,6 +59,7 @@ from embeddings.neutral import (
     neutralise,
     reference_records,
 )
+from embeddings.tajik import with_persian_script
 
 PROBE = Path(__file__).resolve().parent / "data" / "language_probe.jsonl"
 LANGUAGES = ("en", "ru", "kk", "mn", "zh", "uz", "ky", "tg", "be")
@@ -171,6 +172,17 @@ def per_pair(
     return np.where(both, cal_en.apply(english), multi).astype(np.float32)
 
 
+def _tajik(
+    encoder: Encoder, vectors: tuple[Floats, Floats], texts: list[str], languages: list[str]
+) -> tuple[Floats, Floats]:
+    """Tajik rows as the mean of original and Persian-script vectors (``--tajik-persian``)."""
+    query, passage = vectors
+    return (
+        with_persian_script(query, texts, languages, lambda t: encoder.encode(t, kind="query")),
+        with_persian_script(passage, texts, languages, lambda t: encoder.encode(t, kind="passage")),
+    )
+
+
 def _embed(encoder: Encoder, texts: list[str]) -> tuple[Floats, Floats]:
     return encoder.encode(texts, kind="query"), encoder.encode(texts, kind="passage")
 
@@ -183,6 +195,11 @@ def main() -> None:
         "--matrix", default="minilm+e5-neutral [shipped-loo]", help="variant to print per pair"
     )
     parser.add_argument("--raw-apostrophes", action="store_true", help="Uzbek as written")
+    parser.add_argument(
+        "--tajik-persian",
+        action="store_true",
+        help="e5: Tajik as the mean of original and Persian-script transliteration",
+    )
     parser.add_argument(
         "--cache",
         default=str(vector_cache_path() or "off"),
@@ -212,6 +229,11 @@ def main() -> None:
             encoder = CachedEncoder(encoder, args.cache)
         probe_vectors = _embed(encoder, as_embedded(probe))
         reference_vectors = _embed(encoder, as_embedded(reference))
+        if args.tajik_persian and name == "e5":
+            probe_vectors = _tajik(encoder, probe_vectors, as_embedded(probe), languages)
+            reference_vectors = _tajik(
+                encoder, reference_vectors, as_embedded(reference), reference_languages
+            )
         sims[name] = probe_vectors[0] @ probe_vectors[1].T
         results[name] = probe_metrics(sims[name], languages, topics)
         for means_from in MEANS:

@@ -44,6 +44,7 @@ from embeddings.calibration import Calibration
 from embeddings.e5 import E5_LANGUAGES
 from embeddings.language_pairs import LengthAwareCalibration
 from embeddings.languages import detect_language
+from embeddings.tajik import with_persian_script
 
 REFERENCE_FILE = "language_reference.jsonl"
 
@@ -160,6 +161,9 @@ class LanguageNeutralEncoder(Encoder):
         Anchors of the neutralised cosines on the common scale (measured per base model, see
         ``benchmarks/embeddings_calibration.py``); the base model's when not given, which is
         only roughly right.
+    tajik_persian : bool
+        Embed each Tajik text as the mean of its original and its Persian-script
+        transliteration (:mod:`embeddings.tajik`; off by default: measured, not shipped).
     """
 
     cross_language_calibration: Calibration | None = None
@@ -170,8 +174,11 @@ class LanguageNeutralEncoder(Encoder):
     """Anchors for a pair of an English and a non-English text by the query's length; when
     set, they replace :attr:`cross_language_calibration` for queries (passages keep it)."""
 
-    def __init__(self, base: Encoder, calibration: Calibration | None = None) -> None:
+    def __init__(
+        self, base: Encoder, calibration: Calibration | None = None, tajik_persian: bool = False
+    ) -> None:
         self.base = base
+        self.tajik_persian = tajik_persian
         self.name = f"{base.name}-neutral"
         self.dim = base.dim
         self.kind_sensitive = base.kind_sensitive
@@ -181,6 +188,8 @@ class LanguageNeutralEncoder(Encoder):
             json.dumps(reference_texts(), sort_keys=True).encode("utf-8")
         ).hexdigest()
         self.version = f"{base.version}+lang-mean-{digest[:8]}+uz-apostrophe"
+        if tajik_persian:
+            self.version += "+tg-fa"
 
     @staticmethod
     def available() -> bool:
@@ -195,10 +204,19 @@ class LanguageNeutralEncoder(Encoder):
         texts = [model_text(record["text"], record["language"]) for record in records]
         out: dict[tuple[TextKind, str], npt.NDArray[np.float32]] = {}
         for kind in ("query", "passage") if self.kind_sensitive else ("passage",):
-            vectors = self._base_encode(texts, kind)
+            vectors = self._with_tajik(self._base_encode(texts, kind), texts, codes, kind)
             for code, mean in language_means(vectors, codes).items():
                 out[(kind, code)] = mean
         return out
+
+    def _with_tajik(
+        self, vectors: Matrix, texts: Sequence[str], codes: Sequence[str], kind: TextKind
+    ) -> Matrix:
+        if not self.tajik_persian:
+            return vectors
+        return with_persian_script(
+            vectors, texts, codes, lambda persian: self._base_encode(persian, kind)
+        )
 
     def _base_encode(self, texts: Sequence[str], kind: TextKind) -> Matrix:
         if self.base.kind_sensitive:
@@ -217,6 +235,7 @@ class LanguageNeutralEncoder(Encoder):
             vectors = self.base.encode(texts, show_progress=show_progress, kind=kind)
         else:
             vectors = self.base.encode(texts, show_progress=show_progress)
+        vectors = self._with_tajik(vectors, texts, codes, kind)
         key: TextKind = kind if self.kind_sensitive else "passage"
         means = {code: mean for (k, code), mean in self.means.items() if k == key}
         return neutralise(vectors, codes, means)
@@ -231,6 +250,8 @@ class E5NeutralEncoder(LanguageNeutralEncoder):
         As for :class:`embeddings.e5.E5Encoder`.
     chunk_size : int
         As for :class:`embeddings.e5.E5Encoder`.
+    tajik_persian : bool
+        As for :class:`LanguageNeutralEncoder`.
     """
 
     languages = E5_LANGUAGES
@@ -281,11 +302,15 @@ class E5NeutralEncoder(LanguageNeutralEncoder):
         long_words=200.9,
     )
 
-    def __init__(self, threads: int | None = None, chunk_size: int = 64) -> None:
+    def __init__(
+        self, threads: int | None = None, chunk_size: int = 64, tajik_persian: bool = False
+    ) -> None:
         from embeddings.e5 import E5Encoder
 
         super().__init__(
-            E5Encoder(threads=threads, chunk_size=chunk_size), self.neutral_calibration
+            E5Encoder(threads=threads, chunk_size=chunk_size),
+            self.neutral_calibration,
+            tajik_persian=tajik_persian,
         )
 
     @staticmethod
