@@ -161,6 +161,90 @@ def quantile_matched(own: Calibration, pooled: dict[str, list[Floats]]) -> None:
         )
 
 
+LENGTH_FIT_WORDS = (12, 24, 48, 96, 192)
+
+
+def length_fit(cache: Path | None, threads: int) -> None:
+    """How e5-neutral's scale sits against minilm's as CORDIS queries grow (the length fit).
+
+    The first 100 CORDIS objectives as queries, cut to their first 12, 24, ..., 192 words and
+    whole, against the passages of the quantile-matched anchors' pool (the other 100 projects'
+    objectives and titles, the 64 sentences): per length the median gap (e5-neutral minus
+    minilm, calibrated) and the quantile-matched line. The gap's position between the shortest
+    cut (weight 0) and the whole objectives (weight 1), fitted as a line in log word count,
+    gives the lengths at which :class:`embeddings.language_pairs.LengthAwareCalibration` moves
+    from the translation-matched to the quantile-matched anchors. English pairs only, CORDIS
+    only: the fixture, DBLP and the probe are held out.
+    """
+    minilm = cached_leaves(get_encoder("minilm", threads=threads), cache)
+    e5n = cached_leaves(get_encoder("e5-neutral", threads=threads), cache)
+    projects = cordis_projects(200)
+    objectives = [p.objective for p in projects]
+    passages = objectives[100:] + [p.title for p in projects[100:]]
+    passages += [row["en"] for row in translations()]
+    whole = float(np.median([len(text.split()) for text in objectives[:100]]))
+    lengths: list[float] = []
+    gaps: list[float] = []
+    levels = np.arange(5, 100)
+    print("| query words | minilm p50 | e5-neutral p50 | median gap | quantile line |")
+    print("|---|---|---|---|---|")
+    for words in (*LENGTH_FIT_WORDS, None):
+        queries = [
+            text if words is None else " ".join(text.split()[:words]) for text in objectives[:100]
+        ]
+        m = calibrated(minilm, queries, passages).ravel()
+        e = calibrated(e5n, queries, passages).ravel()
+        slope, shift = np.polyfit(np.percentile(e, levels), np.percentile(m, levels), 1)
+        gap = float(np.median(e) - np.median(m))
+        lengths.append(whole if words is None else float(words))
+        gaps.append(gap)
+        label = f"whole ({whole:.0f} median)" if words is None else str(words)
+        print(
+            f"| {label} | {np.median(m):.3f} | {np.median(e):.3f} | {gap:+.3f} "
+            f"| {slope:.3f} x {shift:+.3f} |",
+            flush=True,
+        )
+    weights = (np.asarray(gaps) - gaps[0]) / (gaps[-1] - gaps[0])
+    slope, shift = np.polyfit(np.log(lengths), weights, 1)
+    short_words, long_words = np.exp(-shift / slope), np.exp((1.0 - shift) / slope)
+    print(
+        "weights: " + ", ".join(f"{n:.0f}: {w:.2f}" for n, w in zip(lengths, weights, strict=True))
+    )
+    print(
+        f"weight ~= {slope:.3f} x ln(words) {shift:+.3f}: 0 at {short_words:.1f} words, "
+        f"1 at {long_words:.1f} words"
+    )
+
+
+def two_length_gap(cache: Path | None, threads: int) -> None:
+    """The median gap (e5-neutral minus minilm) with queries *and* passages cut (CORDIS only).
+
+    The first 100 CORDIS objectives as queries and the next 100 as passages, each cut to 12 or
+    48 words or whole: whether e5-neutral's scale over minilm's depends on the passage's length
+    as well as the query's (a query-length calibration cannot follow the passage's).
+    """
+    minilm = cached_leaves(get_encoder("minilm", threads=threads), cache)
+    e5n = cached_leaves(get_encoder("e5-neutral", threads=threads), cache)
+    objectives = [p.objective for p in cordis_projects(200)]
+    cuts: tuple[int | None, ...] = (12, 48, None)
+
+    def cut(texts: list[str], words: int | None) -> list[str]:
+        return [text if words is None else " ".join(text.split()[:words]) for text in texts]
+
+    names = {12: "12 words", 48: "48 words", None: "whole"}
+    print("| queries \\ passages | " + " | ".join(names[c] for c in cuts) + " |")
+    print("|---|" + "---|" * len(cuts))
+    for q_words in cuts:
+        queries = cut(objectives[:100], q_words)
+        cells = []
+        for p_words in cuts:
+            passages = cut(objectives[100:], p_words)
+            m = calibrated(minilm, queries, passages)
+            e = calibrated(e5n, queries, passages)
+            cells.append(f"{np.median(e) - np.median(m):+.3f}")
+        print(f"| {names[q_words]} | " + " | ".join(cells) + " |", flush=True)
+
+
 def translation_by_length(cache: Path | None, threads: int) -> None:
     """Medians of e5-neutral's cosines: English vs translation, vs itself, vs other texts."""
     e5n = cached_leaves(get_encoder("e5-neutral", threads=threads), cache)
@@ -252,12 +336,21 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--skip-regimes", action="store_true")
     parser.add_argument(
+        "--length-fit",
+        action="store_true",
+        help="only the length fit and the two-length gap (see length_fit, two_length_gap)",
+    )
+    parser.add_argument(
         "--cache",
         default=str(vector_cache_path() or "off"),
         help="SQLite vector cache of the underlying models ('off' to disable)",
     )
     args = parser.parse_args()
     cache = None if args.cache == "off" else Path(args.cache)
+    if args.length_fit:
+        length_fit(cache, args.threads)
+        two_length_gap(cache, args.threads)
+        return
     twin(args.backends, cache, args.threads)
     translation_by_length(cache, args.threads)
     if not args.skip_regimes:

@@ -49,7 +49,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -76,7 +76,7 @@ from embeddings import CachedEncoder, Encoder, Matrix, TextKind, choose_backend,
 from embeddings.calibration import Calibration
 from embeddings.language_pairs import LanguagePairEncoder
 from embeddings.locations import vector_cache_path
-from embeddings.neutral import LanguageNeutralEncoder
+from embeddings.neutral import E5NeutralEncoder, LanguageNeutralEncoder
 from matcher import Matcher
 from matcher.dataset import Dataset
 from matcher.model import Call, Profile, Publication
@@ -237,10 +237,21 @@ def _ci(values: Floats) -> str:
 def build_encoder(spec: str, threads: int, cache: Path | None) -> Encoder:
     """``name``, or ``name@unrelated:related``: the language-neutral model's anchors for a pair
     of an English and a non-English text (its ``cross_language_calibration``), a calibration
-    variant such as ``minilm+e5-neutral@0.0719:0.2678`` (translation-matched)."""
+    variant such as ``minilm+e5-neutral@0.0719:0.2678`` (translation-matched), or
+    ``name@length``: its ``length_aware_calibration`` (cross-language anchors by query length),
+    ``name@length:short:long``: the same anchors with other break points (words)."""
     name, _, anchors = spec.partition("@")
     encoder = cached_leaves(get_encoder(name, threads=threads), cache)
-    if anchors:
+    if anchors.startswith("length"):
+        target = encoder.multilingual if isinstance(encoder, LanguagePairEncoder) else None
+        if not isinstance(target, E5NeutralEncoder):
+            raise SystemExit(f"{spec}: @length applies to minilm+e5-neutral only")
+        by_length = E5NeutralEncoder.length_aware_calibration
+        if ":" in anchors:
+            short, long = (float(v) for v in anchors.removeprefix("length:").split(":"))
+            by_length = replace(by_length, short_words=short, long_words=long)
+        target.cross_language_by_length = by_length
+    elif anchors:
         unrelated, related = (float(value) for value in anchors.split(":"))
         target = encoder.multilingual if isinstance(encoder, LanguagePairEncoder) else None
         if not isinstance(target, LanguageNeutralEncoder):

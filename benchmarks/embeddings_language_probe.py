@@ -50,6 +50,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 from embeddings import CachedEncoder, Encoder, choose_backend, get_encoder
 from embeddings.calibration import Calibration
+from embeddings.language_pairs import LengthAwareCalibration, word_count
 from embeddings.locations import vector_cache_path
 from embeddings.neutral import (
     E5NeutralEncoder,
@@ -58,6 +59,7 @@ from embeddings.neutral import (
     neutralise,
     reference_records,
 )
+from embeddings.tajik import with_persian_script
 
 PROBE = Path(__file__).resolve().parent / "data" / "language_probe.jsonl"
 LANGUAGES = ("en", "ru", "kk", "mn", "zh", "uz", "ky", "tg", "be")
@@ -145,17 +147,40 @@ def per_pair(
     languages: list[str],
     cal_en: Calibration,
     cal_multi: Calibration,
-    cal_cross: Calibration | None = None,
+    cal_cross: Calibration | LengthAwareCalibration | None = None,
+    queries: list[str] | None = None,
 ) -> Floats:
     """Calibrated similarities: minilm's for English pairs, the multilingual model's else
-    (with ``cal_cross`` for an English and a non-English text, where given)."""
+    (with ``cal_cross`` for an English and a non-English text, where given; a length-aware
+    one is read at each query's word count, ``queries`` being the rows' texts)."""
     is_english = np.asarray(languages) == "en"
     both = is_english[:, None] & is_english[None, :]
     neither = ~is_english[:, None] & ~is_english[None, :]
     multi = cal_multi.apply(multilingual)
-    if cal_cross is not None:
+    if isinstance(cal_cross, LengthAwareCalibration):
+        if queries is None:
+            raise ValueError("a length-aware calibration needs the query texts")
+        crossed = np.vstack(
+            [
+                cal_cross.at(word_count(text)).apply(row)
+                for text, row in zip(queries, multilingual, strict=True)
+            ]
+        )
+        multi = np.where(neither, multi, crossed)
+    elif cal_cross is not None:
         multi = np.where(neither, multi, cal_cross.apply(multilingual))
     return np.where(both, cal_en.apply(english), multi).astype(np.float32)
+
+
+def _tajik(
+    encoder: Encoder, vectors: tuple[Floats, Floats], texts: list[str], languages: list[str]
+) -> tuple[Floats, Floats]:
+    """Tajik rows as the mean of original and Persian-script vectors (``--tajik-persian``)."""
+    query, passage = vectors
+    return (
+        with_persian_script(query, texts, languages, lambda t: encoder.encode(t, kind="query")),
+        with_persian_script(passage, texts, languages, lambda t: encoder.encode(t, kind="passage")),
+    )
 
 
 def _embed(encoder: Encoder, texts: list[str]) -> tuple[Floats, Floats]:
@@ -170,6 +195,11 @@ def main() -> None:
         "--matrix", default="minilm+e5-neutral [shipped-loo]", help="variant to print per pair"
     )
     parser.add_argument("--raw-apostrophes", action="store_true", help="Uzbek as written")
+    parser.add_argument(
+        "--tajik-persian",
+        action="store_true",
+        help="e5: Tajik as the mean of original and Persian-script transliteration",
+    )
     parser.add_argument(
         "--cache",
         default=str(vector_cache_path() or "off"),
@@ -199,6 +229,11 @@ def main() -> None:
             encoder = CachedEncoder(encoder, args.cache)
         probe_vectors = _embed(encoder, as_embedded(probe))
         reference_vectors = _embed(encoder, as_embedded(reference))
+        if args.tajik_persian and name == "e5":
+            probe_vectors = _tajik(encoder, probe_vectors, as_embedded(probe), languages)
+            reference_vectors = _tajik(
+                encoder, reference_vectors, as_embedded(reference), reference_languages
+            )
         sims[name] = probe_vectors[0] @ probe_vectors[1].T
         results[name] = probe_metrics(sims[name], languages, topics)
         for means_from in MEANS:
@@ -236,6 +271,18 @@ def main() -> None:
                 )
                 results[f"minilm+{multilingual} translation-matched"] = probe_metrics(
                     crossed, languages, topics
+                )
+                by_length = per_pair(
+                    sims["minilm"],
+                    sims[multilingual],
+                    languages,
+                    calibrations["minilm"],
+                    calibrations[calibration],
+                    E5NeutralEncoder.length_aware_calibration,
+                    [r["text"] for r in probe],
+                )
+                results[f"minilm+{multilingual} length-aware"] = probe_metrics(
+                    by_length, languages, topics
                 )
 
     chosen = choose_backend([r["text"] for r in probe])

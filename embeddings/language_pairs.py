@@ -20,6 +20,17 @@ measured (``E5NeutralEncoder.translation_matched_calibration``) but are not appl
 because on abstracts they over-rank non-English texts (``benchmarks/RESULTS.md``,
 "Cross-language scale").
 
+Optionally (``cross_language_by_length``, off by default) the cross-language anchors depend
+on the **query's length**: a :class:`LengthAwareCalibration` moves from one pair of anchors
+for short queries (translation-matched: a call of a few sentences) to another for
+abstract-length queries (quantile-matched on CORDIS objectives): the score is interpolated
+between the two, linearly in the logarithm of the word count between two break points. Only
+the query's length can count: the vectors are built one text at a time, so a query carries
+its own scale and offset while passages stay fixed (see the blocks below, with ``x`` read per
+query row). Measured, not applied: on the small fixture it does not rank the Russian-only
+researcher with its English twin (``benchmarks/RESULTS.md``, "Cross-language anchors by
+query length").
+
 The engine scores with dot products of stored vectors (call vectors as ``"query"``, evidence
 as ``"passage"``), so the encoder builds vectors whose dot product *is* that calibrated
 per-pair similarity. With ``m`` the English vector (scaled by ``1/sqrt(s_m)``), ``t`` the
@@ -32,6 +43,10 @@ non-English text (``x``), the blocks are::
     query,   other:     0         t/sqrt(s_o)        t/sqrt(s_x)    u_o/s_o-u_x/s_x   -u_o/s_o
     passage, English:   m         0                  t/sqrt(s_x)    1                 1
     passage, other:     0         t/sqrt(s_o)        0              0                 1
+
+(with a length-aware calibration the query rows use their own ``s_x``, ``u_x`` and the other
+query's block C becomes ``t sqrt(s_r)/s_x``, ``s_r`` the fixed passage scale of
+``cross_language_calibration``, so that the products are unchanged in form)
 
 so that English query . English passage = (cos_m - u_m) / s_m, a pair of an English and a
 non-English text = (cos_t - u_x) / s_x and two non-English texts = (cos_t - u_o) / s_o,
@@ -55,7 +70,10 @@ texts also by the English one.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -65,6 +83,85 @@ from embeddings.calibration import Calibration
 from embeddings.e5 import E5_LANGUAGES
 from embeddings.languages import detect_language
 from embeddings.use import USE_LANGUAGES
+
+# A CJK character counts as a word (those scripts are written without spaces).
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[^\s\u3040-\u30ff\u3400-\u9fff]+")
+
+
+def word_count(text: str) -> int:
+    """Words of ``text``: whitespace-separated tokens, each CJK character one word."""
+    return len(_WORD.findall(text))
+
+
+@dataclass(frozen=True)
+class LengthAwareCalibration:
+    """Cross-language anchors that depend on the query's length (see module doc).
+
+    Parameters
+    ----------
+    short : Calibration
+        Anchors for a query of at most ``short_words`` words.
+    long : Calibration
+        Anchors for a query of at least ``long_words`` words.
+    short_words, long_words : float
+        Break points; in between, the score moves from the ``short`` anchors' to the ``long``
+        anchors' linearly in ``log(words)``.
+    """
+
+    short: Calibration
+    long: Calibration
+    short_words: float
+    long_words: float
+
+    def __post_init__(self) -> None:
+        if not 0 < self.short_words < self.long_words:
+            raise ValueError(
+                f"length break points must satisfy 0 < short_words < long_words, got "
+                f"{self.short_words} and {self.long_words}"
+            )
+
+    def weight(self, words: int) -> float:
+        """Share of the ``long`` anchors for a query of ``words`` words (0 to 1)."""
+        low, high = math.log(self.short_words), math.log(self.long_words)
+        return min(1.0, max(0.0, (math.log(max(words, 1)) - low) / (high - low)))
+
+    def at(self, words: int) -> Calibration:
+        """The anchors for a query of ``words`` words.
+
+        The *scores* are interpolated, not the anchors: the calibrated score is
+        ``(1 - w) x short.apply(cos) + w x long.apply(cos)``, itself a linear map of the cosine
+        (interpolating the anchors instead passes through scales wider than both ends'
+        average and lowered the fixture's Russian-only researcher; ``benchmarks/RESULTS.md``).
+
+        Parameters
+        ----------
+        words : int
+            The query's word count (:func:`word_count`).
+
+        Returns
+        -------
+        Calibration
+            The anchors of that map, at :meth:`weight`.
+        """
+        w = self.weight(words)
+        slope = (1 - w) / self.short.scale + w / self.long.scale
+        intercept = (1 - w) * self.short.unrelated / self.short.scale + (
+            w * self.long.unrelated / self.long.scale
+        )
+        unrelated = intercept / slope
+        return Calibration(
+            unrelated=unrelated,
+            related=unrelated + 1 / slope,
+            source=f"length-aware, {words} words (weight {w:.2f})",
+        )
+
+    def tag(self) -> str:
+        """The parameters as text, part of the vectors' identity."""
+        return (
+            f"len{self.short.unrelated:.6g}:{self.short.related:.6g}/"
+            f"{self.long.unrelated:.6g}:{self.long.related:.6g}/"
+            f"{self.short_words:.6g}-{self.long_words:.6g}"
+        )
 
 
 def is_english(text: str) -> bool:
@@ -112,6 +209,12 @@ class LanguagePairEncoder(Encoder):
         return cross if isinstance(cross, Calibration) else self.multilingual.calibration
 
     @property
+    def length_calibration(self) -> LengthAwareCalibration | None:
+        """The multilingual model's ``cross_language_by_length``, if it has one (else None)."""
+        by_length = getattr(self.multilingual, "cross_language_by_length", None)
+        return by_length if isinstance(by_length, LengthAwareCalibration) else None
+
+    @property
     def version(self) -> str:  # type: ignore[override]
         # The blocks are scaled and offset by the calibrations, so the anchors are part of
         # the vectors' identity: new anchors must not reuse cached vectors.
@@ -119,6 +222,8 @@ class LanguagePairEncoder(Encoder):
         if self.cross_calibration != self.multilingual.calibration:
             calibrations.append(self.cross_calibration)
         anchors = ",".join(f"{c.unrelated:.6g}:{c.related:.6g}" for c in calibrations)
+        if self.length_calibration is not None:
+            anchors += "," + self.length_calibration.tag()
         return f"{self.english.model_id}+{self.multilingual.model_id}+blocks2[{anchors}]"
 
     def _multilingual(self, texts: Sequence[str], kind: TextKind, progress: bool) -> Matrix:
@@ -147,14 +252,16 @@ class LanguagePairEncoder(Encoder):
         other = ~english
         offset_m = cal_m.unrelated / cal_m.scale
         offset_o = cal_o.unrelated / cal_o.scale
-        offset_x = cal_x.unrelated / cal_x.scale
         if kind == "query":
-            out[english, b] = t[english] * np.float32(root_o / cal_x.scale)
+            # Per query row: its own cross-language scale and offset (the same for every row
+            # unless a length-aware calibration is set); passages keep the fixed ``root_x``.
+            scale_x, offset_x = self._cross_anchors(texts, cal_x)
+            out[english, b] = t[english] * (root_o / scale_x[english])[:, None]
             out[other, b] = t[other] / root_o
-            out[other, c] = t[other] / root_x
-            out[english, -2] = offset_x - offset_m
-            out[other, -2] = offset_o - offset_x
-            out[english, -1] = -offset_x
+            out[other, c] = t[other] * (root_x / scale_x[other])[:, None]
+            out[english, -2] = offset_x[english] - offset_m
+            out[other, -2] = offset_o - offset_x[other]
+            out[english, -1] = -offset_x[english]
             out[other, -1] = -offset_o
         else:
             out[other, b] = t[other] / root_o
@@ -162,6 +269,20 @@ class LanguagePairEncoder(Encoder):
             out[english, -2] = 1.0
             out[:, -1] = 1.0
         return out
+
+    def _cross_anchors(
+        self, texts: list[str], fixed: Calibration
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """Per text: the cross-language scale and offset (``unrelated / scale``) as a query."""
+        by_length = self.length_calibration
+        calibrations = (
+            [by_length.at(word_count(text)) for text in texts]
+            if by_length is not None
+            else [fixed] * len(texts)
+        )
+        scale = np.array([cal.scale for cal in calibrations], dtype=np.float32)
+        offset = np.array([cal.unrelated / cal.scale for cal in calibrations], dtype=np.float32)
+        return scale, offset
 
     def shared_space(self, vectors: npt.ArrayLike) -> Matrix:
         """Passage vectors (or means of them) as unit vectors of the multilingual model.

@@ -10,7 +10,7 @@ import pytest
 from embeddings import Encoder, Matrix, TextKind, get_encoder, shared_space
 from embeddings.base import l2_normalize
 from embeddings.calibration import Calibration
-from embeddings.language_pairs import LanguagePairEncoder
+from embeddings.language_pairs import LanguagePairEncoder, LengthAwareCalibration, word_count
 from matcher import Matcher
 from matcher.dataset import Dataset
 from matcher.model import Call, Profile, Publication
@@ -178,3 +178,55 @@ def test_a_few_russian_texts_leave_every_english_score_of_an_english_corpus_unch
             rtol=0,
             atol=1e-5,
         )
+
+
+def test_length_aware_anchors_score_each_query_on_the_anchors_of_its_own_length() -> None:
+    english = Random("en", 8, 1, Calibration(0.05, 0.65))
+    multi = Random("multi", 6, 2, Calibration(0.1, 0.4))
+    multi.cross_language_calibration = Calibration(0.07, 0.27)  # type: ignore[attr-defined]
+    by_length = LengthAwareCalibration(
+        short=Calibration(0.07, 0.27), long=Calibration(0.1, 0.6), short_words=5, long_words=40
+    )
+    multi.cross_language_by_length = by_length  # type: ignore[attr-defined]
+    pair = LanguagePairEncoder(english, multi)
+    long_query = " ".join(["Methane drainage in underground coal mines"] * 8)  # 48 words
+    queries = [*TEXTS, long_query]
+    sims = pair.encode(queries, kind="query") @ pair.encode(TEXTS, kind="passage").T
+    t_raw = multi.encode(queries) @ multi.encode(TEXTS).T
+    m_raw = english.encode(queries) @ english.encode(TEXTS).T
+    is_en = np.array([True, True, False, False])
+    query_en = np.array([True, True, False, False, True])
+    for i, text in enumerate(queries):
+        cross = by_length.at(word_count(text)).apply(t_raw[i])
+        expected = np.where(
+            query_en[i] & is_en,
+            english.calibrate(m_raw[i]),
+            np.where(~query_en[i] & ~is_en, multi.calibrate(t_raw[i]), cross),
+        )
+        np.testing.assert_allclose(sims[i], expected, atol=1e-5)
+    # The 48-word query is past the long break point: the long anchors, not the short ones.
+    np.testing.assert_allclose(sims[4, 2], Calibration(0.1, 0.6).apply(t_raw[4, 2]), atol=1e-5)
+    assert abs(sims[4, 2] - Calibration(0.07, 0.27).apply(t_raw[4, 2])) > 0.01
+    # Passages do not depend on the option: they still compare in the multilingual space.
+    passages = pair.encode(TEXTS, kind="passage")
+    np.testing.assert_allclose(shared_space(pair, passages), multi.encode(TEXTS), atol=1e-6)
+    assert by_length.tag() in pair.version  # other anchors, other cached vectors
+
+
+def test_length_aware_weight_moves_in_log_words_between_the_break_points() -> None:
+    by_length = LengthAwareCalibration(
+        short=Calibration(0.0, 1.0), long=Calibration(0.2, 0.7), short_words=10, long_words=1000
+    )
+    assert by_length.weight(3) == 0.0 and by_length.weight(5000) == 1.0
+    assert by_length.weight(100) == pytest.approx(0.5)
+    # Halfway, the score is the mean of both ends' scores, at any cosine.
+    cosines = np.array([-0.2, 0.1, 0.5, 0.9])
+    np.testing.assert_allclose(
+        by_length.at(100).apply(cosines),
+        (Calibration(0.0, 1.0).apply(cosines) + Calibration(0.2, 0.7).apply(cosines)) / 2,
+        atol=1e-6,
+    )
+    assert word_count("Дегазация угольных пластов") == 3
+    assert word_count("煤矿瓦斯抽采技术") == 8
+    with pytest.raises(ValueError, match="short_words < long_words"):
+        LengthAwareCalibration(Calibration(0, 1), Calibration(0, 1), 50, 10)
