@@ -21,11 +21,13 @@ if TYPE_CHECKING:
     from matcher.errors import GrantmatchError, InputError, UnknownIdError
     from matcher.io import (
         load_dataset,
+        read_applications,
         read_calls,
         read_institutions,
         read_offices,
         read_outcomes,
         read_profiles,
+        read_reviews,
         write_jsonl,
     )
     from matcher.model import (
@@ -64,11 +66,13 @@ _EXPORTS = {
     "InputError": "matcher.errors",
     "UnknownIdError": "matcher.errors",
     "load_dataset": "matcher.io",
+    "read_applications": "matcher.io",
     "read_calls": "matcher.io",
     "read_institutions": "matcher.io",
     "read_offices": "matcher.io",
     "read_outcomes": "matcher.io",
     "read_profiles": "matcher.io",
+    "read_reviews": "matcher.io",
     "write_jsonl": "matcher.io",
     "Application": "matcher.model",
     "BudgetLine": "matcher.model",
@@ -134,11 +138,13 @@ __all__ = [
     "demo_paths",
     "load_dataset",
     "load_demo",
+    "read_applications",
     "read_calls",
     "read_institutions",
     "read_offices",
     "read_outcomes",
     "read_profiles",
+    "read_reviews",
     "write_jsonl",
 ]
 

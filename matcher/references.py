@@ -9,7 +9,12 @@ The rules
 * a profile's ``collaborators``, ``conflicts`` and publication ``coauthors`` must name known
   profiles, and never the profile itself;
 * an outcome's ``members`` must name known profiles, and its ``call_id`` a known call (when
-  calls are checked: a ``calls`` lookup is given or the batch holds calls).
+  calls are checked: a ``calls`` lookup is given or the batch holds calls);
+* an application's ``call_id`` must name a known call, its ``lead``, ``team`` and declared
+  ``conflicts`` known profiles (:func:`application_reference_problems`), and a review's
+  ``application_id`` a known application and its ``reviewer_id`` a known profile
+  (:func:`review_reference_problems`). Applications and reviews are a competition's files,
+  checked against a dataset (never part of it).
 
 Which ids are known
 -------------------
@@ -70,7 +75,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-from matcher.model import Call, Institution, Office, Outcome, Profile
+from matcher.model import Application, Call, Institution, Office, Outcome, Profile, Review
 
 CheckedRecord: TypeAlias = Profile | Institution | Office | Call | Outcome
 """A record whose references can be checked (a call names none, and always passes)."""
@@ -78,7 +83,7 @@ CheckedRecord: TypeAlias = Profile | Institution | Office | Call | Outcome
 IdLookup: TypeAlias = Callable[[frozenset[str]], Collection[str]]
 """Given ids, returns those that exist (any others in the answer are ignored)."""
 
-_Kind = Literal["institution", "profile", "call"]
+_Kind = Literal["institution", "profile", "call", "application"]
 
 
 @dataclass(frozen=True)
@@ -356,3 +361,86 @@ def _known(named: set[str], batch: set[str], outside: KnownIds | None) -> Abstra
 
 def _source(known: KnownIds | None) -> str | None:
     return None if known is None else known.source
+
+
+def application_reference_problems(
+    applications: Sequence[Application], *, profiles: KnownIds, calls: KnownIds
+) -> Iterator[ReferenceProblem]:
+    """Every id an application names that is not known, application by application.
+
+    Per application, in this order: ``call_id``, ``lead``, each of ``team`` (the lead
+    aside, reported once as ``lead``), each of ``conflicts``.
+
+    Parameters
+    ----------
+    applications : sequence of Application
+        The applications of a competition.
+    profiles, calls : KnownIds
+        The profiles and calls of the dataset the applications are checked against.
+
+    Yields
+    ------
+    ReferenceProblem
+        Each problem; the lookups are asked (once each) before the first is yielded.
+    """
+    named_profiles = {
+        member
+        for application in applications
+        for member in (*application.team, *application.conflicts)
+    }
+    named_calls = {application.call_id for application in applications}
+    profile = _Target("profile", _known(named_profiles, set(), profiles), _source(profiles))
+    call = _Target("call", _known(named_calls, set(), calls), _source(calls))
+    for index, application in enumerate(applications):
+        record_id = application.id
+        if application.call_id not in call.known:
+            reason = call.unknown(application.call_id)
+            yield ReferenceProblem(index, record_id, "call_id", application.call_id, reason)
+        if application.lead not in profile.known:
+            reason = profile.unknown(application.lead)
+            yield ReferenceProblem(index, record_id, "lead", application.lead, reason)
+        for field, ids in (("team", application.team), ("conflicts", application.conflicts)):
+            for position, other in enumerate(ids):
+                if other in profile.known or (field == "team" and other == application.lead):
+                    continue
+                reason = profile.unknown(other)
+                yield ReferenceProblem(index, record_id, f"{field}.{position}", other, reason)
+
+
+def review_reference_problems(
+    reviews: Sequence[Review], *, applications: KnownIds, profiles: KnownIds
+) -> Iterator[ReferenceProblem]:
+    """Every review naming an unknown application or reviewer, review by review.
+
+    Parameters
+    ----------
+    reviews : sequence of Review
+        The reviews of a competition.
+    applications : KnownIds
+        The competition's applications.
+    profiles : KnownIds
+        The dataset's profiles (reviewers are profiles).
+
+    Yields
+    ------
+    ReferenceProblem
+        Each problem; ``record_id`` is ``application_id/reviewer_id``.
+    """
+    named_applications = {review.application_id for review in reviews}
+    named_reviewers = {review.reviewer_id for review in reviews}
+    application = _Target(
+        "application",
+        _known(named_applications, set(), applications),
+        _source(applications),
+    )
+    profile = _Target("profile", _known(named_reviewers, set(), profiles), _source(profiles))
+    for index, review in enumerate(reviews):
+        record_id = f"{review.application_id}/{review.reviewer_id}"
+        if review.application_id not in application.known:
+            reason = application.unknown(review.application_id)
+            yield ReferenceProblem(
+                index, record_id, "application_id", review.application_id, reason
+            )
+        if review.reviewer_id not in profile.known:
+            reason = profile.unknown(review.reviewer_id)
+            yield ReferenceProblem(index, record_id, "reviewer_id", review.reviewer_id, reason)

@@ -27,6 +27,9 @@ from matcher.io.json_lines import write_jsonl
 from matcher.io.locations import Place
 from matcher.io.readers import (
     LoadedRecords,
+    check_application_references,
+    check_review_references,
+    read_applications,
     read_calls,
     read_institutions,
     read_offices,
@@ -34,6 +37,7 @@ from matcher.io.readers import (
     read_partner_queries,
     read_profiles,
     read_records,
+    read_reviews,
 )
 from matcher.io.sources import (
     ACCEPTED_SUFFIXES,
@@ -60,7 +64,10 @@ __all__ = [
     "Place",
     "Source",
     "atomic_text_writer",
+    "check_application_references",
+    "check_review_references",
     "load_dataset",
+    "read_applications",
     "read_calls",
     "read_institutions",
     "read_offices",
@@ -68,6 +75,7 @@ __all__ = [
     "read_partner_queries",
     "read_profiles",
     "read_records",
+    "read_reviews",
     "write_jsonl",
     "write_text_atomic",
 ]
