@@ -379,6 +379,69 @@ class Matcher:
             vectors, self.index_, np.asarray(positions, np.int64), self.encoder_.calibrate
         )
 
+    def expertise(
+        self,
+        texts: Sequence[str],
+        profile_ids: Sequence[str],
+        *,
+        vectors: FloatMatrix | None = None,
+    ) -> FloatMatrix:
+        """Relevance of profiles to arbitrary texts (e.g. grant applications), scored
+        exactly as profiles are scored against calls: each piece of evidence's calibrated
+        similarity, publications aggregated so that the best count most, blended with the
+        keywords and summary (:class:`~matcher.relevance.RelevanceWeights`).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The texts, embedded as queries (each distinct text once).
+        profile_ids : sequence of str
+            The profiles (columns).
+        vectors : ndarray of float32, shape (len(texts), dim), optional
+            The texts' query vectors when the caller already has them.
+
+        Returns
+        -------
+        ndarray of float32, shape (len(texts), len(profile_ids))
+            On the engine's calibrated relevance scale (0 for a profile without evidence).
+
+        Raises
+        ------
+        UnknownIdError
+            For an unknown profile id.
+        """
+        self._check_fitted()
+        positions = np.asarray(
+            [self._profile_position[self.dataset_.profile(p).id] for p in profile_ids], np.int64
+        )
+        if vectors is None:
+            vectors = embed_unique(list(texts), self._encode_queries)
+        weights = self.scorer_.weights
+        if len(texts) == 0 or len(positions) == 0:
+            return np.zeros((len(texts), len(positions)), dtype=np.float32)
+        if weights.lexical > 0 or weights.recency_half_life is not None:
+            # The lexical statistics and the recency reference year belong to the whole
+            # index: score against all of it and keep the asked-for columns.
+            full = self.scorer_.score_matrix(vectors, self.index_, list(texts))
+            return np.ascontiguousarray(full[:, positions])
+        # Dense only: score against the asked-for profiles' evidence alone (a reviewer
+        # pool is usually a small part of the data set).
+        unique, inverse = np.unique(positions, return_inverse=True)
+        local = np.full(len(self.index_.profile_ids), -1, dtype=np.int64)
+        local[unique] = np.arange(len(unique))
+        rows = np.flatnonzero(local[self.index_.owner] >= 0)
+        index = self.index_
+        subset = EvidenceIndex(
+            profile_ids=[index.profile_ids[p] for p in unique.tolist()],
+            owner=local[index.owner[rows]],
+            kind=index.kind[rows],
+            item=index.item[rows],
+            vectors=index.vectors[rows],
+            year=None if index.year is None else index.year[rows],
+        )
+        scores = self.scorer_.score_matrix(vectors, subset)
+        return np.ascontiguousarray(scores[:, inverse])
+
     # -- answers -------------------------------------------------------------------------
 
     def rank(

@@ -6,6 +6,7 @@ smallest fix), :mod:`~matcher.competitions.loading` (a competition's files check
 a dataset).
 """
 
+from matcher.competitions.assignment import Assignment, AssignmentProblem, assign
 from matcher.competitions.checks import (
     ROW_COLUMNS,
     RULE_ORDER,
@@ -16,17 +17,27 @@ from matcher.competitions.checks import (
     check_competition,
     rule_failures,
 )
+from matcher.competitions.conflicts import Conflict, ConflictIndex, find_conflicts
+from matcher.competitions.expertise import Expertise, expertise_matrix
 from matcher.competitions.loading import Competition, load_competition
 
 __all__ = [
     "ROW_COLUMNS",
     "RULE_ORDER",
     "ApplicationCheck",
+    "Assignment",
+    "AssignmentProblem",
     "Competition",
     "CompetitionCheck",
+    "Conflict",
+    "ConflictIndex",
+    "Expertise",
     "RuleFailure",
+    "assign",
     "check_application",
     "check_competition",
+    "expertise_matrix",
+    "find_conflicts",
     "load_competition",
     "rule_failures",
 ]
