@@ -20,6 +20,14 @@ from matcher.competitions.checks import (
 from matcher.competitions.conflicts import Conflict, ConflictIndex, find_conflicts
 from matcher.competitions.expertise import Expertise, expertise_matrix
 from matcher.competitions.loading import Competition, load_competition
+from matcher.competitions.reviews import (
+    CompetitionRanking,
+    RankedApplication,
+    ReviewCalibration,
+    ReviewerScore,
+    calibrate,
+    rank_applications,
+)
 
 __all__ = [
     "ROW_COLUMNS",
@@ -29,15 +37,21 @@ __all__ = [
     "AssignmentProblem",
     "Competition",
     "CompetitionCheck",
+    "CompetitionRanking",
     "Conflict",
     "ConflictIndex",
     "Expertise",
+    "RankedApplication",
+    "ReviewCalibration",
+    "ReviewerScore",
     "RuleFailure",
     "assign",
+    "calibrate",
     "check_application",
     "check_competition",
     "expertise_matrix",
     "find_conflicts",
     "load_competition",
+    "rank_applications",
     "rule_failures",
 ]
