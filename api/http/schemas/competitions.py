@@ -63,6 +63,9 @@ class ApplicationCheckPublic(BaseModel):
     ok: bool
     failures: list[RuleFailurePublic]
     fixes: list[str]
+    fixable: bool | None = Field(
+        default=None, description="Whether a change of members alone makes the team eligible."
+    )
 
 
 class CompetitionCheckPublic(BaseModel):
@@ -83,6 +86,10 @@ class AssignmentRequest(RequestModel):
     pairs: dict[str, list[str]] | None = Field(
         default=None,
         description="By hand: application id -> reviewer profile ids (solver 'manual').",
+    )
+    accept_partial: bool = Field(
+        default=False,
+        description="Store the best partial assignment when no full one exists (else 409).",
     )
 
 
@@ -172,18 +179,31 @@ class ReviewsCreated(BaseModel):
     created: int
 
 
+class ReviewScorePublic(BaseModel):
+    """One review in the ranking: the raw score and the one adjusted for the reviewer's
+    bias (how much above or below the average reviewer they grade)."""
+
+    reviewer_id: str
+    reviewer_name: str
+    score: float
+    adjusted: float | None
+    bias: float | None
+
+
 class RankingRowPublic(BaseModel):
     """One application in the ranking: its reviewers' raw mean, the score calibrated for
     each reviewer's harshness, and whether the reviewers disagree (and why)."""
 
-    rank: int
+    rank: int | None = Field(description="None: not ranked (no review yet).")
     application_id: str
     title: str
     raw_mean: float | None
     calibrated: float | None
+    std_error: float | None
     n_reviews: int
     disagreement: bool
-    why: str = ""
+    reasons: list[str] = []
+    reviews: list[ReviewScorePublic] = []
 
 
 class RankingPublic(BaseModel):
@@ -191,6 +211,8 @@ class RankingPublic(BaseModel):
 
     call_id: str
     rows: list[RankingRowPublic]
+    warnings: list[str] = []
+    scale: tuple[float, float] = (0.0, 1.0)
     reviewer_bias: dict[str, float] = Field(
         default={}, description="Per reviewer, how much above (below) the mean they grade."
     )
