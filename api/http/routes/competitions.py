@@ -11,14 +11,12 @@ never see who reviews them. Office staff take no part.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, status
-from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -31,7 +29,6 @@ from api.http.errors import (
     input_error_detail,
     input_error_problem,
     not_found,
-    validation_problems,
 )
 from api.http.routes.answers import current_engine
 from api.http.routes.calls import CallId
@@ -75,7 +72,6 @@ from matcher.errors import InputError
 from matcher.io.readers import read_records
 from matcher.model import Application, Review
 
-Model = TypeVar("Model", bound=BaseModel)
 router = APIRouter(prefix="/calls", tags=["competitions"])
 
 FileFormat = Literal["jsonl", "csv", "parquet"]
@@ -87,24 +83,19 @@ _MEDIA_FORMATS: dict[str, FileFormat] = {
 }
 EDITORS = ("admin", "coordinator")
 
-APPLICATION_BODY: dict[str, Any] = {
+FILE_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/ApplicationCreate"}},
-            "application/x-ndjson": {
-                "schema": {"type": "string"},
-                "example": '{"id": "a-1", "call_id": "c-1", "title": "T", "team": ["r-1"], '
-                '"lead": "r-1"}\n',
-            },
-            "text/csv": {"schema": {"type": "string"}, "example": "id,call_id,title,team,lead\n"},
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
         },
-        "description": "One application as JSON, or a file of them: JSON Lines, CSV (a team "
-        "as 'p1;p2'), Parquet (application/vnd.apache.parquet). A file is stored all or "
-        "nothing.",
+        "description": "A file in the interchange format: JSON Lines, CSV (lists as 'a;b') or "
+        "Parquet; its media type (or the format parameter) says which. Stored all or nothing.",
     }
 }
-"""OpenAPI description of a submission (read raw: its media type says its format)."""
+"""OpenAPI description of an uploaded file (read raw: its media type says its format)."""
 
 
 def _editor(principal: Principal) -> bool:
@@ -139,23 +130,19 @@ def parse_applications(
     body: bytes,
     media_type: str,
     file_format: FileFormat | None,
-    call_id: str,
     name: str = "body",
 ) -> tuple[list[Application], list[int | None]]:
-    """The applications of a submission, and the line each starts on (``None``: a JSON
-    body of one).
+    """The applications of a file, and the line (row) each starts on.
 
     Parameters
     ----------
     body : bytes
         The request body (or an uploaded file's bytes).
     media_type : str
-        Its media type: ``application/json`` is one application (call id optional); the
-        file types are read by the loaders.
+        Its media type (``application/x-ndjson``, ``text/csv``,
+        ``application/vnd.apache.parquet``).
     file_format : {"jsonl", "csv", "parquet"}, optional
         Overrides the media type.
-    call_id : str
-        The call of the path (a JSON application without its ``call_id`` is for it).
     name : str
         What errors call the input.
 
@@ -165,8 +152,6 @@ def parse_applications(
         415 for an unknown media type; 422 naming the line, field and reason.
     """
     chosen = file_format or _MEDIA_FORMATS.get(media_type)
-    if chosen is None and media_type in ("application/json", ""):
-        return [_one_application(body, call_id)], [None]
     if chosen is None:
         raise _unsupported(media_type)
     try:
@@ -176,36 +161,11 @@ def parse_applications(
     return list(loaded.records), [place.number for place in loaded.places]
 
 
-def _one_application(body: bytes, call_id: str) -> Application:
-    created = _one_model(body, ApplicationCreate, {"call_id": call_id})
-    return Application.model_validate(created.model_dump(mode="json", exclude_none=True))
-
-
-def _one_model(body: bytes, model: type[Model], defaults: dict[str, Any] | None = None) -> Model:
-    """One object of a JSON body as ``model`` (422 naming the field that is wrong)."""
-    try:
-        data = json.loads(body)
-    except ValueError as error:
-        problem = Problem(field="body", reason=f"not JSON: {error}")
-        raise ApiError(422, f"body: {problem.reason}", [problem]) from None
-    if not isinstance(data, dict):
-        problem = Problem(field="body", reason="expected one JSON object")
-        raise ApiError(422, f"body: {problem.reason}", [problem])
-    for name, value in (defaults or {}).items():
-        if data.get(name) is None:
-            data[name] = value
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        problems = validation_problems(error.errors(include_url=False), "body")
-        raise ApiError(422, f"{problems[0].field}: {problems[0].reason}", problems) from None
-
-
 def _unsupported(media_type: str) -> ApiError:
     return ApiError(
         415,
-        f"cannot read {media_type!r}: send application/json, application/x-ndjson, "
-        "text/csv or application/vnd.apache.parquet",
+        f"cannot read {media_type!r}: send application/x-ndjson, text/csv or "
+        "application/vnd.apache.parquet (or name the format)",
         [Problem(field="header.Content-Type", value=media_type, reason="unsupported")],
     )
 
@@ -278,10 +238,27 @@ def _check_application(
     "/{call_id}/applications",
     response_model=ApplicationsCreated,
     status_code=status.HTTP_201_CREATED,
-    responses={**ERRORS, 415: ERRORS[422]},
-    openapi_extra=APPLICATION_BODY,
+    responses=ERRORS,
 )
-async def submit_applications(
+def submit_application(
+    service: ServiceDep, principal: PrincipalDep, call_id: CallId, application: ApplicationCreate
+) -> ApplicationsCreated:
+    """Submit one application (its ``call_id`` may be left to the path). A researcher
+    submits for a team they lead; coordinators and admins for any. Every member and
+    declared conflict must be a stored profile (422 naming the field); 409 for a taken id."""
+    data = application.model_dump(mode="json", exclude_none=True)
+    domain = Application.model_validate({**data, "call_id": data.get("call_id", call_id)})
+    return store_applications(service, principal, call_id, [domain], [None])
+
+
+@router.post(
+    "/{call_id}/applications/import",
+    response_model=ApplicationsCreated,
+    status_code=status.HTTP_201_CREATED,
+    responses={**ERRORS, 415: ERRORS[422]},
+    openapi_extra=FILE_BODY,
+)
+async def import_applications(
     request: Request,
     service: ServiceDep,
     principal: PrincipalDep,
@@ -290,13 +267,13 @@ async def submit_applications(
         FileFormat | None, Query(description="The file's format (default: by media type).")
     ] = None,
 ) -> ApplicationsCreated:
-    """Submit one application (JSON) or a file of them (JSON Lines, CSV, Parquet; all or
-    nothing). A researcher submits for a team they lead; coordinators and admins for any."""
+    """Submit a file of applications (JSON Lines, CSV with a team as ``p1;p2``, Parquet),
+    all or nothing, a bad line named. A researcher only applications they lead."""
     if principal.role not in (*EDITORS, "researcher"):
         raise forbidden(f"the {principal.role} role may not submit applications")
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
-    applications, lines = parse_applications(body, media_type, format, call_id)
+    applications, lines = parse_applications(body, media_type, format)
     return await run_in_threadpool(
         store_applications, service, principal, call_id, applications, lines
     )
@@ -345,16 +322,6 @@ def list_applications(
         return ApplicationPage(
             call_id=call_id, items=visible_applications(session, principal, call_id)
         )
-
-
-__all__ = [
-    "list_applications",
-    "parse_applications",
-    "router",
-    "store_applications",
-    "submit_applications",
-    "visible_applications",
-]
 
 
 # ------------------------------------------------------------------------ assignment
@@ -527,14 +494,9 @@ def _reviewer_of(principal: Principal, review: ReviewCreate, line: int | None) -
 def parse_reviews(
     body: bytes, media_type: str, file_format: FileFormat | None, name: str = "body"
 ) -> tuple[list[ReviewCreate], list[int | None]]:
-    """The reviews of a submission and the line of each (``None``: a JSON body).
-
-    ``application/json`` is one review; a file (JSON Lines, CSV, Parquet) is read by the
-    loaders (as :func:`matcher.io.read_reviews` reads them), with their located errors.
-    """
+    """The reviews of a file (JSON Lines, CSV, Parquet, as :func:`matcher.io.read_reviews`
+    reads them) and the line (row) of each; 415 or 422 as :func:`parse_applications`."""
     chosen = file_format or _MEDIA_FORMATS.get(media_type)
-    if chosen is None and media_type in ("application/json", ""):
-        return [_one_model(body, ReviewCreate)], [None]
     if chosen is None:
         raise _unsupported(media_type)
     try:
@@ -545,49 +507,43 @@ def parse_reviews(
     return reviews, [place.number for place in loaded.places]
 
 
-REVIEW_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/ReviewCreate"}},
-            "text/csv": {
-                "schema": {"type": "string"},
-                "example": "application_id,reviewer_id,score,confidence,comment\n",
-            },
-            "application/x-ndjson": {"schema": {"type": "string"}},
-        },
-        "description": "One review as JSON, or (coordinators) a file of them: CSV, JSON Lines "
-        "or Parquet, stored all or nothing.",
-    }
-}
-
-
 @router.post(
     "/{call_id}/reviews",
     response_model=ReviewsCreated,
     status_code=status.HTTP_201_CREATED,
-    responses={**ERRORS, 415: ERRORS[422]},
-    openapi_extra=REVIEW_BODY,
+    responses=ERRORS,
 )
-async def submit_reviews(
+def submit_review(
+    service: ServiceDep, principal: PrincipalDep, call_id: CallId, review: ReviewCreate
+) -> ReviewsCreated:
+    """Submit a review of an application assigned to the caller (a researcher; their own
+    ``reviewer_id``), or enter an assigned reviewer's (coordinators, admins). One review
+    per reviewer and application: a second is refused (409), concurrently too."""
+    return store_reviews(service, principal, call_id, [review], [None])
+
+
+@router.post(
+    "/{call_id}/reviews/import",
+    response_model=ReviewsCreated,
+    status_code=status.HTTP_201_CREATED,
+    responses={**ERRORS, 415: ERRORS[422]},
+    openapi_extra=FILE_BODY,
+)
+async def import_reviews(
     request: Request,
     service: ServiceDep,
-    principal: PrincipalDep,
+    principal: EditorDep,
     call_id: CallId,
     format: Annotated[
         FileFormat | None, Query(description="The file's format (default: by media type).")
     ] = None,
 ) -> ReviewsCreated:
-    """Submit a review of an application assigned to the caller (a researcher), or
-    (coordinators, admins) import the reviewers' scores from a file. One review per
-    reviewer and application: a second is refused (409)."""
-    if not _editor(principal) and principal.role != "researcher":
-        raise forbidden(f"the {principal.role} role takes no part in competitions")
+    """Import the reviewers' scores from a file (admin, coordinator): application_id,
+    reviewer_id, score, confidence, comment; each pair assigned; all or nothing, a bad
+    line named."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     reviews, lines = parse_reviews(body, media_type, format)
-    if principal.role == "researcher" and lines != [None]:
-        raise forbidden("a researcher submits one review at a time (files are for coordinators)")
     return await run_in_threadpool(store_reviews, service, principal, call_id, reviews, lines)
 
 
@@ -939,3 +895,24 @@ def _finite(value: float | None) -> float | None:
     if value is None or not math.isfinite(value):
         return None
     return float(value)
+
+
+__all__ = [
+    "application_checks",
+    "assign_reviewers",
+    "assignment_view",
+    "import_applications",
+    "import_reviews",
+    "list_applications",
+    "list_reviews",
+    "parse_applications",
+    "parse_reviews",
+    "ranking",
+    "read_assignment",
+    "router",
+    "store_applications",
+    "store_reviews",
+    "submit_application",
+    "submit_review",
+    "visible_applications",
+]

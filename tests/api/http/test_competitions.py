@@ -88,7 +88,7 @@ def test_a_file_of_applications_is_stored_all_or_nothing(small_client: TestClien
 
     body = "\n".join(json.dumps(x) for x in (good, bad)) + "\n"
     headers = {**auth(COORDINATOR), "Content-Type": "application/x-ndjson"}
-    refused = small_client.post(f"/calls/{CALL}/applications", content=body, headers=headers)
+    refused = small_client.post(f"/calls/{CALL}/applications/import", content=body, headers=headers)
     assert refused.status_code == 422, refused.text
     problem = refused.json()["errors"][0]
     assert (problem["line"], problem["field"]) == (2, "team.1")
@@ -100,7 +100,7 @@ def test_a_file_of_applications_is_stored_all_or_nothing(small_client: TestClien
         f"a-csv-2,{CALL},Gas control,{LEAD},{LEAD}\n"
     )
     headers = {**auth(COORDINATOR), "Content-Type": "text/csv"}
-    stored = small_client.post(f"/calls/{CALL}/applications", content=csv, headers=headers)
+    stored = small_client.post(f"/calls/{CALL}/applications/import", content=csv, headers=headers)
     assert stored.status_code == 201, stored.text
     assert stored.json()["ids"] == ["a-csv-1", "a-csv-2"]
 
@@ -108,12 +108,14 @@ def test_a_file_of_applications_is_stored_all_or_nothing(small_client: TestClien
 def test_a_malformed_file_names_its_line(small_client: TestClient) -> None:
     headers = {**auth(COORDINATOR), "Content-Type": "application/x-ndjson"}
     body = '{"id": "a-1", "call_id": "c-methane", "title": "T", "team": ["s-ru-methane"]}\n'
-    response = small_client.post(f"/calls/{CALL}/applications", content=body, headers=headers)
+    response = small_client.post(
+        f"/calls/{CALL}/applications/import", content=body, headers=headers
+    )
     assert response.status_code == 422
     problem = response.json()["errors"][0]
     assert problem["line"] == 1 and problem["field"] == "lead"
     other = small_client.post(
-        f"/calls/{CALL}/applications",
+        f"/calls/{CALL}/applications/import",
         content="x",
         headers={**auth(ADMIN), "Content-Type": "image/png"},
     )
@@ -316,7 +318,7 @@ def test_reviews_come_back_and_the_call_is_ranked(competition: TestClient) -> No
     for position, pair in enumerate(pairs[1:]):
         lines.append(f"{pair['application_id']},{pair['reviewer_id']},{1 + position % 5},1")
     headers = {**auth(COORDINATOR), "Content-Type": "text/csv"}
-    imported = competition.post(path, content="\n".join(lines) + "\n", headers=headers)
+    imported = competition.post(f"{path}/import", content="\n".join(lines) + "\n", headers=headers)
     assert imported.status_code == 201, imported.text
     assert imported.json()["created"] == len(pairs) - 1
     # A reviewer lists only their own reviews.
@@ -340,7 +342,7 @@ def test_an_imported_review_of_an_unassigned_pair_names_its_line(competition: Te
     _assign(competition, solver="exact")
     body = f"application_id,reviewer_id,score\na-methane-1,{LEAD},3\n"
     headers = {**auth(COORDINATOR), "Content-Type": "text/csv"}
-    refused = competition.post(f"/calls/{CALL}/reviews", content=body, headers=headers)
+    refused = competition.post(f"/calls/{CALL}/reviews/import", content=body, headers=headers)
     assert refused.status_code == 422, refused.text
     problem = refused.json()["errors"][0]
     assert (problem["line"], problem["field"]) == (2, "reviewer_id")
