@@ -86,13 +86,10 @@ EDITORS = ("admin", "coordinator")
 FILE_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {
-            "application/x-ndjson": {"schema": {"type": "string"}},
-            "text/csv": {"schema": {"type": "string"}},
-            "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
-        },
-        "description": "A file in the interchange format: JSON Lines, CSV (lists as 'a;b') or "
-        "Parquet; its media type (or the format parameter) says which. Stored all or nothing.",
+        "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        "description": "A file in the interchange format, stored all or nothing: JSON Lines; "
+        "also CSV (text/csv, lists as 'a;b') and Parquet (application/vnd.apache.parquet), "
+        "by their media type or the format parameter.",
     }
 }
 """OpenAPI description of an uploaded file (read raw: its media type says its format)."""
@@ -795,8 +792,14 @@ async def assign_reviewers(
 
     def solve() -> Assignment:
         if request.pairs is not None:
-            return _by_hand(fitted.matcher, applications, request.pairs)
-        return assign(fitted.matcher, applications, solver=request.solver, seed=request.seed)
+            chosen = {a: list(dict.fromkeys(r)) for a, r in request.pairs.items()}
+            return _by_hand(fitted.matcher, applications, chosen)
+        try:
+            return assign(fitted.matcher, applications, solver=request.solver, seed=request.seed)
+        except ValueError as error:  # settings the solver cannot take, named
+            raise ApiError(
+                422, str(error), [Problem(field="body.solver", reason=str(error))]
+            ) from None
 
     assignment = await run_in_threadpool(solve)
     if assignment.infeasible and not request.accept_partial:

@@ -78,7 +78,7 @@ def test_a_coordinator_runs_a_competition(sign_in: SignIn, live_server: LiveServ
             "title": "Methane drainage ahead of longwall faces",
             "abstract": "Forecasting gas emission and draining coal mine methane before mining.",
             "keywords": ["methane drainage", "gas emission forecasting"],
-            "team": ["r-0031", "r-0196"],
+            "team": ["r-0031", "r-0196", "r-0198"],
             "lead": "r-0031",
         },
         {
@@ -86,7 +86,7 @@ def test_a_coordinator_runs_a_competition(sign_in: SignIn, live_server: LiveServ
             "call_id": COORDINATOR_CALL,
             "title": "Coal seam degassing by hydraulic fracturing",
             "abstract": "Hydraulic fracturing of coal seams to degas them.",
-            "team": ["r-0034", "r-0039"],
+            "team": ["r-0034", "r-0039", "r-0041"],
             "lead": "r-0034",
         },
         {
@@ -94,7 +94,7 @@ def test_a_coordinator_runs_a_competition(sign_in: SignIn, live_server: LiveServ
             "call_id": COORDINATOR_CALL,
             "title": "Underground gas monitoring for outburst prevention",
             "abstract": "Sensors and models of underground gas to prevent outbursts.",
-            "team": ["r-0037", "r-0201"],
+            "team": ["r-0037", "r-0201", "r-0202"],
             "lead": "r-0037",
         },
     ]
