@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import FilePayload, expect
 
 from matcher.competitions import find_conflicts
 from matcher.datasets import load_demo
@@ -48,6 +48,11 @@ def _mark_experts(live_server: LiveServer, profile_ids: list[str]) -> None:
                 return
             time.sleep(0.2)
     raise AssertionError("the engine did not refit with the experts")
+
+
+def _payload(name: str, mime_type: str, text: str) -> FilePayload:
+    """A file for an ``<input type=file>``, made in memory."""
+    return {"name": name, "mimeType": mime_type, "buffer": text.encode()}
 
 
 def _methane_experts() -> list[str]:
@@ -108,13 +113,7 @@ def test_a_coordinator_runs_a_competition(sign_in: SignIn, live_server: LiveServ
     body = "\n".join(json.dumps(a) for a in applications) + "\n"
     page.set_input_files(
         "#applications-file",
-        files=[
-            {
-                "name": "applications.jsonl",
-                "mimeType": "application/x-ndjson",
-                "buffer": body.encode(),
-            }
-        ],
+        files=_payload("applications.jsonl", "application/x-ndjson", body),
     )
     page.locator("form[action$='/competition/applications'] button").click()
     expect(page.locator(".flash")).to_contain_text("3 application(s) stored.")
@@ -153,13 +152,7 @@ def test_a_coordinator_runs_a_competition(sign_in: SignIn, live_server: LiveServ
         lines.append(f"{pair['application_id']},{pair['reviewer_id']},{score},ok")
     page.set_input_files(
         "#reviews-file",
-        files=[
-            {
-                "name": "reviews.csv",
-                "mimeType": "text/csv",
-                "buffer": ("\n".join(lines) + "\n").encode(),
-            }
-        ],
+        files=_payload("reviews.csv", "text/csv", "\n".join(lines) + "\n"),
     )
     page.locator("form[action$='/competition/reviews'] button").click()
     expect(page.locator(".flash")).to_contain_text(f"{len(assigned)} review(s) stored.")
