@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from api.http.schemas.base import NewRecord, RequestModel
-from matcher.model import Application
+from matcher.model import Application, Number
 
 AssignmentSolver = Literal["auto", "exact", "fairflow", "minmax", "greedy", "random", "fast"]
 """The solvers of :func:`matcher.competitions.assign` a coordinator may choose."""
@@ -82,12 +82,12 @@ class AssignmentRequest(RequestModel):
     pair still checked against the conflicts of interest)."""
 
     solver: AssignmentSolver = "auto"
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    seed: StrictInt = Field(default=0, ge=0, le=2**31 - 1)
     pairs: dict[str, list[str]] | None = Field(
         default=None,
         description="By hand: application id -> reviewer profile ids (solver 'manual').",
     )
-    accept_partial: bool = Field(
+    accept_partial: StrictBool = Field(
         default=False,
         description="Store the best partial assignment when no full one exists (else 409).",
     )
@@ -149,8 +149,8 @@ class ReviewCreate(RequestModel):
 
     application_id: str = Field(min_length=1, max_length=200)
     reviewer_id: str | None = Field(default=None, min_length=1, max_length=200)
-    score: float = Field(allow_inf_nan=False)
-    confidence: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    score: Number = Field(allow_inf_nan=False)
+    confidence: Number | None = Field(default=None, gt=0, allow_inf_nan=False)
     comment: str = Field(default="", max_length=20_000)
 
 
@@ -216,8 +216,3 @@ class RankingPublic(BaseModel):
     reviewer_bias: dict[str, float] = Field(
         default={}, description="Per reviewer, how much above (below) the mean they grade."
     )
-
-
-def without(data: dict[str, Any], *names: str) -> dict[str, Any]:
-    """``data`` without ``names``."""
-    return {k: v for k, v in data.items() if k not in names}
