@@ -351,14 +351,23 @@ class Application(_Record):
     )
     submitted: Date | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Application:
-        repeated = sorted({m for m in self.team if self.team.count(m) > 1})
+    # Field validators rather than a model validator, so that a loader's error names the
+    # field (``team``, ``lead``) and not only the line.
+    @field_validator("team")
+    @classmethod
+    def _no_repeats(cls, team: list[str]) -> list[str]:
+        repeated = sorted({m for m in team if team.count(m) > 1})
         if repeated:
             raise ValueError(f"team repeats {repeated}")
-        if self.lead not in self.team:
-            raise ValueError(f"lead {self.lead!r} is not in the team")
-        return self
+        return team
+
+    @field_validator("lead")
+    @classmethod
+    def _lead_in_team(cls, lead: str, info: ValidationInfo) -> str:
+        team = info.data.get("team")
+        if team is not None and lead not in team:
+            raise ValueError(f"lead {lead!r} is not in the team")
+        return lead
 
     @property
     def text(self) -> str:

@@ -21,11 +21,15 @@ rules the team solver builds teams under (:mod:`matcher.teams`), with the same m
 
 Each rule is checked on its own over the listed members (a count counts every known
 member, admitted or not), so each failure names its rule, the members concerned and why.
+Reachability is the matcher's side's (``matcher.from_side(country)`` checks from
+another). Office capacities are not checked: they bound a round's introductions, not a
+submitted team.
 
 Where the team can be fixed, the fix is the smallest change of members: the team solver
 is asked for a team under the call's rules that keeps as many of the listed members as
 possible (fewest removals first, then fewest additions, the current lead kept when
-allowed; additions chosen among the eligible, reachable pool by relevance to the call).
+allowed; additions chosen by relevance to the call among the eligible, reachable pool's
+shortlist, the candidates the team solver itself considers).
 The change is then said in words ("swap A for B", "add one CN member, e.g. B (reachable
 via ...)", "remove A", "make B the lead"). When no change of members can meet the rules,
 the smallest relaxation of the rules under which a team keeping the admissible members
@@ -123,6 +127,9 @@ class ApplicationCheck:
     fixable : bool or None
         Whether a change of members alone makes the team eligible (``None`` when fixes
         were not searched for, or the team is eligible).
+    fixed_team, fixed_lead : list of str, str or None
+        The team after the smallest change (the listed members kept first, in their
+        order, then the additions) and its lead; ``None`` unless ``fixable``.
     """
 
     application_id: str
@@ -130,6 +137,8 @@ class ApplicationCheck:
     failures: list[RuleFailure] = field(default_factory=list)
     fixes: list[str] = field(default_factory=list)
     fixable: bool | None = None
+    fixed_team: list[str] | None = None
+    fixed_lead: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -150,6 +159,8 @@ class ApplicationCheck:
             "failures": [dataclasses.asdict(failure) for failure in self.failures],
             "fixes": list(self.fixes),
             "fixable": self.fixable,
+            "fixed_team": self.fixed_team,
+            "fixed_lead": self.fixed_lead,
         }
 
 
@@ -199,8 +210,9 @@ class CompetitionCheck:
             fixes = "; ".join(check.fixes)
             base = {"application_id": check.application_id, "call_id": check.call_id}
             if check.ok:
-                rows.append({**base, "ok": "true", "rule": "", "members": "", "message": ""})
-                rows[-1]["fixes"] = ""
+                rows.append(
+                    {**base, "ok": "true", "rule": "", "members": "", "message": "", "fixes": ""}
+                )
                 continue
             for failure in check.failures:
                 rows.append(
@@ -253,9 +265,17 @@ def check_application(
     )
     if not failures or not fixes:
         return ApplicationCheck(application.id, call.id, failures)
-    changes = smallest_change(matcher, call, application)
-    if changes is not None:
-        return ApplicationCheck(application.id, call.id, failures, changes, fixable=True)
+    change = smallest_change(matcher, call, application)
+    if change is not None:
+        return ApplicationCheck(
+            application.id,
+            call.id,
+            failures,
+            change.describe(application, matcher.dataset_, failures),
+            fixable=True,
+            fixed_team=change.team,
+            fixed_lead=change.lead,
+        )
     return ApplicationCheck(
         application.id, call.id, failures, _relaxation(matcher, call, application), False
     )
@@ -551,12 +571,77 @@ def _conflict_failures(team: list[Profile]) -> list[RuleFailure]:
 # -- the smallest fix -------------------------------------------------------------------------
 
 
-def smallest_change(matcher: Matcher, call: Call, application: Application) -> list[str] | None:
-    """The smallest change of members under which the team meets every rule, in words.
+@dataclass(frozen=True)
+class TeamChange:
+    """A team after the smallest change of an application's members.
+
+    Attributes
+    ----------
+    team : list of str
+        The members: the kept ones in the application's order, then the additions.
+    lead : str
+        The lead.
+    added : list of Candidate
+        The members added, with their route and relevance.
+    """
+
+    team: list[str]
+    lead: str
+    added: list[Candidate]
+
+    def removed(self, application: Application) -> list[str]:
+        """The application's members left out."""
+        return [m for m in application.team if m not in self.team]
+
+    def describe(
+        self,
+        application: Application,
+        dataset: Dataset,
+        failures: Sequence[RuleFailure] = (),
+    ) -> list[str]:
+        """The change in words, one step per sentence.
+
+        A removal and an addition from the same country are a swap, then any other
+        removal and addition; the rest are removals and additions (with the added
+        member's country, career stage and route; an addition is called by the country
+        and stage it brings when ``failures`` lack them), then a change of lead.
+        """
+        removed = self.removed(application)
+        steps: list[str] = []
+        unpaired: list[Candidate] = []
+        for candidate in self.added:
+            same = next(
+                (m for m in removed if _country(m, dataset) == candidate.profile.country), None
+            )
+            if same is None:
+                unpaired.append(candidate)
+                continue
+            removed.remove(same)
+            steps.append(f"swap {_named(same, dataset)} for {_introduced(candidate)}")
+        for member in removed:
+            if unpaired:
+                steps.append(f"swap {_named(member, dataset)} for {_introduced(unpaired.pop(0))}")
+            else:
+                steps.append(f"remove {_named(member, dataset)}")
+        lacking = {failure.rule.partition(":")[2] for failure in failures if ":" in failure.rule}
+        for candidate in unpaired:
+            profile = candidate.profile
+            brings = [profile.country] if profile.country in lacking else []
+            if profile.career_stage in lacking:
+                brings.append(f"{profile.career_stage}-career")
+            what = " ".join(brings) or profile.country or "unknown-country"
+            steps.append(f"add one {what} member, e.g. {_introduced(candidate)}")
+        if self.lead != application.lead:
+            steps.append(f"make {_who(dataset.profile(self.lead))} the lead")
+        return steps
+
+
+def smallest_change(matcher: Matcher, call: Call, application: Application) -> TeamChange | None:
+    """The smallest change of members under which the team meets every rule.
 
     Fewest removals first, then fewest additions (the more relevant additions first); the
-    current lead stays lead when the rules allow. ``None`` when no change of members
-    meets the rules from the eligible, reachable pool. ``[]`` when nothing needs to change.
+    current lead stays lead when the rules allow. Additions come from the call's eligible,
+    reachable pool (its shortlist, as the team solver sees it).
 
     Parameters
     ----------
@@ -569,7 +654,9 @@ def smallest_change(matcher: Matcher, call: Call, application: Application) -> l
 
     Returns
     -------
-    list of str or None
+    TeamChange or None
+        ``None`` when no change of members meets the rules; no removal and no addition
+        when the team already does.
     """
     relevance = matcher.relevance_of(call.id)
     assembler = matcher.teams_
@@ -593,49 +680,18 @@ def smallest_change(matcher: Matcher, call: Call, application: Application) -> l
     selection, _ = assembler.solve(problem, "exact")
     if selection is None:
         return None
-    team = [chosen[i] for i in selection.members]
-    return describe_change(application, team, chosen[selection.lead], matcher.dataset_)
+    selected = [chosen[i] for i in selection.members]
+    ids = {c.profile.id for c in selected}
+    added = sorted(
+        (c for c in selected if c.profile.id not in listed),
+        key=lambda c: (-c.relevance, c.profile.id),
+    )
+    team = [m for m in application.team if m in ids] + [c.profile.id for c in added]
+    return TeamChange(team, chosen[selection.lead].profile.id, added)
 
 
-def describe_change(
-    application: Application, team: Sequence[Candidate], lead: Candidate, dataset: Dataset
-) -> list[str]:
-    """The change from the application's team to ``team`` led by ``lead``, in words.
-
-    A removal and an addition from the same country are a swap; the rest are said as
-    removals and additions (with the added member's country and route).
-    """
-    chosen = {c.profile.id for c in team}
-    removed = [m for m in application.team if m not in chosen]
-    added = [c for c in team if c.profile.id not in set(application.team)]
-    steps: list[str] = []
-    unpaired: list[Candidate] = []
-    for candidate in added:
-        same = next(
-            (
-                m
-                for m in removed
-                if dataset.has_profile(m)
-                and dataset.profile(m).country == candidate.profile.country
-            ),
-            None,
-        )
-        if same is None:
-            unpaired.append(candidate)
-            continue
-        removed.remove(same)
-        steps.append(f"swap {_named(same, dataset)} for {_introduced(candidate)}")
-    for member in removed:
-        if unpaired:
-            steps.append(f"swap {_named(member, dataset)} for {_introduced(unpaired.pop(0))}")
-        else:
-            steps.append(f"remove {_named(member, dataset)}")
-    for candidate in unpaired:
-        country = candidate.profile.country or "unknown-country"
-        steps.append(f"add one {country} member, e.g. {_introduced(candidate)}")
-    if lead.profile.id != application.lead:
-        steps.append(f"make {_who(lead.profile)} the lead")
-    return steps
+def _country(profile_id: str, dataset: Dataset) -> str | None:
+    return dataset.profile(profile_id).country if dataset.has_profile(profile_id) else None
 
 
 def _named(profile_id: str, dataset: Dataset) -> str:
@@ -647,7 +703,8 @@ def _named(profile_id: str, dataset: Dataset) -> str:
 def _introduced(candidate: Candidate) -> str:
     profile, route = candidate.profile, candidate.route
     via = "domestic" if route.kind == "domestic" else f"reachable via {route.description}"
-    return f"{_who(profile)} ({profile.country or 'country unknown'}, {via})"
+    stage = f"{profile.career_stage}-career, " if profile.career_stage else ""
+    return f"{_who(profile)} ({profile.country or 'country unknown'}, {stage}{via})"
 
 
 def _relaxation(matcher: Matcher, call: Call, application: Application) -> list[str]:

@@ -5,26 +5,29 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from matcher import load_dataset
-from matcher.model import Call, Institution, Office, Profile
+from matcher.io import read_applications
+from matcher.model import Application, Call, Institution, Office, Profile
 
 FILES = ("institutions", "offices", "profiles", "calls")
 
 
 @dataclass
 class World:
-    """The four record lists of a dataset."""
+    """The four record lists of a dataset, and the applications of a competition (written to
+    ``applications.jsonl`` when there are any)."""
 
     institutions: list[Institution]
     offices: list[Office]
     profiles: list[Profile]
     calls: list[Call]
+    applications: list[Application] = field(default_factory=list)
 
     def records(self) -> dict[str, Sequence[BaseModel]]:
         """The record lists by file name, in the order the files are written."""
@@ -47,10 +50,14 @@ def to_json_line(record: BaseModel) -> str:
 
 
 def write_world(world: World, out_dir: Path) -> list[Path]:
-    """Write the four JSON Lines files (``\\n`` line ends, UTF-8) and return their paths."""
+    """Write the four JSON Lines files (``\\n`` line ends, UTF-8), and the applications when
+    there are any, and return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, records in world.records().items():
+    files: dict[str, Sequence[BaseModel]] = dict(world.records())
+    if world.applications:
+        files["applications"] = world.applications
+    for name, records in files.items():
         path = out_dir / f"{name}.jsonl"
         with path.open("w", encoding="utf-8", newline="\n") as handle:
             for record in records:
@@ -70,10 +77,12 @@ def write_validated(world: World, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".staging-") as staging:
         paths = {path.stem: path for path in write_world(world, Path(staging))}
-        load_dataset(
+        dataset = load_dataset(
             paths["profiles"],
             paths["calls"],
             institutions=paths["institutions"],
             offices=paths["offices"],
         )
+        if "applications" in paths:
+            read_applications(paths["applications"], dataset=dataset)
         return [path.replace(out_dir / path.name) for path in paths.values()]

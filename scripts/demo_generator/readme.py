@@ -10,6 +10,7 @@ from typing import Any
 from matcher.model import Call, Profile
 
 from .checks import WHAT_IF_CALLS, open_office_ids, route_to
+from .competition import EXPERT_MIN_PUBLICATIONS, REVIEW_SETTINGS, SPECS
 from .dataset import World
 from .people import CAREER_STAGES
 from .tables import AGREEMENTS, CONSORTIUM, CSL_PAPERS, DATA_DIR, HOME_COUNTRY, TOPICS
@@ -285,6 +286,71 @@ def readme_values(world: World, seed: int) -> dict[str, Any]:
         "n_csl_used": len(csl_used),
         "csl_rows": ", ".join(csl_used),
         "n_csl": len(CSL_PAPERS),
+        **competition_values(world),
+    }
+
+
+def application_table(world: World) -> str:
+    """The applications: call, team, lead, and the rules each breaks on purpose."""
+    specs = {spec.id: spec for spec in SPECS}
+    rows = []
+    for application in world.applications:
+        spec = specs[application.id]
+        broken = ", ".join(f"`{rule}`" for rule in spec.breaks) or "none"
+        rows.append(
+            (
+                f"`{application.id}`",
+                f"`{application.call_id}`",
+                len(application.team),
+                f"`{application.lead}`",
+                broken,
+                spec.why,
+            )
+        )
+    header = ("application", "call", "members", "lead", "rules broken", "why")
+    return markdown_table(header, rows)
+
+
+def review_table(world: World) -> str:
+    """The review settings of the competition's calls."""
+    rows = []
+    for call in world.calls:
+        if call.id not in REVIEW_SETTINGS:
+            continue
+        review = call.review
+        diversity = [
+            name
+            for name, on in (
+                ("one per institution", review.one_per_institution),
+                ("one per country", review.one_per_country),
+                ("one from outside the applicants' countries", review.outside_reviewer),
+            )
+            if on
+        ]
+        rows.append(
+            (
+                f"`{call.id}`",
+                review.reviewers_per_application,
+                f"{review.min_load}-{review.max_load}",
+                ", ".join(diversity) or "none",
+                review.objective,
+            )
+        )
+    header = ("call", "reviewers per application", "load per reviewer", "diversity", "objective")
+    return markdown_table(header, rows)
+
+
+def competition_values(world: World) -> dict[str, Any]:
+    """The numbers and tables of the README's competition section."""
+    experts = Counter(p.country or "?" for p in world.profiles if p.expert)
+    return {
+        "n_applications": len(world.applications),
+        "n_competition_calls": len({a.call_id for a in world.applications}),
+        "n_experts": sum(experts.values()),
+        "expert_min_publications": EXPERT_MIN_PUBLICATIONS,
+        "expert_countries": ", ".join(f"{c} {n}" for c, n in experts.most_common()),
+        "application_table": application_table(world),
+        "review_table": review_table(world),
     }
 
 

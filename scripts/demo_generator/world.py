@@ -10,6 +10,7 @@ from typing import Any
 from matcher.model import Call, Institution, Office, Profile
 
 from .checks import check_calls
+from .competition import applications, flag_experts, with_review_settings
 from .dataset import World
 from .people import Person, add_collaborations, build_people, fill_publications
 from .tables import (
@@ -190,4 +191,12 @@ def generate(seed: int = DEFAULT_SEED) -> World:
     profiles += [organisation_profile(rng, spec) for spec in ORGANISATIONS]
     world = World(institution_records(), office_records(), profiles, call_records())
     check_calls(world)
+    # The competition draws from its own generator: the world above is the same without it.
+    world = World(
+        world.institutions,
+        world.offices,
+        flag_experts(world.profiles),
+        with_review_settings(world.calls),
+    )
+    world.applications = applications(world, seed)
     return world

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from matcher.datasets import DEMO_DIR, demo_paths
 from matcher.errors import InputError
-from matcher.model import Call, Institution, Office, Profile
+from matcher.model import Application, Call, Institution, Office, Profile
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_DIR = ROOT / "tests" / "fixtures" / "small"
@@ -119,9 +119,9 @@ def load_generator(name: str) -> ModuleType:
 # ------------------------------------------------------------------------------------------
 
 
-def test_demo_paths_name_the_four_bundled_files() -> None:
+def test_demo_paths_name_the_five_bundled_files() -> None:
     paths = demo_paths()
-    assert set(paths) == {"profiles", "calls", "institutions", "offices"}
+    assert set(paths) == {"profiles", "calls", "institutions", "offices", "applications"}
     for kind, path in paths.items():
         assert path == DEMO_DIR / f"{kind}.jsonl"
         assert path.is_file()
@@ -490,16 +490,35 @@ def test_generator_reproduces_the_committed_files(tmp_path: Path) -> None:
         assert (fixture / f"{name}.jsonl").read_bytes() == (
             FIXTURE_DIR / f"{name}.jsonl"
         ).read_bytes()
+    applications = "applications.jsonl"
+    assert (out / applications).read_bytes() == (DEMO_DIR / applications).read_bytes()
+    assert not (fixture / applications).exists()  # the small fixture has no competition
     assert (out / "README.md").read_bytes() == (DEMO_DIR / "README.md").read_bytes()
 
 
 def test_generator_depends_on_its_seed_only(tmp_path: Path) -> None:
     world, dataset = load_generator("world"), load_generator("dataset")
-    first = [dataset.to_json_line(p) for p in world.generate(7).profiles]
-    again = [dataset.to_json_line(p) for p in world.generate(7).profiles]
-    default = [dataset.to_json_line(p) for p in world.generate().profiles]
+    seven, default = world.generate(7), world.generate()
+    first = [dataset.to_json_line(p) for p in [*seven.profiles, *seven.applications]]
+    again = [
+        dataset.to_json_line(p)
+        for p in [*world.generate(7).profiles, *world.generate(7).applications]
+    ]
+    other = [dataset.to_json_line(p) for p in [*default.profiles, *default.applications]]
     assert first == again
-    assert first != default
+    assert first != other
+
+
+def test_an_application_breaking_other_rules_than_meant_stops_the_generator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    competition, world = load_generator("competition"), load_generator("world")
+    spec = competition.SPECS[0]
+    wrong = dataclasses.replace(spec, breaks=("max_team_size",))
+    monkeypatch.setattr(competition, "SPECS", (wrong, *competition.SPECS[1:]))
+
+    with pytest.raises(competition.CompetitionError, match="app-methane-01: meant to break"):
+        world.generate()
 
 
 def test_world_tables_are_readable_utf8_json() -> None:
@@ -531,3 +550,128 @@ def test_a_broken_reference_is_reported_by_the_loader(
     assert cli.main(["--out", str(out), "--skip-fixture", "--quiet"]) == 1
     assert "profiles.jsonl:1: field 'collaborators.0'" in capsys.readouterr().err
     assert not list(out.iterdir())
+
+
+# ------------------------------------------------------------------------------------------
+# The demo's grant competition
+# ------------------------------------------------------------------------------------------
+
+
+def _documented_failures() -> dict[str, set[str]]:
+    """Application id -> the rules the demo README's table says it breaks."""
+    readme = (DEMO_DIR / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Grant competition", 1)[1].split("| application |", 1)[1]
+    found: dict[str, set[str]] = {}
+    for line in table.splitlines()[2:]:
+        if not line.startswith("| `app-"):
+            break
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        found[cells[0].strip("`")] = set(re.findall(r"`([^`]+)`", cells[4]))
+    return found
+
+
+@pytest.fixture(scope="module")
+def demo_competition() -> tuple[Any, list[Application]]:
+    from matcher import Matcher, load_demo, read_applications
+    from tests.conftest import KeywordEncoder
+
+    dataset = load_demo()
+    applications = read_applications(demo_paths()["applications"], dataset=dataset)
+    return Matcher(KeywordEncoder(), cache_path=None).fit(dataset), applications
+
+
+def test_demo_applications_fail_exactly_the_rules_their_readme_documents(
+    demo_competition: tuple[Any, list[Application]],
+) -> None:
+    from matcher.competitions import check_competition
+
+    matcher, applications = demo_competition
+    documented = _documented_failures()
+
+    report = check_competition(matcher, applications, fixes=False)
+
+    assert {check.application_id: set(check.rules) for check in report.checks} == documented
+    assert len(applications) >= 12 and len({a.call_id for a in applications}) == 3
+    assert sum(check.ok for check in report.checks) >= 5  # eligible teams too
+    failing = {rule for check in report.failing for rule in check.rules}
+    assert {r.partition(":")[0] for r in failing} >= {
+        "required_countries",
+        "lead_countries",
+        "lead_career_stages",
+        "max_per_institution",
+        "eligible_countries",
+        "min_team_size",
+        "max_team_size",
+        "min_career_stage_counts",
+        "member_kinds",
+        "unreachable",
+    }
+
+
+def test_demo_applications_are_written_from_their_calls_field(demo: World) -> None:
+    lines = (DEMO_DIR / "applications.jsonl").read_text(encoding="utf-8").splitlines()
+    applications = [Application(**json.loads(line)) for line in lines]
+    vocabulary = json.loads((WORLD_TABLES / "topics.json").read_text(encoding="utf-8"))["topics"]
+    for application in applications:
+        topic = demo.call[application.call_id].model_extra["topics"][0]  # type: ignore[index]
+        assert set(application.keywords) <= set(vocabulary[topic]["keywords"])
+        assert application.abstract and application.budget
+        assert application.lead == application.team[0]
+        deadline = demo.call[application.call_id].deadline
+        assert application.submitted is not None and deadline is not None
+        assert application.submitted < deadline
+
+
+def test_demo_experts_are_senior_or_experienced_researchers(demo: World) -> None:
+    experts = [p for p in demo.profiles if p.expert]
+    assert all(p.kind == "researcher" for p in experts)
+    for profile in demo.profiles:
+        experienced = profile.career_stage == "mid" and len(profile.publications) >= 6
+        expected = profile.kind == "researcher" and (
+            profile.career_stage == "senior" or experienced
+        )
+        assert profile.expert == expected, profile.id
+    assert len({p.country for p in experts}) >= 8
+
+
+def test_every_demo_application_has_k_conflict_free_experts_of_distinct_institutions(
+    demo: World,
+) -> None:
+    """Enough reviewers for k on every application: not a member, not of a member's
+    institution, no joint work with a member, not declared in conflict."""
+    lines = (DEMO_DIR / "applications.jsonl").read_text(encoding="utf-8").splitlines()
+    applications = [Application(**json.loads(line)) for line in lines]
+    experts = [p for p in demo.profiles if p.expert]
+    for application in applications:
+        team = [demo.profile[m] for m in application.team]
+        institutions = {p.institution for p in team}
+        linked = {c for p in team for c in p.collaborators} | {
+            c for p in team for pub in p.publications for c in pub.coauthors
+        }
+        free = [
+            e
+            for e in experts
+            if e.id not in application.team
+            and e.institution not in institutions
+            and e.id not in linked
+            and e.id not in application.conflicts
+        ]
+        k = demo.call[application.call_id].review.reviewers_per_application
+        assert len({e.institution for e in free}) >= k, application.id
+    # The pool's load (every expert at the lowest max_load) covers every review slot.
+    slots = sum(demo.call[a.call_id].review.reviewers_per_application for a in applications)
+    lowest = min(demo.call[a.call_id].review.max_load for a in applications)
+    assert len(experts) * lowest >= slots
+
+
+def test_demo_competition_calls_have_review_settings(demo: World) -> None:
+    competition = {
+        json.loads(line)["call_id"]
+        for line in (DEMO_DIR / "applications.jsonl").read_text(encoding="utf-8").splitlines()
+    }
+    for call_id in competition:
+        review = demo.call[call_id].review
+        assert review.reviewers_per_application == 3 and review.max_load < 6
+    assert demo.call["c-rsf-lung-health"].review.objective == "fair"
+    assert demo.call["c-rsf-nsfc-methane"].review.outside_reviewer
+    assert demo.call["c-cis-education"].review.one_per_country
