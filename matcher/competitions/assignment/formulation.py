@@ -110,6 +110,9 @@ def solve_binary(
     is the optimum (and far faster than branch and bound on a flow-like matrix).
     """
     n = len(objective) - n_continuous
+    if len(objective) == 0:  # nothing to choose: feasible when choosing nothing is
+        feasible = bool(np.all(rows.lower <= 0) and np.all(rows.upper >= 0))
+        return (np.zeros(0) if feasible else None), True
     lower = np.concatenate([np.zeros(n), np.full(n_continuous, -np.inf)])
     upper = np.concatenate([np.ones(n), np.full(n_continuous, np.inf)])
     if n_continuous:

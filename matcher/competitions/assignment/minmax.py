@@ -12,6 +12,7 @@ from matcher.competitions.assignment.problem import (
     AssignmentProblem,
     AssignmentSolution,
     Edges,
+    floor_bound,
 )
 
 _SLACK = 1e-6
@@ -43,6 +44,18 @@ class MinMaxSolver(AssignmentSolver):
     def solve(self, problem: AssignmentProblem) -> AssignmentSolution | None:
         edges = problem.edges(self.shortlist)
         rows = constraint_rows(problem, edges)
+        # The most-total assignment first: its worst case is a lower bound on the floor,
+        # and when it meets the upper bound (each application's k best candidates) it is
+        # already the answer (no assignment has a better worst case nor a larger total).
+        start, start_optimal = solve_binary(edges.values, rows, time_limit=self.time_limit)
+        if start is None:
+            return None
+        values = np.bincount(
+            edges.rows, weights=edges.values * start[: len(edges)], minlength=problem.n_applications
+        )
+        lower, upper = float(values.min()), floor_bound(problem, edges)
+        if lower >= upper - _SLACK * max(1.0, abs(upper)):
+            return chosen(edges, start, start_optimal and self.shortlist is None)
         totals = _totals_matrix(problem, edges)
         n = len(edges)
         # Stage one: variables x (binary) and t (free); sum_e s_e x_e - t >= 0 per application.
@@ -51,18 +64,21 @@ class MinMaxSolver(AssignmentSolver):
             np.zeros(problem.n_applications),
             np.full(problem.n_applications, np.inf),
         )
+        bounds = LinearConstraint(
+            coo_array(([1.0], ([0], [n])), shape=(1, n + 1)).tocsr(), [lower], [upper]
+        )
         objective = np.zeros(n + 1)
         objective[-1] = 1.0
         x, optimal = solve_binary(
             objective,
             rows,
             time_limit=self.time_limit,
-            extra=[floor],
+            extra=[floor, bounds],
             n_continuous=1,
             lp_first=False,
         )
-        if x is None:
-            return None
+        if x is None:  # out of time without a better floor: the most-total answer
+            return chosen(edges, start, False)
         best_floor = float(x[-1])
         # Stage two: the floor fixed (a hair of slack for the solver's tolerances).
         fixed = LinearConstraint(

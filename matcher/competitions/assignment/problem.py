@@ -192,3 +192,19 @@ def violations(problem: AssignmentProblem, solution: AssignmentSolution) -> list
         for i in np.flatnonzero(has < 1).tolist():
             found.append(f"application {i} has no reviewer from outside its countries")
     return found
+
+
+def floor_bound(problem: AssignmentProblem, edges: Edges) -> float:
+    """An upper bound on the worst application's total: the smallest, over applications,
+    of the sum of its ``k`` best candidates (``inf`` without applications)."""
+    if problem.n_applications == 0:
+        return float("inf")
+    order = np.lexsort((-edges.values, edges.rows))
+    ordered_rows = edges.rows[order]
+    starts = np.searchsorted(ordered_rows, np.arange(problem.n_applications))
+    ends = np.searchsorted(ordered_rows, np.arange(problem.n_applications), side="right")
+    bound = np.inf
+    for i in range(problem.n_applications):
+        top = edges.values[order[starts[i] : ends[i]]][: int(problem.k[i])]
+        bound = min(bound, float(top.sum()))
+    return float(bound)
