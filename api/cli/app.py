@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from api.cli import data, identity, importing, ranking, serve, teams
+from api.cli import competition, data, identity, importing, ranking, serve, teams
 from api.cli import round as rounds
 from matcher.errors import GrantmatchError
 
@@ -35,6 +35,7 @@ rounds.register(app)
 importing.register(app)
 serve.register(app)
 identity.register(app)
+competition.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

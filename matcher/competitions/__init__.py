@@ -3,7 +3,10 @@ assigned under conflicts of interest and load, reviews calibrated and ranked.
 
 Modules: :mod:`~matcher.competitions.checks` (eligibility of submitted teams, with the
 smallest fix), :mod:`~matcher.competitions.loading` (a competition's files checked against
-a dataset).
+a dataset), :mod:`~matcher.competitions.conflicts` (conflicts of interest, with reasons),
+:mod:`~matcher.competitions.expertise` (reviewers' expertise, with evidence),
+:mod:`~matcher.competitions.assignment` (expert assignment: encoding, solvers, explanations),
+:mod:`~matcher.competitions.reviews` (reviewers' calibration, the ranking).
 """
 
 from matcher.competitions.assignment import Assignment, AssignmentProblem, assign
@@ -26,6 +29,7 @@ from matcher.competitions.reviews import (
     ReviewCalibration,
     ReviewerScore,
     calibrate,
+    invent_reviews,
     rank_applications,
 )
 
@@ -51,6 +55,7 @@ __all__ = [
     "check_competition",
     "expertise_matrix",
     "find_conflicts",
+    "invent_reviews",
     "load_competition",
     "rank_applications",
     "rule_failures",

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from matcher.competitions import ReviewCalibration, calibrate, rank_applications
+from matcher.competitions import ReviewCalibration, calibrate, invent_reviews, rank_applications
 from matcher.model import Application, Review
 
 HARSH = [f"r{j}" for j in range(5)]
@@ -257,3 +257,29 @@ def test_the_scale_is_the_smallest_common_one_holding_every_score(
 ) -> None:
     reviews = [_review("a", f"r{i}", s) for i, s in enumerate(scores)]
     assert rank_applications(_applications(["a"]), reviews).scale == scale
+
+
+# -- invented reviews -------------------------------------------------------------------------
+
+
+def test_invented_reviews_cover_every_pair_on_the_scale_and_say_they_are_invented() -> None:
+    pairs = {f"a{i}": [f"r{(i + j) % 7}" for j in range(3)] for i in range(12)}
+    expertise = {(a, r): 0.1 + 0.05 * int(r[1:]) for a, rs in pairs.items() for r in rs}
+    reviews = invent_reviews(pairs, seed=4, expertise=expertise)
+    assert [(r.application_id, r.reviewer_id) for r in reviews] == [
+        (a, r) for a, rs in pairs.items() for r in rs
+    ]
+    assert all(1 <= r.score <= 10 and r.score == int(r.score) for r in reviews)
+    assert all("invented" in r.comment for r in reviews)
+    most_expert = [r for r in reviews if r.reviewer_id == "r6"]
+    assert {r.confidence for r in most_expert} == {5.0}
+    assert invent_reviews(pairs, seed=4, expertise=expertise) == reviews
+    assert invent_reviews(pairs, seed=5, expertise=expertise) != reviews
+
+
+def test_invented_reviews_rank_with_a_flagged_application() -> None:
+    pairs = {f"a{i}": [f"r{(i + j) % 7}" for j in range(3)] for i in range(12)}
+    ranking = rank_applications(_applications(list(pairs)), invent_reviews(pairs))
+    assert "a0" in [row.application_id for row in ranking.flagged]
+    assert ranking.scale == (1.0, 10.0)
+    assert [row.rank for row in ranking.rows] == list(range(1, 13))
