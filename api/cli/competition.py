@@ -104,7 +104,8 @@ def _default_applications(data: Path | None) -> Path:
             return found
     elif data is not None and (data / "applications.jsonl").exists():
         return data / "applications.jsonl"
-    raise UsageError("give --applications (no applications.jsonl in the data folder)")
+    where = f" (no applications.jsonl in {data})" if data is not None else ""
+    raise UsageError(f"give --applications{where}")
 
 
 def _applications(

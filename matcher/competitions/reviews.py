@@ -435,6 +435,13 @@ def rank_applications(
     if pairs is not None:
         _check_against_assignment(used, pairs, by_id, warnings)
     low, high = _scale(used, scale)
+    outside = [r for r in used if not low <= r.score <= high]
+    if outside:
+        first = outside[0]
+        warnings.append(
+            f"{len(outside)} score(s) outside the scale {low:g}-{high:g}, e.g. reviewer "
+            f"{first.reviewer_id!r} gave {first.score:g} to {first.application_id!r}"
+        )
     threshold = spread_threshold if spread_threshold is not None else 0.4 * (high - low)
     model = calibration if calibration is not None else ReviewCalibration()
     fitted = model.fit(used) if used else None
@@ -513,7 +520,7 @@ def _scale(reviews: Sequence[Review], scale: tuple[float, float] | None) -> tupl
     for low, high in COMMON_SCALES:
         if low <= lowest and highest <= high:
             return low, high
-    return lowest, highest
+    return (lowest, highest) if highest > lowest else (lowest - 0.5, lowest + 0.5)
 
 
 def _row(

@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
 from matcher.competitions import ReviewCalibration, calibrate, invent_reviews, rank_applications
@@ -250,6 +252,7 @@ def test_rows_for_csv_have_every_column() -> None:
         ([0.0, 4.0], (0.0, 5.0)),
         ([3.0, 9.0], (1.0, 10.0)),
         ([50.0, 250.0], (50.0, 250.0)),
+        ([-3.0, -3.0], (-3.5, -2.5)),
     ],
 )
 def test_the_scale_is_the_smallest_common_one_holding_every_score(
@@ -283,3 +286,58 @@ def test_invented_reviews_rank_with_a_flagged_application() -> None:
     assert "a0" in [row.application_id for row in ranking.flagged]
     assert ranking.scale == (1.0, 10.0)
     assert [row.rank for row in ranking.rows] == list(range(1, 13))
+
+
+def test_equal_scores_off_every_common_scale_are_no_disagreement() -> None:
+    reviews = [_review("a", "r1", -3.0), _review("a", "r2", -3.0)]
+    assert rank_applications(_applications(["a"]), reviews).flagged == []
+
+
+def test_scores_outside_a_given_scale_are_warned_about() -> None:
+    reviews = [_review("a", "r1", 8.0), _review("a", "r2", 4.0)]
+    ranking = rank_applications(_applications(["a"]), reviews, scale=(1, 5))
+    assert ranking.warnings == [
+        "1 score(s) outside the scale 1-5, e.g. reviewer 'r1' gave 8 to 'a'"
+    ]
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+_SCORES = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 4), st.integers(1, 10)),
+    min_size=2,
+    max_size=25,
+    unique_by=lambda t: (t[0], t[1]),
+)
+
+
+def _from(
+    triples: list[tuple[int, int, int]], scale: float = 1.0, shift: float = 0.0
+) -> list[Review]:
+    return [_review(f"a{a}", f"r{r}", score * scale + shift) for a, r, score in triples]
+
+
+@settings(max_examples=60, deadline=None)
+@given(triples=_SCORES, scale=st.floats(0.1, 10.0), shift=st.floats(-50.0, 50.0))
+def test_a_positive_affine_change_of_the_scores_moves_the_model_alike(
+    triples: list[tuple[int, int, int]], scale: float, shift: float
+) -> None:
+    before = calibrate(_from(triples))
+    after = calibrate(_from(triples, scale, shift))
+    assert after.mean_ == pytest.approx(before.mean_ * scale + shift, abs=1e-6 * (1 + abs(shift)))
+    for app, quality in before.quality_.items():
+        assert after.quality_[app] == pytest.approx(quality * scale, abs=1e-6 * scale)
+    for reviewer, bias in before.bias_.items():
+        assert after.bias_[reviewer] == pytest.approx(bias * scale, abs=1e-6 * scale)
+
+
+@settings(max_examples=60, deadline=None)
+@given(triples=_SCORES, data=st.data())
+def test_the_order_of_the_reviews_does_not_matter(
+    triples: list[tuple[int, int, int]], data: st.DataObject
+) -> None:
+    shuffled = data.draw(st.permutations(triples))
+    before, after = calibrate(_from(triples)), calibrate(_from(shuffled))
+    assert after.mean_ == pytest.approx(before.mean_, abs=1e-7)
+    for app, quality in before.quality_.items():
+        assert after.quality_[app] == pytest.approx(quality, abs=1e-7)
