@@ -68,6 +68,27 @@ Count = Annotated[int, BeforeValidator(_int_not_bool)]
 Date = Annotated[dt.date, BeforeValidator(_date_not_number)]
 """A calendar date, from a date or ``YYYY-MM-DD`` text (never a number)."""
 
+
+def _float_not_bool(value: object) -> object:
+    # Lax validation reads true and false as 1.0 and 0.0: a score of false is a mistake.
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a boolean")
+    return value
+
+
+def _bool_not_number(value: object) -> object:
+    # Lax validation reads 0 and 1 as false and true: an expert flag of 0 is a mistake.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("expected true or false, got a number")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_float_not_bool)]
+"""A number, from a number or numeric text (never a boolean)."""
+
+Flag = Annotated[bool, BeforeValidator(_bool_not_number)]
+"""True or false, from a boolean or its text (never a number)."""
+
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -133,7 +154,7 @@ class Profile(_Record):
     career_stage: CareerStage | None = None
     capacity: Count = Field(default=1, ge=0, description="How many teams per round.")
     contact: Contact | None = None
-    expert: bool = Field(
+    expert: Flag = Field(
         default=False,
         description="In the expert pool of grant competitions (reviews applications).",
     )
@@ -255,17 +276,17 @@ class ReviewSettings(_Record):
     reviewers_per_application: Count = Field(default=3, ge=1, description="k, per application.")
     min_load: Count = Field(default=0, ge=0, description="Fewest applications per reviewer.")
     max_load: Count = Field(default=6, ge=1, description="Most applications per reviewer.")
-    one_per_institution: bool = Field(
+    one_per_institution: Flag = Field(
         default=True, description="At most one reviewer per institution on an application."
     )
-    one_per_country: bool = Field(
+    one_per_country: Flag = Field(
         default=False, description="At most one reviewer per country on an application."
     )
-    outside_reviewer: bool = Field(
+    outside_reviewer: Flag = Field(
         default=False,
         description="At least one reviewer from outside the applicants' countries.",
     )
-    experts_only: bool = Field(
+    experts_only: Flag = Field(
         default=True,
         description="Draw reviewers from profiles marked expert; false: from everyone.",
     )
@@ -308,7 +329,7 @@ class BudgetLine(_Record):
     """One line of an application's budget."""
 
     item: NonEmptyText
-    amount: float = Field(ge=0)
+    amount: Number = Field(ge=0)
     currency: str | None = None
 
 
@@ -362,8 +383,8 @@ class Review(_Record):
 
     application_id: Identifier
     reviewer_id: Identifier
-    score: float
-    confidence: float | None = Field(default=None, gt=0)
+    score: Number
+    confidence: Number | None = Field(default=None, gt=0)
     comment: str = ""
 
 

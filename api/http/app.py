@@ -22,6 +22,7 @@ from api.http.query import refuse_unknown_query
 from api.http.routes import (
     audit,
     calls,
+    competitions,
     engine,
     imports,
     institutions,
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         institutions,
         offices,
         calls,
+        competitions,
         imports,
         introductions,
         outcomes,

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from api.http.store import competitions
 from api.http.store import records as store
 from api.http.store.db import Database
 from api.http.store.tables import UserRow
 from api.web import accounts
-from matcher.datasets import load_demo
+from matcher.datasets import demo_paths, load_demo
+from matcher.io import read_applications
 
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
     ("admin@demo.grantmatch.org", "Demo administrator", "admin", None),
@@ -46,9 +48,10 @@ class DemoAccount:
 
 
 def load_demo_records(database: Database) -> bool:
-    """Store the bundled demo dataset when the store holds no profile; returns whether it
-    did (an existing store is never touched)."""
+    """Store the bundled demo dataset, and its grant competition's applications, when the
+    store holds no profile; returns whether it did (an existing store is never touched)."""
     dataset = load_demo()
+    applications = read_applications(demo_paths()["applications"])
     with database.session() as session:
         if store.count(session, "profiles") > 0:
             return False
@@ -60,6 +63,8 @@ def load_demo_records(database: Database) -> bool:
             ("calls", dataset.calls),
         ):
             store.save_many(session, collection, list(items), version)
+        competitions.bump_competition_version(session)
+        competitions.save_applications(session, applications, "demo")
     return True
 
 

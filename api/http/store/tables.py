@@ -323,6 +323,69 @@ class OutboxRow(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 
 
+class ApplicationRow(Base):
+    """An application to a call (:class:`matcher.model.Application`, in ``data``), as
+    submitted: ``lead`` and ``team`` copied out so a researcher's own are found by query
+    (``team`` as ``|p1|p2|``, matched with ``LIKE``)."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    call_id: Mapped[str] = mapped_column(Text, index=True)
+    lead: Mapped[str] = mapped_column(Text, index=True)
+    team: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]]
+    submitted_by: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AssignmentRow(Base):
+    """A call's current reviewer assignment: the solver that made it, when, by whom, and
+    its summary in ``data`` (total, minimum, loads, conflicts that excluded reviewers).
+    Its pairs are :class:`ReviewerPairRow`; a new assignment replaces both at once."""
+
+    __tablename__ = "assignments"
+
+    call_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    solver: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]]
+    created_by: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ReviewerPairRow(Base):
+    """One reviewer assigned to one application: the expertise score and the evidence
+    (the reviewer's best publications for it)."""
+
+    __tablename__ = "reviewer_pairs"
+    __table_args__ = (Index("uq_reviewer_pairs", "application_id", "reviewer_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    call_id: Mapped[str] = mapped_column(Text, index=True)
+    application_id: Mapped[str] = mapped_column(Text)
+    reviewer_id: Mapped[str] = mapped_column(Text, index=True)
+    expertise: Mapped[float] = mapped_column(Float, default=0.0)
+    evidence: Mapped[dict[str, Any]]
+
+
+class ReviewRow(Base):
+    """A reviewer's review of an application (:class:`matcher.model.Review`): one per
+    reviewer and application, enforced by the database (a second submission is refused)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("uq_reviews", "application_id", "reviewer_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    call_id: Mapped[str] = mapped_column(Text, index=True)
+    application_id: Mapped[str] = mapped_column(Text)
+    reviewer_id: Mapped[str] = mapped_column(Text, index=True)
+    score: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_by: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 RECORD_TABLES: dict[str, type[ProfileRow | InstitutionRow | OfficeRow | CallRow]] = {
     "profiles": ProfileRow,
     "institutions": InstitutionRow,
@@ -335,6 +398,8 @@ __all__ = [
     "OPEN_STATUSES",
     "RECORD_TABLES",
     "ApiKeyRow",
+    "ApplicationRow",
+    "AssignmentRow",
     "AuditRow",
     "Base",
     "CallRow",
@@ -346,6 +411,8 @@ __all__ = [
     "OfficeRow",
     "OutcomeRow",
     "ProfileRow",
+    "ReviewRow",
+    "ReviewerPairRow",
     "UserRow",
     "WebSessionRow",
 ]

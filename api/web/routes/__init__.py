@@ -7,6 +7,7 @@ from api.web.routes import (
     admin,
     auth,
     calls,
+    competitions,
     office,
     outcomes,
     researcher,
@@ -19,6 +20,7 @@ from api.web.routes import (
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     calls.router,
+    competitions.router,
     whatif.router,
     upload.router,
     rounds.router,
