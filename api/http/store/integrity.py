@@ -1,5 +1,5 @@
-"""What a delete would leave behind: the records that name the deleted one, the keys
-bound to it, the introductions that involve it.
+"""What a delete would leave behind: the records that name the deleted one (competition
+records included), the keys bound to it, the introductions that involve it.
 
 The references are those of :mod:`matcher.references` (a profile's institution,
 collaborators, conflicts and coauthors; an office's partner institutions; an institution's
@@ -16,7 +16,14 @@ from sqlalchemy import Text, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.http.store.records import MODELS, DomainRecord
-from api.http.store.tables import RECORD_TABLES, ApiKeyRow, IntroductionRow, utcnow
+from api.http.store.tables import (
+    RECORD_TABLES,
+    ApiKeyRow,
+    ApplicationRow,
+    IntroductionRow,
+    ReviewerPairRow,
+    utcnow,
+)
 from matcher.references import KnownIds, reference_problems
 
 REFERRING: dict[str, tuple[str, ...]] = {
@@ -69,6 +76,40 @@ def referrers(session: Session, collection: str, record_id: str) -> list[Referre
                 for problem in problems
                 if problem.value == record_id
             )
+    found.extend(competition_referrers(session, collection, record_id))
+    return found
+
+
+def competition_referrers(session: Session, collection: str, record_id: str) -> list[Referrer]:
+    """The applications that name a call or a profile (as the lead, in the team, as a
+    declared conflict) and the reviewer assignments that name a profile as a reviewer.
+
+    A competition's records are evidence of what was submitted and who reviewed it, so
+    they block a delete rather than being removed with it.
+    """
+    if collection == "calls":
+        rows = session.scalars(select(ApplicationRow.id).where(ApplicationRow.call_id == record_id))
+        return [Referrer("applications", app_id, "call_id") for app_id in rows]
+    if collection != "profiles":
+        return []
+    found: list[Referrer] = []
+    needle = json.dumps(record_id)
+    query = select(ApplicationRow).where(
+        cast(ApplicationRow.data, Text).contains(needle, autoescape=True)
+    )
+    for row in session.scalars(query.order_by(ApplicationRow.id)):
+        data = row.data
+        for field in ("lead", "team", "conflicts"):
+            value = data.get(field)
+            if value == record_id or (isinstance(value, list) and record_id in value):
+                found.append(Referrer("applications", row.id, field))
+                break
+    pairs = session.scalars(
+        select(ReviewerPairRow.application_id)
+        .where(ReviewerPairRow.reviewer_id == record_id)
+        .order_by(ReviewerPairRow.application_id)
+    )
+    found.extend(Referrer("reviewer assignments", app_id, "reviewer_id") for app_id in pairs)
     return found
 
 

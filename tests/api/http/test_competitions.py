@@ -444,3 +444,18 @@ def test_assignments_made_at_once_leave_one_of_them_whole(live: str) -> None:
     assert {a: sorted(r) for a, r in stored.items()} in [
         {a: sorted(r) for a, r in c.items()} for c in choices
     ]
+
+
+def test_a_call_or_profile_named_by_an_application_is_not_deleted(
+    small_client: TestClient,
+) -> None:
+    assert _submit(small_client, COORDINATOR, APPLICATION).status_code == 201
+    call = small_client.delete(f"/calls/{CALL}", headers=auth(ADMIN))
+    assert call.status_code == 409, call.text
+    assert {"field": "call_id", "value": "applications/a-methane-1"}.items() <= call.json()[
+        "errors"
+    ][0].items()
+    member = small_client.delete("/profiles/s-cn-agreement", headers=auth(ADMIN))
+    assert member.status_code == 409, member.text
+    assert member.json()["errors"][0]["field"] == "team"
+    assert small_client.get(f"/calls/{CALL}", headers=auth(ADMIN)).status_code == 200
