@@ -650,6 +650,14 @@ def rank(
         bool,
         typer.Option("--strict", help="Treat warnings (missing or unassigned reviews) as errors."),
     ] = False,
+    check_rules: Annotated[
+        bool,
+        typer.Option(
+            "--check/--no-check",
+            help="Check each team against its call's rules and mark the applications that "
+            "break one (needs the engine; --no-check ranks by the reviews alone).",
+        ),
+    ] = True,
     out: Annotated[Path | None, _out_option("the ranking")] = None,
     as_json: JsonOpt = False,
     profiles: ProfilesOpt = None,
@@ -658,10 +666,11 @@ def rank(
     offices: OfficesOpt = None,
     outcomes: OutcomesOpt = None,
     data: DataOpt = None,
+    backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
 ) -> None:
     """Rank each call's applications by reviewers' scores calibrated for harsh and lenient
-    reviewers, with the disagreement flagged."""
+    reviewers, with the disagreement flagged and the teams that break a rule marked."""
     from matcher.competitions import rank_applications
     from matcher.competitions.reviews import RANKING_COLUMNS
 
@@ -676,8 +685,14 @@ def rank(
         pairs, _ = read_assignment(assignment)
         kept = {a.id for a in chosen}
         pairs = {app: reviewers for app, reviewers in pairs.items() if app in kept or not call}
+    broken = _broken_rules(dataset, chosen, backend, quiet or as_json) if check_rules else None
     ranking = rank_applications(
-        chosen, scores, assignment=pairs, scale=bounds, spread_threshold=spread
+        chosen,
+        scores,
+        assignment=pairs,
+        scale=bounds,
+        spread_threshold=spread,
+        broken_rules=broken,
     )
     if strict and ranking.warnings:
         raise UsageError(
@@ -693,6 +708,17 @@ def rank(
         for warning in ranking.warnings:
             errors.print(f"[yellow]warning:[/yellow] {_escape(warning)}", highlight=False)
     _print_ranking(dataset, ranking)
+
+
+def _broken_rules(
+    dataset: Dataset, chosen: list[Application], backend: str, quiet: bool
+) -> dict[str, list[str]]:
+    """The rule codes each application's team breaks (the checks of ``check``, no fixes)."""
+    from matcher.competitions import check_competition
+
+    matcher = fit_matcher(dataset, backend, quiet)
+    report = check_competition(matcher, chosen, fixes=False)
+    return {c.application_id: list(c.rules) for c in report.failing}
 
 
 def _escape(text: str) -> str:
@@ -735,6 +761,7 @@ def ranking_payload(ranking: CompetitionRanking) -> dict[str, Any]:
                 "n_reviews": row.n_reviews,
                 "disagreement": row.disagreement,
                 "reasons": row.reasons,
+                "broken_rules": row.broken_rules,
                 "reviews": [
                     {
                         "reviewer_id": r.reviewer_id,
@@ -768,6 +795,8 @@ def _print_ranking(dataset: Dataset, ranking: CompetitionRanking) -> None:
         table.add_column("raw mean", justify="right")
         table.add_column("reviews (raw → adjusted)")
         table.add_column("disagreement")
+        if any(row.broken_rules for row in ranking.rows):
+            table.add_column("breaks rules")
         for row in ranking.rows:
             if row.call_id != call_id:
                 continue
@@ -786,6 +815,11 @@ def _print_ranking(dataset: Dataset, ranking: CompetitionRanking) -> None:
                 "[bold yellow]yes[/bold yellow]: " + escape("; ".join(row.reasons))
                 if row.disagreement
                 else "",
+                *(
+                    ["[bold red]" + escape(", ".join(row.broken_rules)) + "[/bold red]"]
+                    if any(r.broken_rules for r in ranking.rows)
+                    else []
+                ),
             )
         console.print(table)
     calibration = ranking.calibration

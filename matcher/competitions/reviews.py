@@ -49,6 +49,7 @@ RANKING_COLUMNS = (
     "disagreement",
     "reason",
     "reviewers",
+    "broken_rules",
 )
 
 #: The scales a score scale is guessed among when none is given: the first that holds every
@@ -310,6 +311,9 @@ class RankedApplication:
 
     ``rank`` counts within the application's call (1 is best); ``None`` for an application
     without reviews, which is listed last. ``calibrated`` and ``std_error`` are NaN then.
+    ``broken_rules`` names the call's rules the team breaks (codes of
+    :mod:`matcher.competitions.checks`), when the ranking was given them: such an
+    application keeps its place by the reviews and is marked, not silently ranked.
     """
 
     application_id: str
@@ -323,6 +327,7 @@ class RankedApplication:
     disagreement: bool
     reasons: list[str]
     reviews: list[ReviewerScore]
+    broken_rules: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -369,6 +374,7 @@ class CompetitionRanking:
                 "reviewers": ";".join(
                     f"{r.reviewer_id}={r.score:g}" for r in sorted(row.reviews, key=_by_reviewer)
                 ),
+                "broken_rules": ";".join(row.broken_rules),
             }
             for row in self.rows
         ]
@@ -390,6 +396,7 @@ def rank_applications(
     scale: tuple[float, float] | None = None,
     spread_threshold: float | None = None,
     calibration: ReviewCalibration | None = None,
+    broken_rules: Mapping[str, Sequence[str]] | None = None,
 ) -> CompetitionRanking:
     """Rank each call's applications by their reviewers' calibrated scores.
 
@@ -413,6 +420,10 @@ def rank_applications(
         more than this; by default 40% of the scale's range.
     calibration : ReviewCalibration, optional
         An unfitted model with chosen parameters (default: ``ReviewCalibration()``).
+    broken_rules : mapping of application id to rule codes, optional
+        The rules each application's team breaks (``check_competition(...).by_application``
+        or ``{c.application_id: c.rules for c in report.failing}``): shown on its row, and
+        counted in a warning, so an ineligible application is never ranked unremarked.
 
     Returns
     -------
@@ -453,7 +464,15 @@ def rank_applications(
         got = grouped.get(application.id, [])
         if not got:
             warnings.append(f"application {application.id!r} has no reviews: not ranked")
-        rows.append(_row(application, got, fitted, (low, high), threshold))
+        row = _row(application, got, fitted, (low, high), threshold)
+        broken = list((broken_rules or {}).get(application.id, ()))
+        rows.append(replace(row, broken_rules=broken) if broken else row)
+    ineligible = [row.application_id for row in rows if row.broken_rules]
+    if ineligible:
+        warnings.append(
+            f"{len(ineligible)} application(s) break a rule of their call and are marked in "
+            f"the ranking: {', '.join(ineligible)}"
+        )
     return CompetitionRanking(_ranked(rows), fitted, warnings, (low, high))
 
 

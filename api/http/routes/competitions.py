@@ -842,16 +842,24 @@ async def assign_reviewers(
 
 
 @router.get("/{call_id}/ranking", response_model=RankingPublic, responses=ERRORS)
-def ranking(service: ServiceDep, principal: EditorDep, call_id: CallId) -> RankingPublic:
+async def ranking(service: ServiceDep, principal: EditorDep, call_id: CallId) -> RankingPublic:
     """The call's applications ranked by their reviewers' scores, each reviewer's harshness
     or leniency calibrated out (an additive model); disagreement between reviewers flagged
-    with the reason (admin, coordinator)."""
-    with service.database.session() as session:
-        _call_exists(session, call_id)
-        applications = [store.as_application(r) for r in store.list_applications(session, call_id)]
-        reviews = [store.as_review(r) for r in store.list_reviews(session, call_id)]
-        stored = store.load_assignment(session, call_id)
-        names = _profile_names(session, {r.reviewer_id for r in reviews})
+    with the reason, and the applications whose team breaks a rule of the call marked with
+    the rules (admin, coordinator)."""
+
+    def read() -> tuple[list[Application], list[Review], Any, dict[str, str]]:
+        with service.database.session() as session:
+            _call_exists(session, call_id)
+            applications = [
+                store.as_application(r) for r in store.list_applications(session, call_id)
+            ]
+            reviews = [store.as_review(r) for r in store.list_reviews(session, call_id)]
+            stored = store.load_assignment(session, call_id)
+            names = _profile_names(session, {r.reviewer_id for r in reviews})
+        return applications, reviews, stored, names
+
+    applications, reviews, stored, names = await run_in_threadpool(read)
     if not applications:
         return RankingPublic(call_id=call_id, rows=[], warnings=["the call has no applications"])
     assigned: dict[str, list[str]] | None = None
@@ -859,7 +867,9 @@ def ranking(service: ServiceDep, principal: EditorDep, call_id: CallId) -> Ranki
         assigned = {}
         for pair in stored.pairs:
             assigned.setdefault(pair.application_id, []).append(pair.reviewer_id)
-    ranked = rank_applications(applications, reviews, assignment=assigned)
+    fitted = await current_engine(service.engine)
+    broken = await run_in_threadpool(_broken_rules, fitted.matcher, applications)
+    ranked = rank_applications(applications, reviews, assignment=assigned, broken_rules=broken)
     calibration = ranked.calibration
     return RankingPublic(
         call_id=call_id,
@@ -874,6 +884,7 @@ def ranking(service: ServiceDep, principal: EditorDep, call_id: CallId) -> Ranki
                 n_reviews=row.n_reviews,
                 disagreement=row.disagreement,
                 reasons=list(row.reasons),
+                broken_rules=list(row.broken_rules),
                 reviews=[
                     ReviewScorePublic(
                         reviewer_id=s.reviewer_id,
@@ -891,6 +902,12 @@ def ranking(service: ServiceDep, principal: EditorDep, call_id: CallId) -> Ranki
         scale=ranked.scale,
         reviewer_bias={r: float(b) for r, b in calibration.bias_.items()} if calibration else {},
     )
+
+
+def _broken_rules(matcher: Matcher, applications: Sequence[Application]) -> dict[str, list[str]]:
+    """The rule codes each application's team breaks (the checks, without the fixes)."""
+    checked = check_competition(matcher, applications, fixes=False)
+    return {check.application_id: list(check.rules) for check in checked.failing}
 
 
 def _finite(value: float | None) -> float | None:

@@ -203,6 +203,9 @@ class RankingRowPublic(BaseModel):
     n_reviews: int
     disagreement: bool
     reasons: list[str] = []
+    broken_rules: list[str] = Field(
+        default=[], description="The call's rules the team breaks (rule codes); empty: none."
+    )
     reviews: list[ReviewScorePublic] = []
 
 

@@ -106,7 +106,7 @@ async def competition_page(
     except ApiError as error:
         if error.status != 404:
             raise
-    ranking: RankingPublic = await run_in_threadpool(api.ranking, service, principal, call_id)
+    ranking: RankingPublic = await api.ranking(service, principal, call_id)
     values: dict[str, Any] = {
         "call": call,
         "applications": page.items,

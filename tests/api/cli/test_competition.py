@@ -97,6 +97,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
                 str(done.assignment),
                 "--out",
                 str(done.ranking),
+                "--backend",
+                "tfidf",
                 "-q",
             ]
         )
@@ -175,8 +177,23 @@ def test_rank_lists_every_application_ranked_with_a_flag(run: Run) -> None:
     assert any(r["disagreement"] == "true" and r["reason"] for r in rows)
 
 
+def test_rank_marks_the_applications_whose_team_breaks_a_rule(run: Run) -> None:
+    broken: dict[str, set[str]] = {}
+    for row in _rows(run.check):
+        if row["ok"] == "false":
+            broken.setdefault(row["application_id"], set()).add(row["rule"])
+    assert broken, "the demo call has applications breaking rules on purpose"
+    marked = {
+        r["application_id"]: set(r["broken_rules"].split(";"))
+        for r in _rows(run.ranking)
+        if r["broken_rules"]
+    }
+    assert marked == broken
+
+
 def test_rank_prints_a_table_and_json(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["competition", "rank", "--call", run.call, "--reviews", str(run.reviews)]
+    args += ["--backend", "tfidf"]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "calibrated" in out and run.applications[0].id in out
@@ -195,7 +212,7 @@ def test_a_missing_review_is_a_warning_and_an_error_with_strict(
     fewer = tmp_path / "reviews.csv"
     _write_rows(fewer, reviews)
     args = ["competition", "rank", "--call", run.call, "--reviews", str(fewer)]
-    args += ["--assignment", str(run.assignment)]
+    args += ["--assignment", str(run.assignment), "--no-check"]
     assert main(args) == 0
     err = capsys.readouterr().err
     assert f"application '{dropped['application_id']}': 1 of" in err
@@ -295,5 +312,6 @@ def test_invented_reviews_as_json_lines_rank_the_same(run: Run, tmp_path: Path) 
     assert main([*args, "--out", str(reviews), "-q"]) == 0
     ranking = tmp_path / "ranking.csv"
     rank = ["competition", "rank", "--call", run.call, "--reviews", str(reviews), "-q"]
+    rank += ["--backend", "tfidf"]
     assert main([*rank, "--out", str(ranking)]) == 0
     assert _rows(ranking) == _rows(run.ranking)

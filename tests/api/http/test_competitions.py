@@ -334,6 +334,11 @@ def test_reviews_come_back_and_the_call_is_ranked(competition: TestClient) -> No
     ]
     assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
     assert all(r["n_reviews"] == 2 for r in rows)
+    # a-methane-3's team breaks the call's rules: ranked by its reviews, and marked.
+    broken = {r["application_id"]: r["broken_rules"] for r in rows if r["broken_rules"]}
+    assert list(broken) == ["a-methane-3"]
+    assert "min_team_size" in broken["a-methane-3"]
+    assert any("a-methane-3" in warning for warning in ranked.json()["warnings"])
     refused_rank = competition.get(f"/calls/{CALL}/ranking", headers=auth(keys[stranger]))
     assert refused_rank.status_code == 403
 

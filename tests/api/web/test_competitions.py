@@ -11,6 +11,7 @@ ids are new each time; the experts are the demo's.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -130,6 +131,12 @@ def test_a_coordinator_runs_a_competition(sign_in: SignIn, live_server: LiveServ
         "data-disagreement", "true"
     )
     expect(ranking.locator(f"tr[data-application-id='{split}']")).to_contain_text("disagree")
+    # The Russian-only team is ranked by its reviews but marked as breaking the rules.
+    marked = ranking.locator(f"tr[data-application-id='a-{tag}-russia-only'] [data-broken-rules]")
+    expect(marked).to_have_attribute("data-broken-rules", re.compile(r"\brequired_countries:CN\b"))
+    expect(ranking.locator(f"tr[data-application-id='{split}'] [data-broken-rules]")).to_have_count(
+        0
+    )
     screenshot(page, "competition-ranked-en")
 
 

@@ -341,3 +341,18 @@ def test_the_order_of_the_reviews_does_not_matter(
     assert after.mean_ == pytest.approx(before.mean_, abs=1e-7)
     for app, quality in before.quality_.items():
         assert after.quality_[app] == pytest.approx(quality, abs=1e-7)
+
+
+def test_an_application_breaking_a_rule_is_marked_and_warned_about() -> None:
+    applications = _applications(["a1", "a2"])
+    reviews = [_review("a1", "r1", 8), _review("a2", "r1", 6), _review("a2", "r2", 7)]
+    ranking = rank_applications(
+        applications, reviews, broken_rules={"a2": ["required_countries:CN"]}
+    )
+    by_id = {row.application_id: row for row in ranking.rows}
+    assert by_id["a2"].broken_rules == ["required_countries:CN"]
+    assert by_id["a1"].broken_rules == []
+    assert any("a2" in warning and "break a rule" in warning for warning in ranking.warnings)
+    csv_rows = {row["application_id"]: row for row in ranking.to_rows()}
+    assert csv_rows["a2"]["broken_rules"] == "required_countries:CN"
+    assert csv_rows["a1"]["broken_rules"] == ""
