@@ -89,9 +89,9 @@ def brute_force(problem: AssignmentProblem) -> Optimum | None:
             best = Optimum(total, worst, total)
             continue
         at_worst = best.total_at_worst
-        if worst > best.worst + 1e-9:
+        if worst > best.worst + 1e-6:  # float32 sums tie within rounding
             at_worst = total
-        elif abs(worst - best.worst) <= 1e-9:
+        elif abs(worst - best.worst) <= 1e-6:
             at_worst = max(at_worst, total)
         best = Optimum(max(best.total, total), max(best.worst, worst), at_worst)
     return best
