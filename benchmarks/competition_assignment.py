@@ -18,6 +18,9 @@ Two parts, both through :mod:`matcher.competitions.assignment`:
     ``ceil(k n_app / n_rev)``; reviewers in institutions, one per institution on an application;
     conflicts: every reviewer of the team's three institutions and a few random ones.
 
+Solvers: ``exact``, ``minmax`` (up to 200 applications), ``fairflow``, ``fairflow_floor`` (up
+to 200), ``fast``, ``greedy``, ``random``; above 5,000 applications ``--large-solvers``.
+
 Reported per solver: total and minimum (worst application's) expertise, the share of the
 exact optimum, load spread (min / max / std), conflicts violated (checked independently
 against the conflict mask, must be 0), whether every application got ``k`` reviewers, time.

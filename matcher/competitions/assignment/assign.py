@@ -320,7 +320,17 @@ def solve_problem(
                     Shortfall(None, "solver", f"the {name} solver broke: " + "; ".join(broken[:5]))
                 )
             return solution, reasons
-        if not solver.exact:
+        if solver.timed_out_:
+            reasons.append(
+                Shortfall(
+                    None,
+                    "time_limit",
+                    f"the {name} solver ran out of time ({time_limit:g} s) before finding an "
+                    "assignment (none is proven impossible): try the fast solver or a longer "
+                    "time limit",
+                )
+            )
+        elif not solver.exact:
             reasons.append(Shortfall(None, "solver", f"the {name} solver found no assignment"))
     partial = _partial(problem, time_limit)
     if not reasons:

@@ -43,6 +43,9 @@ class AssignmentSolver(ABC):
         self.seed = seed
         self.time_limit = time_limit
         self.shortlist = shortlist
+        self.timed_out_ = False
+        """Set by :meth:`solve` when it returned ``None`` because time ran out (no proof
+        that no assignment exists)."""
 
     @abstractmethod
     def solve(self, problem: AssignmentProblem) -> AssignmentSolution | None:

@@ -24,5 +24,6 @@ class ExactSolver(AssignmentSolver):
         rows = constraint_rows(problem, edges)
         x, optimal = solve_binary(edges.values, rows, time_limit=self.time_limit)
         if x is None:
+            self.timed_out_ = not optimal  # ``optimal`` there: infeasibility was proven
             return None
         return chosen(edges, x, optimal and self.shortlist is None)

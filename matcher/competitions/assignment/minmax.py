@@ -49,6 +49,7 @@ class MinMaxSolver(AssignmentSolver):
         # already the answer (no assignment has a better worst case nor a larger total).
         start, start_optimal = solve_binary(edges.values, rows, time_limit=self.time_limit)
         if start is None:
+            self.timed_out_ = not start_optimal  # ``optimal`` there: infeasibility proven
             return None
         values = np.bincount(
             edges.rows, weights=edges.values * start[: len(edges)], minlength=problem.n_applications

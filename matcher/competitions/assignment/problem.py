@@ -110,10 +110,23 @@ class AssignmentProblem:
         keys = np.unique(stacked[0] * self.n_reviewers + stacked[1])
         return self._edges(keys // self.n_reviewers, keys % self.n_reviewers)
 
-    def best_among(self, reviewers: BoolArray, m: int) -> tuple[IntArray, IntArray]:
-        """Per application, its ``m`` best allowed pairs among ``reviewers`` (a mask)."""
-        pairs = self._top_per_row(self.allowed & reviewers[None, :], max(1, m))
-        return pairs[0], pairs[1]
+    def best_among(
+        self, reviewers: BoolArray, m: int, applications: IntArray | None = None
+    ) -> tuple[IntArray, IntArray]:
+        """Per application (or per one of ``applications``), its ``m`` best allowed pairs
+        among ``reviewers`` (a mask)."""
+        if applications is None:
+            pairs = self._top_per_row(self.allowed & reviewers[None, :], max(1, m))
+            return pairs[0], pairs[1]
+        sub = AssignmentProblem(
+            scores=self.scores[applications],
+            allowed=self.allowed[applications] & reviewers[None, :],
+            k=self.k[applications],
+            min_load=self.min_load,
+            max_load=self.max_load,
+        )
+        pairs = sub._top_per_row(sub.allowed, max(1, m))
+        return applications[pairs[0]], pairs[1]
 
     def with_pairs(self, edges: Edges, rows: IntArray, cols: IntArray) -> Edges:
         """``edges`` and the pairs ``(rows, cols)`` together (each pair once)."""
