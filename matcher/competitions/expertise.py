@@ -31,7 +31,10 @@ class Expertise:
     reviewer_ids : list of str
         Column order of :attr:`scores`.
     scores : ndarray of float32, shape (n_applications, n_reviewers)
-        Calibrated relevance (0 = unrelated, 1 = a text against its own abstract).
+        Calibrated relevance: 0 is the typical unrelated pair, 1 the typical title against
+        its own abstract. These are anchors, not bounds: a reviewer whose evidence is
+        closer to the application than that (several near-identical publications, blended
+        with keywords and summary) scores above 1, and one further than unrelated below 0.
     """
 
     application_ids: list[str]
