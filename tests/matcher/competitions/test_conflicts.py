@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -159,8 +160,17 @@ def test_every_conflict_rule_holds_against_brute_force(
     index = find_conflicts(dataset, applications, reviewers)
     expected = np.zeros((len(applications), len(reviewers)), dtype=bool)
     for i, application in enumerate(applications):
+        per_kind: Counter[str] = Counter()
         for j, reviewer in enumerate(reviewers):
             kinds = _brute_force(dataset, application, reviewer)
             assert {c.kind for c in index.reasons(reviewer, application.id)} == kinds
             expected[i, j] = bool(kinds)
+            per_kind.update(kinds)
+        # The per-rule matrices (what count() reads) agree with the rules pair by pair.
+        assert index.count(application.id) == dict(per_kind)
     assert (index.mask == expected).all()
+    assert len(index) == int(expected.sum())
+    listed = {(a, r) for a, r, found in index.pairs() if found}
+    assert listed == {
+        (applications[i].id, reviewers[j]) for i, j in zip(*np.nonzero(expected), strict=True)
+    }
