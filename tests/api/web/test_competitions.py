@@ -226,7 +226,12 @@ def test_an_expert_reviews_in_russian_on_a_phone(sign_in: SignIn, live_server: L
 
 def test_the_competition_page_in_russian(sign_in: SignIn, live_server: LiveServer) -> None:
     page = sign_in("coordinator", locale="ru-RU", width=375)
-    page.goto(f"{live_server.url}/app/calls/{REVIEW_CALLS['ru']}/competition")
+    # Reached from the call's own page.
+    page.goto(f"{live_server.url}/app/calls/{REVIEW_CALLS['ru']}")
+    link = page.locator("#competition-link")
+    expect(link).to_contain_text("Конкурсный отбор")
+    link.click()
+    page.wait_for_url(f"**/app/calls/{REVIEW_CALLS['ru']}/competition")
     expect(page.locator("h1")).to_contain_text("Конкурс")
     expect(page.locator("#assign-button")).to_be_visible()
     screenshot(page, "competition-ru-375")
