@@ -620,6 +620,8 @@ def test_demo_applications_are_written_from_their_calls_field(demo: World) -> No
         deadline = demo.call[application.call_id].deadline
         assert application.submitted is not None and deadline is not None
         assert application.submitted < deadline
+        # Every template slot is filled (a finding's numbers were once left as "{p}%").
+        assert "{" not in application.title + application.abstract, application.id
 
 
 def test_demo_experts_are_senior_or_experienced_researchers(demo: World) -> None:
