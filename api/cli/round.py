@@ -110,8 +110,8 @@ def round_(
     """Score every call of a round and staff them all under the capacities.
 
     Writes scores.csv/.parquet, teams.csv/.parquet, summary.json and report.html to --out.
-    Teams are solved without the coverage term (see README, Grant rounds), so --weight
-    coverage is refused; the other --weight names are those of `grantmatch teams`.
+    Each call's team problem is the one `grantmatch teams` solves, coverage term included
+    (see README, Grant rounds); --weight takes the names of `grantmatch teams`.
     """
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
@@ -137,7 +137,7 @@ def round_(
             time_limit=time_limit,
             lagrangian_iterations=lagrangian_iterations,
             lagrangian_time_limit=lagrangian_time_limit,
-            team_objective=team_objective(weight or [], coverage_weight=0.0),
+            team_objective=team_objective(weight or []),
             report=not no_report,
             eligible_only=eligible_only,
             scores_with_eligibility=with_eligibility,

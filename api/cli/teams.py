@@ -115,8 +115,7 @@ def teams(
 def team_objective(values: list[str], **defaults: float) -> TeamObjective:
     """A :class:`~matcher.teams.TeamObjective` from ``--weight NAME=VALUE`` options.
 
-    ``defaults`` are field values the options start from (a round starts from
-    ``coverage_weight=0``).
+    ``defaults`` are field values the options start from.
     """
     from matcher.teams import TeamObjective
 

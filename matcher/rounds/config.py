@@ -93,9 +93,11 @@ class RoundConfig:
         aggregation, a recency half-life or a match threshold are refused
         (:class:`UnsupportedRoundOption`).
     team_objective : TeamObjective, optional
-        Weights of each call's team objective, as for :class:`matcher.Matcher`. Rounds
-        staff without the coverage term, so ``coverage_weight`` must be 0 (``None``: the
-        default objective without coverage).
+        Weights of each call's team objective, as for :class:`matcher.Matcher` (``None``:
+        the default objective, coverage term included, so that a call's team equals
+        ``grantmatch teams``' where capacities do not bind). The coverage term embeds each
+        call's parts once and scores them against the call's shortlist only
+        (:mod:`matcher.rounds.coverage`); ``coverage_weight=0`` leaves it out.
     route_costs : RouteCosts, optional
         Cost of each kind of route, as for :class:`matcher.Matcher`.
     home_country : str, optional
@@ -154,15 +156,14 @@ class RoundConfig:
         if self.pool_depth < 1 or self.memory_mb < 1:
             raise ValueError("pool_depth and memory_mb must be positive")
         _refuse_unsupported_relevance(self.round_relevance())
-        _refuse_unsupported_objective(self.round_team_objective())
 
     def round_relevance(self) -> RelevanceWeights:
         """The relevance weights the round scores with."""
         return self.relevance or RelevanceWeights()
 
     def round_team_objective(self) -> TeamObjective:
-        """The team objective the round staffs with (by default, without coverage)."""
-        return self.team_objective or TeamObjective(coverage_weight=0.0)
+        """The team objective the round staffs with (by default, ``grantmatch teams``')."""
+        return self.team_objective or TeamObjective()
 
     def round_route_costs(self) -> RouteCosts:
         """The route costs the round's routes use."""
@@ -215,17 +216,6 @@ def _refuse_unsupported_relevance(weights: RelevanceWeights) -> None:
             "relevance.match_threshold",
             weights.match_threshold,
             "rounds do not abstain (scores.csv lists the top_k profiles of every call); set None",
-        )
-
-
-def _refuse_unsupported_objective(objective: TeamObjective) -> None:
-    """Refuse the team objective terms a round leaves out."""
-    if objective.coverage_weight > 0:
-        raise UnsupportedRoundOption(
-            "team_objective.coverage_weight",
-            objective.coverage_weight,
-            "rounds staff without the coverage term (it would embed every call's parts "
-            "against every kept candidate); set coverage_weight=0",
         )
 
 

@@ -7,8 +7,10 @@ Stages (each reported through ``progress(stage, fraction)``):
 2. ``score``: profiles in chunks (:mod:`matcher.rounds.scoring`), locally or on Dask
    (:mod:`matcher.rounds.engines`); each chunk's share of every call's top list and pool is
    checkpointed, and the full calls x profiles matrix is never held.
-3. ``staff``: each call's team problem from its pool (:class:`RoundAssembler`), then the
-   joint MILP under the round's capacities (:mod:`matcher.rounds.staffing`); checkpointed.
+3. ``staff``: each call's team problem from its pool (:class:`RoundAssembler`; the call's
+   parts embedded once and scored against its shortlist for the coverage term,
+   :mod:`matcher.rounds.coverage`), then the joint MILP under the round's capacities
+   (:mod:`matcher.rounds.staffing`); checkpointed.
 4. ``write``: scores and teams (CSV, Parquet), ``summary.json`` and ``report.html``, each
    written atomically and deterministically.
 """
@@ -28,7 +30,7 @@ import numpy as np
 from embeddings import Encoder
 from matcher.dataset import Dataset
 from matcher.eligibility import EligibilityChecker
-from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique, make_encoder
+from matcher.evidence import EvidenceIndex, FloatMatrix, embed_unique, encode_as, make_encoder
 from matcher.extras import require_extra
 from matcher.io import write_text_atomic
 from matcher.model import Team
@@ -36,6 +38,7 @@ from matcher.relevance import RelevanceWeights
 from matcher.rounds.checkpoints import Checkpoints, dataset_hash
 from matcher.rounds.chunks import ChunkResult, ChunkTask, Merger, SpecArrays
 from matcher.rounds.config import RoundConfig, RoundSummary
+from matcher.rounds.coverage import RoundCoverage
 from matcher.rounds.engines import run_dask, run_local
 from matcher.rounds.lagrangian import solve_lagrangian
 from matcher.rounds.outputs import (
@@ -389,7 +392,12 @@ def run_round(
 
     started = time.perf_counter()
     pools, thresholds = _pools(dataset, plan, merger, profile_route, objective)
-    assembler = RoundAssembler(dataset, routes, objective, pools, thresholds)
+    coverage = None
+    if objective.coverage_weight > 0:
+        coverage = RoundCoverage(
+            dataset, index, lambda texts: encode_as(encoder, texts, "query"), encoder.calibrate
+        )
+    assembler = RoundAssembler(dataset, routes, objective, pools, thresholds, coverage)
     encoded: dict[str, EncodedTeam] = {}
     failed: dict[str, list[str]] = {}
     for number, call in enumerate(dataset.calls):
@@ -413,6 +421,8 @@ def run_round(
     ]
     report("staff", 1.0)
     timings["staff"] = time.perf_counter() - started
+    if coverage is not None:  # part of the staff stage: embedding the parts, the matrices
+        timings["coverage"] = coverage.embed_seconds_ + coverage.seconds_
 
     started = time.perf_counter()
     score_rows = _score_rows(dataset, merger, pools, routes, config)

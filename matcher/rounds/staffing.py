@@ -37,7 +37,7 @@ from matcher.dataset import Dataset
 from matcher.model import Call
 from matcher.routes import RouteFinder
 from matcher.solvers import GroupBound, Selection, TeamProblem, violations
-from matcher.teams import Candidate, EncodedTeam, TeamAssembler, TeamObjective
+from matcher.teams import Candidate, CoverageFn, EncodedTeam, TeamAssembler, TeamObjective
 
 CAPACITY_REASON = "capacity used by other calls"
 
@@ -48,7 +48,9 @@ class RoundAssembler(TeamAssembler):
     ``pools`` holds each call's kept pool (see :mod:`matcher.rounds.pools`) and
     ``thresholds`` its exact member threshold over the whole pool, so :meth:`encode_call`
     builds the same problem as :meth:`~TeamAssembler.encode` on a dense relevance row
-    without ever holding one.
+    without ever holding one. ``coverage`` (:class:`matcher.rounds.coverage.RoundCoverage`)
+    adds the coverage term, computed for each call's shortlist only; without it (or with
+    a zero ``coverage_weight``) the objective has no coverage term.
     """
 
     def __init__(
@@ -58,8 +60,9 @@ class RoundAssembler(TeamAssembler):
         objective: TeamObjective,
         pools: dict[str, list[Candidate]],
         thresholds: dict[str, float],
+        coverage: CoverageFn | None = None,
     ) -> None:
-        super().__init__(dataset, routes, objective, coverage=None)
+        super().__init__(dataset, routes, objective, coverage=coverage)
         self.pools = pools
         self.thresholds = thresholds
 

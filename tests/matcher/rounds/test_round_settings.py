@@ -85,7 +85,6 @@ def test_a_tuned_round_staffs_each_call_like_matcher_team(
 @pytest.mark.parametrize(
     ("settings", "option"),
     [
-        ({"team_objective": TeamObjective()}, "team_objective.coverage_weight"),
         ({"relevance": RelevanceWeights(lexical=0.3)}, "relevance.lexical"),
         ({"relevance": RelevanceWeights(aggregation="rank_decay")}, "relevance.aggregation"),
         ({"relevance": RelevanceWeights(recency_half_life=5.0)}, "relevance.recency_half_life"),
@@ -105,7 +104,7 @@ def test_a_setting_rounds_cannot_honour_is_refused_by_name(
 def test_default_settings_spelled_out_share_the_fingerprint() -> None:
     spelled = RoundConfig(
         relevance=RelevanceWeights(),
-        team_objective=TeamObjective(coverage_weight=0.0),
+        team_objective=TeamObjective(),
         route_costs=RouteCosts(),
     )
     assert spelled.fingerprint() == RoundConfig().fingerprint()
@@ -129,7 +128,7 @@ def test_resume_refuses_changed_engine_settings(
         **base,
         staffing="greedy",
         relevance=RelevanceWeights(),
-        team_objective=TeamObjective(coverage_weight=0.0),
+        team_objective=TeamObjective(),
         route_costs=RouteCosts(),
     )
     assert run_round(demo, tmp_path, explicit, resume=True).resumed_chunks > 0

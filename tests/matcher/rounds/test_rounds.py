@@ -94,7 +94,12 @@ def independent_round(
 ) -> Path:
     out = tmp_path_factory.mktemp("independent")
     config = RoundConfig(
-        backend="tfidf", cache_path=vector_cache, top_k=15, staffing="independent", chunk_size=50
+        backend="tfidf",
+        cache_path=vector_cache,
+        top_k=15,
+        staffing="independent",
+        chunk_size=50,
+        team_objective=TeamObjective(coverage_weight=0.0),  # as the assembler below
     )
     run_round(demo, out, config)
     return out
@@ -114,7 +119,9 @@ def test_each_call_alone_gets_the_assemblers_team(
     independent_round: Path, demo: Dataset, demo_matcher: Matcher
 ) -> None:
     """Pools kept while scoring give the same team as a dense relevance row."""
-    assembler = TeamAssembler(demo, RouteFinder(demo), TeamObjective(), coverage=None)
+    assembler = TeamAssembler(
+        demo, RouteFinder(demo), TeamObjective(coverage_weight=0.0), coverage=None
+    )
     members: dict[str, set[str]] = {}
     objectives: dict[str, float] = {}
     for row in _rows(independent_round / "teams.csv"):
