@@ -44,7 +44,16 @@ def test_round_no_report_writes_the_tables_only(
     assert not (out / "report.html").exists()
 
 
-def test_round_refuses_the_coverage_weight_by_name(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["round", "--data", "demo", "--out", "x", "--weight", "coverage=0.5"])
-    assert code == 2
-    assert "coverage_weight" in capsys.readouterr().err
+def test_round_takes_the_coverage_weight_and_refuses_a_bad_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Rounds staff with the coverage term (as `grantmatch teams`): a weight is accepted (the
+    # run gets as far as the data, which is missing here) and a bad one refused by name.
+    out = tmp_path / "round"
+    missing = ["--profiles", str(tmp_path / "p.jsonl"), "--calls", str(tmp_path / "c.jsonl")]
+    assert main(["round", *missing, "--out", str(out), "--weight", "coverage=0.5"]) == 2
+    err = capsys.readouterr().err
+    assert "p.jsonl: no such file" in err and "not supported by rounds" not in err
+    assert main(["round", *missing, "--out", str(out), "--weight", "coverage=-1"]) == 2
+    assert "non-negative" in capsys.readouterr().err
+    assert not out.exists()
