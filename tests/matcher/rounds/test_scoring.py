@@ -59,7 +59,8 @@ def _reference_scores(
     """The pre-issue-18 chunk scorer, one whole-array operation at a time."""
     n_calls, n = calls.shape[0], chunk.n
     similarities = calls @ chunk.vectors.T
-    coefficients, bias = chunk.coefficients, None
+    coefficients: FloatMatrix = chunk.coefficients
+    bias: FloatMatrix | None = None
     if isinstance(calibration, Calibration):
         scale = np.float32(calibration.scale)
         coefficients = coefficients / scale
@@ -67,7 +68,7 @@ def _reference_scores(
     elif calibration is not None:
         similarities = np.asarray(calibration(similarities), dtype=np.float32)
     k = weights.top_k
-    scores = np.zeros((n_calls, n), dtype=np.float32)
+    scores: FloatMatrix = np.zeros((n_calls, n), dtype=np.float32)
     for count, first, size, row in chunk.buckets:
         if count:
             block = similarities[:, row : row + count * size].reshape(n_calls, count, size)
@@ -80,7 +81,9 @@ def _reference_scores(
         rows = similarities[:, first : first + len(columns)]
         first += len(columns)
         scores[:, columns] += rows * coefficients[part][columns]
-    return scores if bias is None else scores + bias
+    if bias is not None:
+        scores = scores + bias
+    return scores
 
 
 def _world(seed: int, n: int, ties: bool) -> tuple[EvidenceIndex, FloatMatrix]:
@@ -101,8 +104,9 @@ def _world(seed: int, n: int, ties: bool) -> tuple[EvidenceIndex, FloatMatrix]:
     def vectors(count: int) -> FloatMatrix:
         values = rng.standard_normal((count, 16)).astype(np.float32)
         values /= np.linalg.norm(values, axis=1, keepdims=True)
-        rounded: FloatMatrix = np.round(values * 4) / 4 if ties else values
-        return rounded.astype(np.float32)
+        if ties:
+            values = (np.round(values * 4) / 4).astype(np.float32)
+        return values
 
     index = EvidenceIndex.build(profiles, lambda texts: vectors(len(texts)))
     return index, vectors(150)  # 150 calls: more than two blocks of calls, a ragged last one
