@@ -163,9 +163,13 @@ _CALL_BLOCK = 64
 def scoring_threads() -> int:
     """Threads for the work after a chunk's matrix product: the CPUs this process may use
     (at most 8), or ``GRANTMATCH_SCORING_THREADS``. Results do not depend on it."""
-    configured = os.environ.get("GRANTMATCH_SCORING_THREADS")
+    configured = os.environ.get("GRANTMATCH_SCORING_THREADS", "").strip()
     if configured:
-        return max(1, int(configured))
+        if not configured.isdigit() or int(configured) < 1:
+            raise ValueError(
+                f"GRANTMATCH_SCORING_THREADS={configured!r}: not a whole number of threads (>= 1)"
+            )
+        return int(configured)
     return max(1, min(8, len(os.sched_getaffinity(0))))
 
 

@@ -25,6 +25,7 @@ from matcher.rounds.scoring import (
     chunk_layout,
     score_and_top,
     score_chunk,
+    scoring_threads,
     top_per_row,
 )
 
@@ -191,3 +192,16 @@ def test_merged_top_lists_are_the_best_by_score_then_index_in_any_order() -> Non
             got_index, got_score = merger.top[call]
             assert list(zip(got_score.tolist(), got_index.tolist(), strict=True)) == expected
     assert merged[0].top[:2][1][0].tolist() == merged[0].top[1][0].tolist()
+
+
+def test_scoring_threads_come_from_the_environment_or_the_cpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GRANTMATCH_SCORING_THREADS", "3")
+    assert scoring_threads() == 3
+    monkeypatch.delenv("GRANTMATCH_SCORING_THREADS")
+    assert 1 <= scoring_threads() <= 8
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv("GRANTMATCH_SCORING_THREADS", bad)
+        with pytest.raises(ValueError, match="GRANTMATCH_SCORING_THREADS"):
+            scoring_threads()
