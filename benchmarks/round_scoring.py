@@ -10,30 +10,39 @@ evidence vector), one ``calls @ profiles.T`` product and ``argpartition``: it do
 scorer can reach. *Products only* times just the chunked matrix products ours does, over the
 same rows: ours divided by it is the overhead of everything else (top-k, blend, merge). Ours is
 :mod:`matcher.rounds.scoring` chunk by chunk (top-3-mean publications, keyword part, blend,
-calibration, top-k per call merged across chunks), never holding more than one chunk.
+calibration, top-k per call merged across chunks), never holding more than one chunk, with
+its default threads (``--threads``); *ours, 1 thread* is the same with one thread after the
+products, and *before issue 18* is the scorer as it was (``benchmarks/_scoring_before.py``):
+all three give the same top lists, which the run checks. *Products, BLAS 1 thread* shows
+what BLAS's own threads bring (informational: a different BLAS thread count changes the last
+bits of some products, so the scorer keeps the default).
 
-    python benchmarks/round_scoring.py --profiles 100000 --calls 1000
+    python benchmarks/round_scoring.py --profiles 100000 --calls 1000 --repeats 3
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _scoring_before
 from benchmarks._synthetic import evidence_floor, random_unit, synthetic_index, synthetic_profiles
 from embeddings import Calibration
 from matcher.evidence import EvidenceIndex
 from matcher.relevance import RelevanceScorer, RelevanceWeights
 from matcher.rounds.chunks import ChunkTask, Merger, SpecArrays, run_chunk
-from matcher.rounds.scoring import ProfileLayout, chunk_layout
+from matcher.rounds.scoring import ProfileLayout, chunk_layout, score_chunk, scoring_threads
 
 
 def main() -> None:
@@ -45,6 +54,12 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=4096)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--check", type=int, default=2000, help="profiles checked vs scorer")
+    parser.add_argument("--threads", type=int, default=None, help="ours: default all CPUs")
+    parser.add_argument(
+        "--no-evidence-floor",
+        action="store_true",
+        help="skip the floor that holds the whole calls x rows matrix (slow, 6 GiB at 100k)",
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     profiles = synthetic_profiles(rng, args.profiles)
@@ -56,14 +71,23 @@ def main() -> None:
     no_specs = SpecArrays(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
     empty_masks = np.zeros((0, 0), dtype=bool)
 
-    def ours() -> Merger:
-        merger = Merger(args.calls, args.top_k, no_specs)
-        for number, start in enumerate(range(0, args.profiles, args.chunk)):
-            members = np.arange(start, min(args.profiles, start + args.chunk))
-            chunk = chunk_layout(index, layout, members, weights)
-            task = ChunkTask(number, chunk, empty_masks)
-            merger.add(run_chunk(task, calls, weights, calibration, args.top_k, no_specs))
-        return merger
+    def ours(threads: int | None) -> Callable[[], Merger]:
+        def run() -> Merger:
+            merger = Merger(args.calls, args.top_k, no_specs)
+            for number, start in enumerate(range(0, args.profiles, args.chunk)):
+                members = np.arange(start, min(args.profiles, start + args.chunk))
+                chunk = chunk_layout(index, layout, members, weights)
+                task = ChunkTask(number, chunk, empty_masks)
+                result = run_chunk(
+                    task, calls, weights, calibration, args.top_k, no_specs, threads=threads
+                )
+                merger.add(result)
+            return merger
+
+        return run
+
+    def before() -> list[tuple[np.ndarray, np.ndarray]]:
+        return _scoring_before.round_top(index, calls, weights, calibration, args.top_k, args.chunk)
 
     def floor() -> None:
         evidence_floor(calls, index, args.top_k)
@@ -84,24 +108,51 @@ def main() -> None:
     ]
 
     def product_floor() -> None:
-        # The matrix products ours cannot avoid: same rows, same chunks, nothing else.
+        # The matrix products ours cannot avoid: same rows, same chunks, same call (same
+        # operands, shapes and BLAS threads), nothing else.
         for chunk in chunks:
             calls @ chunk.vectors.T
 
-    ours_times, floor_times, profile_times, product_times = [], [], [], []
+    def product_one_thread() -> None:
+        with threadpool_limits(1, user_api="blas"):
+            product_floor()
+
+    threads = scoring_threads() if args.threads is None else args.threads
+    variants: dict[str, Callable[[], object]] = {
+        f"ours ({threads} threads after the products)": ours(args.threads),
+        "ours, 1 thread after the products": ours(1),
+        "before issue 18 (benchmarks/_scoring_before.py)": before,
+        "products only": product_floor,
+        "products only, BLAS 1 thread": product_one_thread,
+        "profile floor": profile_floor,
+    }
+    if not args.no_evidence_floor:
+        variants["evidence floor"] = floor
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    cpu: dict[str, list[float]] = {name: [] for name in variants}  # all threads' CPU seconds
+    results: dict[str, object] = {}
+    for warm_up in (ours(args.threads), product_floor):  # first touches, thread start
+        warm_up()
     for _ in range(args.repeats):  # interleaved, so all see the same machine load
-        started = time.perf_counter()
-        merger = ours()
-        ours_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        floor()
-        floor_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        profile_floor()
-        profile_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        product_floor()
-        product_times.append(time.perf_counter() - started)
+        for name, run in variants.items():
+            started, cpu_started = time.perf_counter(), time.process_time()
+            results[name] = run()
+            times[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - cpu_started)
+    ours_name = next(iter(variants))
+    merger = results[ours_name]
+    assert isinstance(merger, Merger)
+    one_thread = results["ours, 1 thread after the products"]
+    assert isinstance(one_thread, Merger)
+    old_top = results["before issue 18 (benchmarks/_scoring_before.py)"]
+    assert isinstance(old_top, list)
+    identical = all(
+        np.array_equal(merger.top[c][0], old_top[c][0])
+        and np.array_equal(merger.top[c][1], old_top[c][1])
+        and np.array_equal(merger.top[c][0], one_thread.top[c][0])
+        and np.array_equal(merger.top[c][1], one_thread.top[c][1])
+        for c in range(args.calls)
+    )
     # Same numbers as the generic scorer, on the first profiles (its dense matrix is small).
     sub = EvidenceIndex(
         index.profile_ids[: args.check],
@@ -113,28 +164,27 @@ def main() -> None:
     expected = RelevanceScorer(weights, calibration=calibration.apply).score_matrix(calls, sub)
     sub_layout = ProfileLayout.of(sub)
     chunk = chunk_layout(sub, sub_layout, np.arange(args.check), weights)
-    from matcher.rounds.scoring import score_chunk
-
     got = np.empty_like(expected)
     got[:, chunk.order] = score_chunk(calls, chunk, weights, calibration)
     top_best = float(np.max([merger.top[c][1][0] for c in range(args.calls)]))
     print(f"{args.calls} calls x {args.profiles} profiles ({len(index.owner)} evidence rows)")
     print(f"chunk {args.chunk} profiles; best score seen {top_best:.3f}")
-    print("ours s:  " + " ".join(f"{t:.2f}" for t in ours_times))
-    print("floor s: " + " ".join(f"{t:.2f}" for t in floor_times))
-    print("profile floor s: " + " ".join(f"{t:.2f}" for t in profile_times))
-    print("products only s: " + " ".join(f"{t:.2f}" for t in product_times))
-    ratio = min(ours_times) / min(floor_times)
-    print(f"best-of: ours {min(ours_times):.2f} s, floor {min(floor_times):.2f} s, {ratio:.2f}x")
-    ratio = min(ours_times) / min(profile_times)
-    print(f"best-of: ours vs profile floor {min(profile_times):.2f} s: {ratio:.2f}x")
-    ratio = min(ours_times) / min(product_times)
-    print(f"best-of: ours vs its matrix products alone {min(product_times):.2f} s: {ratio:.2f}x")
+    products = times["products only"]
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for name, seconds in times.items():
+        ratios = " ".join(f"{t / p:.2f}" for t, p in zip(seconds, products, strict=True))
+        print(
+            f"{name}: best {min(seconds):.2f} s, {min(seconds) / min(products):.2f}x the"
+            f" products (best of each); runs {' '.join(f'{t:.2f}' for t in seconds)};"
+            f" per-run ratio {ratios}; CPU best {min(cpu[name]):.2f} s"
+            f" ({min(cpu[name]) / min(cpu['products only']):.2f}x the products' CPU)"
+        )
+    print(f"top lists identical (ours, ours 1 thread, before issue 18): {identical}")
     print(
         f"max |ours - RelevanceScorer| on {args.check} profiles: {np.abs(got - expected).max():.2e}"
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MiB (the floor's calls x rows matrix dominates)")
+    print(f"peak RSS {peak:.0f} MiB (the evidence floor's calls x rows matrix dominates)")
 
 
 if __name__ == "__main__":

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.evidence import FloatMatrix, IntArray
 from matcher.relevance import RelevanceWeights
-from matcher.rounds.scoring import CalibrationLike, ChunkLayout, score_chunk, top_per_row
+from matcher.rounds.scoring import CalibrationLike, ChunkLayout, score_and_top, top_per_row
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -100,11 +102,18 @@ def run_chunk(
     calibration: CalibrationLike,
     top_k: int,
     specs: SpecArrays,
+    *,
+    threads: int | None = None,
 ) -> ChunkResult:
-    """Score one chunk and keep its share of every top list (a pure function)."""
+    """Score one chunk and keep its share of every top list (a pure function).
+
+    ``threads``: see :func:`~matcher.rounds.scoring.score_chunk` (the result does not
+    depend on it).
+    """
     layout = task.layout
-    scores = score_chunk(call_vectors, layout, weights, calibration)
-    top_index, top_score = top_per_row(scores, top_k, layout.order)
+    scores, top_index, top_score = score_and_top(
+        call_vectors, layout, weights, calibration, top_k, threads=threads
+    )
     n_specs = len(specs.call)
     parts_index: list[IntArray] = [np.zeros(0, np.int64)] * n_specs
     parts_score: list[FloatMatrix] = [np.zeros(0, np.float32)] * n_specs
@@ -141,27 +150,50 @@ def _best(index: IntArray, score: FloatMatrix, k: int) -> tuple[IntArray, FloatM
     return index[order], score[order]
 
 
+class _TopLists(Sequence[tuple[IntArray, FloatMatrix]]):
+    """Each call's merged top list, read as ``top[call] -> (indices, scores)``."""
+
+    def __init__(self, index: IntArray, score: FloatMatrix) -> None:
+        self.indices, self.scores = index, score
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    @overload
+    def __getitem__(self, call: int) -> tuple[IntArray, FloatMatrix]: ...
+
+    @overload
+    def __getitem__(self, call: slice) -> list[tuple[IntArray, FloatMatrix]]: ...
+
+    def __getitem__(
+        self, call: int | slice
+    ) -> tuple[IntArray, FloatMatrix] | list[tuple[IntArray, FloatMatrix]]:
+        if isinstance(call, slice):
+            return [self[c] for c in range(len(self))[call]]
+        return self.indices[call], self.scores[call]
+
+
 class Merger:
     """Running merge of chunk results into each call's top list and each keep spec."""
 
     def __init__(self, n_calls: int, top_k: int, specs: SpecArrays) -> None:
         self.top_k = top_k
         self.specs = specs
-        self.top: list[tuple[IntArray, FloatMatrix]] = [
-            (np.zeros(0, np.int64), np.zeros(0, np.float32)) for _ in range(n_calls)
-        ]
+        self.top = _TopLists(np.zeros((n_calls, 0), np.int64), np.zeros((n_calls, 0), np.float32))
         self.kept: list[tuple[IntArray, FloatMatrix]] = [
             (np.zeros(0, np.int64), np.zeros(0, np.float32)) for _ in range(len(specs.call))
         ]
 
     def add(self, result: ChunkResult) -> None:
         """Fold one chunk in (any order gives the same lists)."""
-        for call, (index, score) in enumerate(self.top):
-            self.top[call] = _best(
-                np.concatenate([index, result.top_index[call]]),
-                np.concatenate([score, result.top_score[call]]),
-                self.top_k,
-            )
+        # Every call's list at once: the same total order as _best, row by row.
+        index = np.concatenate([self.top.indices, result.top_index], axis=1)
+        score = np.concatenate([self.top.scores, result.top_score], axis=1)
+        if index.size:
+            order = np.lexsort((index, -score), axis=-1)[:, : self.top_k]
+            index = np.take_along_axis(index, order, axis=1)
+            score = np.take_along_axis(score, order, axis=1)
+        self.top = _TopLists(index, score)
         for s, (index, score) in enumerate(self.kept):
             new_index, new_score = result.spec(s)
             if len(new_index):

@@ -16,6 +16,13 @@ This computes the same numbers as :meth:`matcher.relevance.RelevanceScorer.score
   is what made the generic scorer 2.6x the matrix-product floor.
 * Calibration maps are affine (``(raw - unrelated) / scale``), so they are folded into the
   blend weights and a per-profile bias instead of a pass over every similarity.
+* After the product (one BLAS call per chunk, the same call as before: splitting it would
+  change the last bits of some similarities), the rest runs by blocks of
+  ``_CALL_BLOCK`` calls on a few threads (numpy releases the GIL in element-wise
+  operations): each block finishes a bucket (top-``k`` sum, blend) while its slice is in
+  cache, with preallocated scratch instead of a new array per operation, then picks its
+  calls' top lists (:func:`score_and_top`). Per element the operations and their order are
+  those of the single-threaded scorer, so scores are equal to the bit whatever the threads.
 
 Columns of a chunk's score block are in the layout's order; ``ChunkLayout.order`` maps
 them back to profile indices.
@@ -23,7 +30,9 @@ them back to profile indices.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,24 +118,25 @@ def chunk_layout(
     order = profiles[by_count]
     counts = counts[by_count]
     dim = index.vectors.shape[1]
-    blocks: list[FloatMatrix] = []
+    row_parts: list[IntArray] = []
     present_columns: list[IntArray] = []
     for rows in (layout.keyword_rows[order], layout.summary_rows[order]):
         columns = np.flatnonzero(rows >= 0)
-        blocks.append(index.vectors[rows[columns]])
+        row_parts.append(rows[columns])
         present_columns.append(columns.astype(np.int64))
     buckets: list[tuple[int, int, int, int]] = []
     vector_row = sum(len(columns) for columns in present_columns)
-    for count in np.unique(counts):
-        columns = np.flatnonzero(counts == count)
-        first, size = int(columns[0]), len(columns)
+    values, firsts, sizes = np.unique(counts, return_index=True, return_counts=True)
+    for count, first, size in zip(values.tolist(), firsts.tolist(), sizes.tolist(), strict=True):
         if count > 0:
-            starts = layout.publication_starts[order[columns]]
+            starts = layout.publication_starts[order[first : first + size]]
             # Publication-major: row j * size + i holds publication j of profile i.
             rows = layout.publication_rows[starts[None, :] + np.arange(count)[:, None]]
-            blocks.append(index.vectors[rows.reshape(-1)])
-        buckets.append((int(count), first, size, vector_row))
-        vector_row += int(count) * size
+            row_parts.append(rows.reshape(-1))
+        buckets.append((count, first, size, vector_row))
+        vector_row += count * size
+    # One gather of the rows of every part, in the order described above (no second copy).
+    vectors = index.vectors[np.concatenate(row_parts)] if row_parts else np.zeros((0, dim))
     has = np.stack(
         [counts > 0, layout.keyword_rows[order] >= 0, layout.summary_rows[order] >= 0]
     ).astype(np.float32)
@@ -137,7 +147,7 @@ def chunk_layout(
     coefficients = np.where(total > 0, has * weight / np.where(total > 0, total, 1), 0)
     return ChunkLayout(
         order=order.astype(np.int64),
-        vectors=np.concatenate(blocks, axis=0) if blocks else np.zeros((0, dim), np.float32),
+        vectors=vectors.astype(np.float32, copy=False),
         coefficients=coefficients.astype(np.float32),
         buckets=buckets,
         keyword_columns=present_columns[0],
@@ -145,47 +155,143 @@ def chunk_layout(
     )
 
 
-def _top_k_sum(block: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.float32]:
-    """Sum of the ``k`` largest of ``block[:, j, :]`` over ``j`` (block: calls, count, n)."""
+#: Calls per block of the post-product work: a block's slices of one bucket (its running
+#: top-k buffers) stay in a core's cache, and blocks are what the threads share out.
+_CALL_BLOCK = 64
+
+
+def scoring_threads() -> int:
+    """Threads for the work after a chunk's matrix product: the CPUs this process may use
+    (at most 8), or ``GRANTMATCH_SCORING_THREADS``. Results do not depend on it."""
+    configured = os.environ.get("GRANTMATCH_SCORING_THREADS", "").strip()
+    if configured:
+        if not configured.isdigit() or int(configured) < 1:
+            raise ValueError(
+                f"GRANTMATCH_SCORING_THREADS={configured!r}: not a whole number of threads (>= 1)"
+            )
+        return int(configured)
+    return max(1, min(8, len(os.sched_getaffinity(0))))
+
+
+def _top_k_sum_into(
+    block: npt.NDArray[np.float32],
+    k: int,
+    out: npt.NDArray[np.float32],
+    scratch: list[npt.NDArray[np.float32]],
+) -> None:
+    """Write the sum of the ``k`` largest of ``block[:, j, :]`` over ``j`` into ``out``.
+
+    The same element-wise operations in the same order as the pre-issue-18 scorer (so the
+    same float32 results), with every intermediate in ``scratch`` (``k + 2`` arrays shaped
+    like ``out``) instead of a new array per operation.
+    """
     count = block.shape[1]
     if count <= k:
-        total: npt.NDArray[np.float32] = block.sum(axis=1, dtype=np.float32)
-        return total
-    tops = [block[:, j, :].copy() for j in range(k)]
-    # Sort the first k columns descending (small k: a few max/min), then insert the rest.
+        np.add.reduce(block, axis=1, dtype=np.float32, out=out)
+        return
+    tops, spare, low = scratch[:k], scratch[k], scratch[k + 1]
+    # Sort the first k descending with a bubble network; its first exchange reads the block
+    # directly (saving two copies), the others work on the copies.
+    for j in range(k - 2):
+        np.copyto(tops[j], block[:, j, :])
+    if k >= 2:
+        np.maximum(block[:, k - 2, :], block[:, k - 1, :], out=tops[k - 2])
+        np.minimum(block[:, k - 2, :], block[:, k - 1, :], out=tops[k - 1])
+    else:
+        np.copyto(tops[0], block[:, 0, :])
     for i in range(k):
         for j in range(k - 1, i, -1):
-            high = np.maximum(tops[j - 1], tops[j])
+            if i == 0 and j == k - 1:
+                continue  # done above
+            np.maximum(tops[j - 1], tops[j], out=spare)
             np.minimum(tops[j - 1], tops[j], out=tops[j])
-            tops[j - 1] = high
+            tops[j - 1], spare = spare, tops[j - 1]
+    # Insert the rest: the value pushed down a level is the minimum of the two.
     for j in range(k, count):
         value = block[:, j, :]
         for i in range(k - 1):
-            high = np.maximum(tops[i], value)
-            value = np.minimum(tops[i], value)
-            tops[i] = high
+            np.maximum(tops[i], value, out=spare)
+            np.minimum(tops[i], value, out=low)
+            tops[i], spare = spare, tops[i]
+            value = low
         np.maximum(tops[k - 1], value, out=tops[k - 1])
-    total = tops[0]
-    for top in tops[1:]:
-        total += top
-    return total
+    if k == 1:
+        np.copyto(out, tops[0])
+        return
+    np.add(tops[0], tops[1], out=out)
+    for top in tops[2:]:
+        out += top
 
 
-def score_chunk(
+@dataclass(frozen=True)
+class _Blend:
+    """What every call block of one chunk needs after the product."""
+
+    similarities: FloatMatrix
+    chunk: ChunkLayout
+    k: int
+    coefficients: FloatMatrix
+    bias: FloatMatrix | None
+    scores: FloatMatrix
+    top_k: int | None
+
+    def parts(self) -> tuple[tuple[int, int, IntArray], ...]:
+        """Per optional part: its blend row, its first similarity row and its columns."""
+        keywords = self.chunk.keyword_columns
+        return ((1, 0, keywords), (2, len(keywords), self.chunk.summary_columns))
+
+    def block(self, start: int, stop: int) -> tuple[IntArray, FloatMatrix] | None:
+        """Score calls ``start:stop`` into ``scores``, bucket by bucket, and pick their top.
+
+        Per element the operations and their order are those of the pre-issue-18 scorer
+        (top-k sum, divided by its count, times the publication weight, plus each part's
+        similarity times its weight, plus the calibration bias), so results are equal to the
+        bit; each bucket's slice is finished while it is still in cache.
+        """
+        similarities = self.similarities[start:stop]
+        scores = self.scores[start:stop]
+        coefficients, rows = self.coefficients, stop - start
+        for count, first, size, row in self.chunk.buckets:
+            columns = slice(first, first + size)
+            target = scores[:, columns]
+            # Contiguous scratch (measured faster than slices of one wide array).
+            scratch = [np.empty((rows, size), dtype=np.float32) for _ in range(self.k + 2)]
+            if count == 0:
+                target.fill(0)
+            else:
+                block = similarities[:, row : row + count * size].reshape(rows, count, size)
+                _top_k_sum_into(block, self.k, target, scratch)
+                np.divide(target, np.float32(min(self.k, count)), out=target)
+            np.multiply(target, coefficients[0, columns], out=target)
+            for part, first_row, present in self.parts():
+                a, b = np.searchsorted(present, [first, first + size]).tolist()
+                part_rows = similarities[:, first_row + a : first_row + b]
+                if b - a == size:  # every profile of the bucket has this part
+                    product = np.multiply(part_rows, coefficients[part, columns], out=scratch[0])
+                    target += product
+                elif b > a:
+                    have = present[a:b]
+                    target[:, have - first] += part_rows * coefficients[part, have]
+            if self.bias is not None:
+                target += self.bias[columns]
+        if self.top_k is None:
+            return None
+        return top_per_row(scores, self.top_k, self.chunk.order)
+
+
+def _score(
     call_vectors: FloatMatrix,
     chunk: ChunkLayout,
     weights: RelevanceWeights,
-    calibration: CalibrationLike = None,
-) -> FloatMatrix:
-    """Relevance of the chunk's profiles to every call, shape ``(calls, chunk.n)``.
-
-    Columns follow ``chunk.order``. Equal to the matching columns of
-    :meth:`~matcher.relevance.RelevanceScorer.score_matrix` up to float32 rounding.
-    """
+    calibration: CalibrationLike,
+    top_k: int | None,
+    threads: int | None,
+) -> tuple[FloatMatrix, list[tuple[IntArray, FloatMatrix] | None]]:
+    """The chunk's scores and, with ``top_k``, each call block's top list."""
     n_calls, n = call_vectors.shape[0], chunk.n
     similarities = call_vectors @ chunk.vectors.T
     coefficients = chunk.coefficients
-    bias: npt.NDArray[np.float32] | None = None
+    bias: FloatMatrix | None = None
     if isinstance(calibration, Calibration):
         # Affine: calibrate(mean) == mean(calibrate), so fold it into the blend.
         scale = np.float32(calibration.scale)
@@ -193,29 +299,72 @@ def score_chunk(
         bias = -np.float32(calibration.unrelated) * chunk.coefficients.sum(axis=0) / scale
     elif calibration is not None:
         similarities = np.asarray(calibration(similarities), dtype=np.float32)
-    k = weights.top_k
-    publication = np.zeros((n_calls, n), dtype=np.float32)
-    for count, first, size, row in chunk.buckets:
-        if count == 0:
-            continue
-        block = similarities[:, row : row + count * size].reshape(n_calls, count, size)
-        publication[:, first : first + size] = _top_k_sum(block, k) / np.float32(min(k, count))
-    scores = publication
-    scores *= coefficients[0]
-    first = 0
-    for part, columns in ((1, chunk.keyword_columns), (2, chunk.summary_columns)):
-        rows = similarities[:, first : first + len(columns)]
-        first += len(columns)
-        if len(columns) == n:  # every profile has this part: no scatter needed
-            scores += rows * coefficients[part]
-        elif len(columns):
-            scores[:, columns] += rows * coefficients[part][columns]
-    if bias is not None:
-        scores += bias
+    blend = _Blend(
+        similarities=similarities,
+        chunk=chunk,
+        k=weights.top_k,
+        coefficients=coefficients,
+        bias=bias,
+        scores=np.empty((n_calls, n), dtype=np.float32),
+        top_k=top_k,
+    )
+    starts = list(range(0, n_calls, _CALL_BLOCK))
+    workers = min(len(starts), scoring_threads() if threads is None else max(1, threads))
+    if workers <= 1:
+        tops = [blend.block(a, min(n_calls, a + _CALL_BLOCK)) for a in starts]
+    else:
+        # numpy releases the GIL in these element-wise operations, so the threads overlap.
+        with ThreadPoolExecutor(workers, thread_name_prefix="grantmatch-score") as pool:
+            tops = list(pool.map(lambda a: blend.block(a, min(n_calls, a + _CALL_BLOCK)), starts))
+    return blend.scores, tops
+
+
+def score_chunk(
+    call_vectors: FloatMatrix,
+    chunk: ChunkLayout,
+    weights: RelevanceWeights,
+    calibration: CalibrationLike = None,
+    *,
+    threads: int | None = None,
+) -> FloatMatrix:
+    """Relevance of the chunk's profiles to every call, shape ``(calls, chunk.n)``.
+
+    Columns follow ``chunk.order``. Equal to the matching columns of
+    :meth:`~matcher.relevance.RelevanceScorer.score_matrix` up to float32 rounding.
+    ``threads`` (default :func:`scoring_threads`) share the work after the matrix product
+    out by blocks of calls; the result does not depend on it.
+    """
+    scores, _ = _score(call_vectors, chunk, weights, calibration, None, threads)
     return scores
 
 
-#: Columns per group of the two-level top-k, and how many columns per wanted one make it pay.
+def score_and_top(
+    call_vectors: FloatMatrix,
+    chunk: ChunkLayout,
+    weights: RelevanceWeights,
+    calibration: CalibrationLike,
+    top_k: int,
+    *,
+    threads: int | None = None,
+) -> tuple[FloatMatrix, IntArray, FloatMatrix]:
+    """:func:`score_chunk` and, fused with it, :func:`top_per_row` of its result.
+
+    Returns ``(scores, top_index, top_score)``: each call's top list is picked by the thread
+    that scored the call, while its block of scores is still in cache. Indices are profile
+    indices (``chunk.order`` applied).
+    """
+    scores, tops = _score(call_vectors, chunk, weights, calibration, top_k, threads)
+    picked = [top for top in tops if top is not None]
+    if not picked:  # no calls
+        width = min(top_k, chunk.n)
+        return scores, np.zeros((0, width), np.int64), np.zeros((0, width), np.float32)
+    index = np.concatenate([i for i, _ in picked])
+    value = np.concatenate([v for _, v in picked])
+    return scores, index, value
+
+
+#: Columns per group of the two-level top-k (a power of two: its maxima are taken by
+#: halving), and how many columns per wanted one make it pay.
 _GROUP = 16
 _GROUPED_TOP_MIN_RATIO = 64
 
@@ -233,8 +382,12 @@ def _grouped_top(scores: FloatMatrix, k: int) -> IntArray:
     rows, n = scores.shape
     width = n // _GROUP  # group g holds columns g, g + width, g + 2 * width, ...
     grouped = width * _GROUP
-    # Reducing the middle axis is element-wise maxima of contiguous slices (fast in numpy).
-    maxima = scores[:, :grouped].reshape(rows, _GROUP, width).max(axis=1)
+    # Halving with contiguous slices is element-wise maxima over the same groups, and
+    # faster than reducing the middle axis of a (rows, _GROUP, width) view.
+    maxima = np.maximum(scores[:, : grouped // 2], scores[:, grouped // 2 : grouped])
+    while maxima.shape[1] > width:
+        half = maxima.shape[1] // 2
+        maxima = np.maximum(maxima[:, :half], maxima[:, half:])
     groups = np.argpartition(-maxima, k - 1, axis=1)[:, :k]
     members = np.arange(_GROUP) * width
     candidates = (groups[:, :, None] + members).reshape(rows, k * _GROUP)
@@ -282,6 +435,8 @@ __all__ = [
     "ProfileLayout",
     "best_first",
     "chunk_layout",
+    "score_and_top",
     "score_chunk",
+    "scoring_threads",
     "top_per_row",
 ]
