@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from matcher import Dataset
-from matcher.rounds.lagrangian import solve_lagrangian
+from matcher.rounds import RoundConfig
+from matcher.rounds.lagrangian import LagrangianState, solve_lagrangian
 from matcher.rounds.repair import Residual
 from matcher.rounds.staffing import (
     check_selections,
@@ -92,3 +93,20 @@ def test_residual_counts_an_office_used_twice_by_one_team() -> None:
     assert not residual.fits("c", [1])
     residual.give_back("c", [0])
     assert residual.fits("c", [1])
+
+
+def test_round_config_refuses_an_unknown_lagrangian_method() -> None:
+    with pytest.raises(ValueError, match="lagrangian_method"):
+        RoundConfig(lagrangian_method="bundle")  # type: ignore[arg-type]
+    assert RoundConfig().lagrangian_method == "volume"
+
+
+def test_a_state_of_one_method_does_not_resume_the_other() -> None:
+    dataset = contested_round(5, n_profiles=10, n_calls=3)
+    assembler, encoded = encode(dataset, 5)
+    states: list[LagrangianState] = []
+    solve_lagrangian(
+        dataset, assembler, encoded, method="subgradient", iterations=1, on_iteration=states.append
+    )
+    with pytest.raises(ValueError, match="resume with the method that made it"):
+        solve_lagrangian(dataset, assembler, encoded, method="volume", start=states[0])
