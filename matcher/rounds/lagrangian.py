@@ -23,6 +23,13 @@ not worth an introduction another call needs). The best repaired round is return
 the joint MILP). The plain greedy staffing is this repair at zero prices, so the first
 iteration already equals it and later ones can only improve on it.
 
+That is the ``subgradient`` method, as it was before issue 18. The default,
+``fast-subgradient``, takes the same steps but solves again only the calls whose priced values
+changed, repairs by keeping every priced team that still fits (re-solving only the calls
+that hit a used-up profile or office), and ends with a local search on the best round
+(:mod:`matcher.rounds.repair`); ``volume`` steps from the best-bound prices along an average
+of the relaxation's use (Barahona & Anbil 2000) instead.
+
 The seams other code builds on:
 
 * every batch of independent per-call solves (the relaxation) goes through a
@@ -291,7 +298,7 @@ def solve_lagrangian(
     time_limit: float | None = None,
     step_scale: float = 1.0,
     patience: int = 2,
-    method: Method = "subgradient",
+    method: Method = "fast-subgradient",
     solve_calls: CallSolves | None = None,
     on_iteration: Callable[[LagrangianState], None] | None = None,
     start: LagrangianState | None = None,
@@ -317,11 +324,13 @@ def solve_lagrangian(
         Initial factor of the Polyak step ``scale * (bound - best) / |subgradient|^2``.
     patience : int
         Iterations without a better bound after which the step factor is halved.
-    method : {"volume", "fast-subgradient", "subgradient"}
-        ``volume``: the volume algorithm with cached per-call solves, a repair of the
-        relaxation's teams and local search (see :mod:`matcher.rounds.repair`).
-        ``fast-subgradient``: the same solves, repair and local search with plain
-        subgradient steps. ``subgradient``: plain subgradient steps and a full greedy repair
+    method : {"fast-subgradient", "volume", "subgradient"}
+        ``fast-subgradient`` (the default): plain subgradient steps, per-call solves only
+        where priced values changed, a repair of the relaxation's teams that re-solves only
+        the calls whose team no longer fits, and a local search at the end (see
+        :mod:`matcher.rounds.repair`). ``volume``: the same with the volume algorithm's
+        steps (measured: cheaper than ``subgradient``, but a weaker bound after as many
+        iterations). ``subgradient``: plain subgradient steps and a full greedy repair
         every iteration (the method before issue 18, kept for comparison).
     solve_calls : CallSolves, optional
         Solves each iteration's batch of per-call problems exactly (serial by default; see

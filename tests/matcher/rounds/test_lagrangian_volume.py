@@ -102,7 +102,7 @@ def test_residual_counts_an_office_used_twice_by_one_team() -> None:
 def test_round_config_refuses_an_unknown_lagrangian_method() -> None:
     with pytest.raises(ValueError, match="lagrangian_method"):
         RoundConfig(lagrangian_method="bundle")  # type: ignore[arg-type]
-    assert RoundConfig().lagrangian_method == "volume"
+    assert RoundConfig().lagrangian_method == "fast-subgradient"
 
 
 def test_a_state_of_one_method_does_not_resume_the_other() -> None:
