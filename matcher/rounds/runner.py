@@ -273,6 +273,7 @@ def staff(
             encoded,
             iterations=config.lagrangian_iterations,
             time_limit=config.lagrangian_time_limit,
+            method=config.lagrangian_method,
         )
         staffing.notes[:0] = notes
         return staffing
