@@ -1,4 +1,5 @@
-"""Checkpoints of a round: per-chunk score files and the staffing, under ``DIR/.checkpoints``.
+"""Checkpoints of a round, under ``DIR/.checkpoints``: per-chunk score files, the state of the
+Lagrangian staffing after its last completed iteration, and the finished staffing.
 
 A manifest records a hash of the inputs (every record, in order) and of the settings that
 change results; a resumed run refuses different inputs or settings with a clear error
@@ -82,7 +83,36 @@ class Checkpoints:
 
     @property
     def staffing_path(self) -> Path:
+        """The finished staffing (absent while it runs, and after an interrupted one)."""
         return self.folder / "staffing.json"
+
+    @property
+    def iteration_path(self) -> Path:
+        """The Lagrangian staffing's state after its last completed iteration."""
+        return self.folder / "lagrangian.json"
+
+    def save_iteration(self, state: dict[str, Any]) -> None:
+        """Keep ``state`` (a ``LagrangianState.to_json()``) as the one to resume from."""
+        write_text_atomic(json.dumps(state, sort_keys=True) + "\n", self.iteration_path)
+
+    def last_iteration(self) -> dict[str, Any] | None:
+        """The state saved by :meth:`save_iteration`, or ``None`` if there is none.
+
+        Raises
+        ------
+        ResumeError
+            If the file cannot be read as a JSON object.
+        """
+        path = self.iteration_path
+        if not path.exists():
+            return None
+        try:
+            found = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ResumeError(f"{path}: unreadable staffing checkpoint ({error})") from None
+        if not isinstance(found, dict):
+            raise ResumeError(f"{path}: unreadable staffing checkpoint (not a JSON object)")
+        return found
 
     def remove(self) -> None:
         """Drop the checkpoints (after the outputs are complete)."""
