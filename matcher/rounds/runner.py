@@ -39,7 +39,7 @@ from matcher.extras import require_extra
 from matcher.io import write_text_atomic
 from matcher.model import Team
 from matcher.relevance import RelevanceWeights
-from matcher.rounds.checkpoints import Checkpoints, ResumeError, dataset_hash
+from matcher.rounds.checkpoints import Checkpoints, LatestWriter, ResumeError, dataset_hash
 from matcher.rounds.chunks import ChunkResult, ChunkTask, Merger, SpecArrays
 from matcher.rounds.config import RoundConfig, RoundSummary
 from matcher.rounds.engines import run_dask, run_local
@@ -318,7 +318,9 @@ def _staff_fraction(iteration: int, iterations: int) -> float:
 
 class _StaffingWatch:
     """Called after every Lagrangian iteration: checkpoints its state (atomically, so a
-    resume always finds a complete one), logs it and reports the progress."""
+    resume always finds a complete one, and on a thread of its own, so the next iteration
+    need not wait for it), logs it and reports the progress. :meth:`close` waits for the
+    last checkpoint."""
 
     def __init__(
         self,
@@ -334,9 +336,12 @@ class _StaffingWatch:
         self.first = 0 if start is None else start.iteration
         self.started = time.perf_counter()
         self.delay = float(os.environ.get(ITERATION_DELAY_ENV, "0") or 0)
+        self.writer: LatestWriter[LagrangianState] = LatestWriter(
+            lambda state: checkpoints.save_iteration(state.to_json())
+        )
 
     def __call__(self, state: LagrangianState) -> None:
-        self.checkpoints.save_iteration(state.to_json())
+        self.writer.put(state)
         self.last = state
         detail = self.detail(state)
         log.info(
@@ -408,7 +413,10 @@ def _staff_resumably(
         return staffing, iterations, None
     start = _start_state(checkpoints)
     watch = _StaffingWatch(checkpoints, report, start, config.lagrangian_time_limit)
-    staffing = staff(dataset, assembler, encoded, config, on_iteration=watch, start=start)
+    try:
+        staffing = staff(dataset, assembler, encoded, config, on_iteration=watch, start=start)
+    finally:
+        watch.writer.close()  # the last iteration's state is on disk before anything else
     last = watch.last
     if staffing.interrupted and last is None:
         # Not one iteration finished: no round to keep, so stop as during scoring.

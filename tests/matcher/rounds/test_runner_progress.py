@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from matcher import Dataset
-from matcher.rounds import RoundConfig, RoundSummary, run_round
+from matcher.rounds import ResumeError, RoundConfig, RoundSummary, run_round
 from matcher.rounds.progress import StaffingProgress
 
 OUTPUTS = (
@@ -189,6 +189,19 @@ def test_a_finished_staffing_is_read_back_on_resume(
     assert again.iterations == finished.iterations and again.bound == finished.bound
     for name in OUTPUTS:
         assert (tmp_path / name).read_bytes() == (uninterrupted / name).read_bytes(), name
+
+
+def test_a_damaged_staffing_checkpoint_is_refused_naming_the_file(
+    contested: Dataset, config: RoundConfig, tmp_path: Path
+) -> None:
+    run_round(contested, tmp_path, config)
+    (tmp_path / ".checkpoints" / "staffing.json").unlink()  # as after Ctrl-C
+    state = tmp_path / ".checkpoints" / "lagrangian.json"
+    saved = json.loads(state.read_text())
+    saved["prices"][0] = "cheap"
+    state.write_text(json.dumps(saved))
+    with pytest.raises(ResumeError, match=r"lagrangian\.json.*prices"):
+        run_round(contested, tmp_path, config, resume=True)
 
 
 def test_staffing_progress_reads_as_one_line() -> None:
