@@ -22,20 +22,32 @@ not worth an introduction another call needs). The best repaired round is return
 ``gap = (L - best) / L`` on the joint objective (the staffing bonus per call included, as in
 the joint MILP). The plain greedy staffing is this repair at zero prices, so the first
 iteration already equals it and later ones can only improve on it.
+
+The seams other code builds on:
+
+* every batch of independent per-call solves (the relaxation) goes through a
+  :data:`CallSolves` callable, so it can run serially, in a process pool or on Dask;
+* after every iteration a :class:`LagrangianState` goes to ``on_iteration`` (progress, the
+  proven gap, checkpoints); it holds everything needed to resume, and a run resumed from
+  the state after iteration ``k`` (``start=``) returns exactly the uninterrupted run's round;
+* Ctrl-C (``KeyboardInterrupt``) during the iterations returns the best feasible round
+  found so far, marked ``interrupted``; the last state given to ``on_iteration`` resumes it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.dataset import Dataset
 from matcher.rounds.staffing import Staffing, staff_in_order, staffing_bonus, team_objectives
-from matcher.solvers import Selection
+from matcher.solvers import Selection, TeamProblem, get_solver
 from matcher.teams import EncodedTeam, TeamAssembler
 
 log = logging.getLogger(__name__)
@@ -45,6 +57,175 @@ MILP_RELATIVE_GAP = 1e-4
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+#: Solves a batch of independent per-call team problems **exactly** and returns the answers
+#: in input order (``None``: the call's rules cannot be met). The Lagrangian bound is valid
+#: only on exact optima, so a heuristic solver must not be passed here.
+CallSolves = Callable[[Sequence[TeamProblem]], list[Selection | None]]
+
+
+def serial_call_solves(time_limit: float) -> CallSolves:
+    """The default :data:`CallSolves`: each problem in turn with the exact solver.
+
+    Parameters
+    ----------
+    time_limit : float
+        The exact solver's time limit per call (the team objective's ``time_limit``).
+
+    Returns
+    -------
+    CallSolves
+        A callable solving a batch serially, answers in input order.
+    """
+    solver = get_solver("exact", time_limit)
+
+    def solve(problems: Sequence[TeamProblem]) -> list[Selection | None]:
+        return [solver.solve(problem) for problem in problems]
+
+    return solve
+
+
+def _hex(value: float) -> str:
+    """A float as text that reads back bit for bit (``inf`` included)."""
+    return float(value).hex()
+
+
+def _unhex(data: Mapping[str, Any], key: str) -> float:
+    try:
+        return float.fromhex(str(data[key]))
+    except KeyError:
+        raise ValueError(f"Lagrangian state: field {key!r} is missing") from None
+    except ValueError:
+        raise ValueError(
+            f"Lagrangian state: field {key!r} is not a hex float (float.hex): {data[key]!r}"
+        ) from None
+
+
+def _integer(data: Mapping[str, Any], key: str) -> int:
+    if key not in data:
+        raise ValueError(f"Lagrangian state: field {key!r} is missing")
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"Lagrangian state: field {key!r} must be an integer, got {value!r}")
+    return value
+
+
+def _hex_list(values: object, key: str) -> tuple[float, ...]:
+    if not isinstance(values, list):
+        raise ValueError(f"Lagrangian state: field {key!r} must be a list of hex floats")
+    try:
+        return tuple(float.fromhex(str(v)) for v in values)
+    except ValueError:
+        raise ValueError(
+            f"Lagrangian state: field {key!r} holds a value that is not a hex float"
+        ) from None
+
+
+@dataclass(frozen=True)
+class LagrangianState:
+    """Where the Lagrangian staffing stands after an iteration, and all it needs to resume.
+
+    ``bound``, ``best_value`` and ``gap`` are on the joint objective (team objectives plus
+    the staffing bonus per staffed call); ``gap = (bound - best_value) / bound`` is proven.
+    ``prices`` are the prices the *next* iteration starts from (profiles first, then offices
+    with a capacity, in the order of the round's sorted ids). ``best`` holds the best
+    feasible round as ``call id -> (member positions, lead position)``. ``finished`` says the
+    method stopped on its own (gap closed, time limit, optimal prices): a resume from a
+    finished state runs no more iterations. ``extra`` holds method-specific vectors.
+    """
+
+    iteration: int
+    iterations: int
+    bound: float
+    best_value: float
+    gap: float
+    staffed: int
+    elapsed: float
+    prices: tuple[float, ...]
+    step_scale: float
+    stalled: int
+    best: Mapping[str, tuple[tuple[int, ...], int]]
+    method: str = "subgradient"
+    finished: bool = False
+    extra: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+
+    def selections(self) -> dict[str, Selection]:
+        """The best round as solver selections."""
+        return {
+            c: Selection(members=list(members), lead=lead)
+            for c, (members, lead) in sorted(self.best.items())
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-safe dict; floats as ``float.hex`` so they read back exactly."""
+        return {
+            "iteration": self.iteration,
+            "iterations": self.iterations,
+            "bound": _hex(self.bound),
+            "best_value": _hex(self.best_value),
+            "gap": _hex(self.gap),
+            "staffed": self.staffed,
+            "elapsed": _hex(self.elapsed),
+            "prices": [_hex(p) for p in self.prices],
+            "step_scale": _hex(self.step_scale),
+            "stalled": self.stalled,
+            "best": {
+                c: {"members": list(members), "lead": lead}
+                for c, (members, lead) in sorted(self.best.items())
+            },
+            "method": self.method,
+            "finished": self.finished,
+            "extra": {k: [_hex(v) for v in values] for k, values in sorted(self.extra.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LagrangianState:
+        """The state :meth:`to_json` wrote; ``ValueError`` naming the field when malformed."""
+        if not isinstance(data, Mapping):
+            raise ValueError("Lagrangian state: expected a JSON object")
+        best_data = data.get("best")
+        if not isinstance(best_data, Mapping):
+            raise ValueError("Lagrangian state: field 'best' must be an object of call ids")
+        best: dict[str, tuple[tuple[int, ...], int]] = {}
+        for call_id, team in best_data.items():
+            if not isinstance(team, Mapping):
+                raise ValueError(f"Lagrangian state: best[{call_id!r}] must be an object")
+            members = team.get("members")
+            lead = team.get("lead")
+            if not isinstance(members, list) or not all(
+                isinstance(m, int) and not isinstance(m, bool) for m in members
+            ):
+                raise ValueError(
+                    f"Lagrangian state: best[{call_id!r}].members must be a list of integers"
+                )
+            if not isinstance(lead, int) or isinstance(lead, bool):
+                raise ValueError(f"Lagrangian state: best[{call_id!r}].lead must be an integer")
+            best[str(call_id)] = (tuple(members), lead)
+        extra_data = data.get("extra", {})
+        if not isinstance(extra_data, Mapping):
+            raise ValueError("Lagrangian state: field 'extra' must be an object")
+        method = data.get("method", "subgradient")
+        if not isinstance(method, str):
+            raise ValueError("Lagrangian state: field 'method' must be a string")
+        finished = data.get("finished", False)
+        if not isinstance(finished, bool):
+            raise ValueError("Lagrangian state: field 'finished' must be true or false")
+        return cls(
+            iteration=_integer(data, "iteration"),
+            iterations=_integer(data, "iterations"),
+            bound=_unhex(data, "bound"),
+            best_value=_unhex(data, "best_value"),
+            gap=_unhex(data, "gap"),
+            staffed=_integer(data, "staffed"),
+            elapsed=_unhex(data, "elapsed"),
+            prices=_hex_list(data.get("prices"), "prices"),
+            step_scale=_unhex(data, "step_scale"),
+            stalled=_integer(data, "stalled"),
+            best=best,
+            method=method,
+            finished=finished,
+            extra={str(k): _hex_list(v, f"extra.{k}") for k, v in extra_data.items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -106,6 +287,9 @@ def solve_lagrangian(
     time_limit: float | None = None,
     step_scale: float = 1.0,
     patience: int = 2,
+    solve_calls: CallSolves | None = None,
+    on_iteration: Callable[[LagrangianState], None] | None = None,
+    start: LagrangianState | None = None,
 ) -> Staffing:
     """Staff the round by Lagrangian decomposition (see the module docstring).
 
@@ -128,15 +312,24 @@ def solve_lagrangian(
         Initial factor of the Polyak step ``scale * (bound - best) / |subgradient|^2``.
     patience : int
         Iterations without a better bound after which the step factor is halved.
+    solve_calls : CallSolves, optional
+        Solves each iteration's batch of per-call problems exactly (serial by default; see
+        :mod:`matcher.rounds.parallel` for a process pool or Dask).
+    on_iteration : callable, optional
+        Called with a :class:`LagrangianState` after every completed iteration.
+    start : LagrangianState, optional
+        Resume from this state (one ``on_iteration`` received for the same round).
 
     Returns
     -------
     Staffing
         The best feasible round found, ``method="lagrangian"``, with ``bound`` the proven
         upper bound on the joint objective and ``gap`` the relative distance to it. Calls
-        are always solved with the exact solver: the bound needs their true optima.
+        are always solved with the exact solver: the bound needs their true optima. After
+        Ctrl-C: the best round so far, ``interrupted=True``.
     """
     started = time.perf_counter()
+    solve = solve_calls or serial_call_solves(assembler.objective.time_limit)
     calls = sorted(c for c, e in encoded.items() if e.problem.n > 0)
     bonus = staffing_bonus(encoded)
     resources = _Resources.of(dataset, encoded)
@@ -146,69 +339,117 @@ def solve_lagrangian(
     bound = np.inf
     stalled = 0
     done = 0
-    for _ in range(iterations):
-        priced = {
-            c: replace(
-                encoded[c].problem,
-                value=encoded[c].problem.value - resources.price_of(c, prices),
+    finished = False
+    earlier = 0.0  # seconds spent before a resume
+    if start is not None:
+        if len(start.prices) != len(prices):
+            raise ValueError(
+                f"Lagrangian state has {len(start.prices)} prices but this round has "
+                f"{len(prices)} capacities: it belongs to another round"
             )
-            for c in calls
-        }
-        relaxed: dict[str, Selection] = {}
-        priced_value: dict[str, float] = {}
-        slack: dict[str, float] = {}
-        for c in calls:
-            selection, _ = assembler.solve(priced[c], "exact")
-            if selection is None:
-                continue  # the call's own rules cannot be met: never staffed
-            team_value = selection.objective(priced[c])
-            value = bonus + team_value
-            priced_value[c] = value
-            # The per-call MILP stops within HiGHS's relative gap: widen the bound by it.
-            slack[c] = MILP_RELATIVE_GAP * abs(team_value)
-            if value > 0:
-                relaxed[c] = selection
-        dual = sum(max(0.0, v + slack[c]) for c, v in priced_value.items()) + float(
-            prices @ resources.capacity
-        )
-        if not np.isfinite(bound) or dual < bound - 1e-9 * max(1.0, abs(bound)):
-            bound, stalled = dual, 0
-        else:
-            stalled += 1
-            if stalled >= patience:  # the usual subgradient safeguard: halve the step
-                step_scale, stalled = step_scale / 2, 0
-        # Repair: calls best priced value first, each on the capacity left, priced values.
-        order = sorted(priced_value, key=lambda c: (-priced_value[c], c))
-        prices_by_call = {c: priced[c].value for c in order}
-        repaired, _ = staff_in_order(dataset, assembler, encoded, order, "exact", prices_by_call)
-        value = sum(team_objectives(encoded, repaired).values()) + bonus * len(repaired)
-        if value > best_value:
-            best, best_value = repaired, value
-        done += 1
-        gap = (bound - best_value) / max(abs(bound), 1e-9)
-        log.debug(
-            "iteration %d: bound %.3f, this repair %.3f (%d staffed), best %.3f, gap %.4f, %.1f s",
-            done,
-            dual,
-            value,
-            len(repaired),
-            best_value,
-            gap,
-            time.perf_counter() - started,
-        )
-        out_of_time = time_limit is not None and time.perf_counter() - started > time_limit
-        if gap <= tolerance or out_of_time:
-            break
-        subgradient = resources.capacity - resources.use(encoded, relaxed)
-        # Only constraints that are violated or carry a price can move.
-        subgradient[(prices <= 0) & (subgradient > 0)] = 0.0
-        norm = float(subgradient @ subgradient)
-        if norm == 0:
-            break  # the relaxation's teams are feasible and priced fairly: optimal
-        step = step_scale * (bound - best_value) / norm
-        prices = np.maximum(0.0, prices - step * subgradient)
-    final_gap = (bound - best_value) / max(abs(bound), 1e-9) if best_value > -np.inf else None
+        unknown = sorted(set(start.best) - set(encoded))
+        if unknown:
+            raise ValueError(f"Lagrangian state staffs calls not in this round: {unknown[:5]}")
+        prices = np.asarray(start.prices, dtype=np.float64)
+        best, best_value, bound = start.selections(), start.best_value, start.bound
+        step_scale, stalled, done = start.step_scale, start.stalled, start.iteration
+        finished, earlier = start.finished, start.elapsed
+    interrupted = False
+    try:
+        while done < iterations and not finished:
+            priced = {
+                c: replace(
+                    encoded[c].problem,
+                    value=encoded[c].problem.value - resources.price_of(c, prices),
+                )
+                for c in calls
+            }
+            answers = solve([priced[c] for c in calls])
+            relaxed: dict[str, Selection] = {}
+            priced_value: dict[str, float] = {}
+            slack: dict[str, float] = {}
+            for c, selection in zip(calls, answers, strict=True):
+                if selection is None:
+                    continue  # the call's own rules cannot be met: never staffed
+                team_value = selection.objective(priced[c])
+                value = bonus + team_value
+                priced_value[c] = value
+                # The per-call MILP stops within HiGHS's relative gap: widen the bound by it.
+                slack[c] = MILP_RELATIVE_GAP * abs(team_value)
+                if value > 0:
+                    relaxed[c] = selection
+            dual = sum(max(0.0, v + slack[c]) for c, v in priced_value.items()) + float(
+                prices @ resources.capacity
+            )
+            if not np.isfinite(bound) or dual < bound - 1e-9 * max(1.0, abs(bound)):
+                bound, stalled = dual, 0
+            else:
+                stalled += 1
+                if stalled >= patience:  # the usual subgradient safeguard: halve the step
+                    step_scale, stalled = step_scale / 2, 0
+            # Repair: calls best priced value first, each on the capacity left, priced values.
+            order = sorted(priced_value, key=lambda c: (-priced_value[c], c))
+            prices_by_call = {c: priced[c].value for c in order}
+            repaired, _ = staff_in_order(
+                dataset, assembler, encoded, order, "exact", prices_by_call
+            )
+            value = sum(team_objectives(encoded, repaired).values()) + bonus * len(repaired)
+            if value > best_value:
+                best, best_value = repaired, value
+            done += 1
+            gap = (bound - best_value) / max(abs(bound), 1e-9)
+            elapsed = earlier + time.perf_counter() - started
+            log.debug(
+                "iteration %d: bound %.3f, this repair %.3f (%d staffed), best %.3f, gap %.4f, "
+                "%.1f s",
+                done,
+                dual,
+                value,
+                len(repaired),
+                best_value,
+                gap,
+                elapsed,
+            )
+            out_of_time = time_limit is not None and elapsed > time_limit
+            finished = gap <= tolerance or out_of_time
+            if not finished:
+                subgradient = resources.capacity - resources.use(encoded, relaxed)
+                # Only constraints that are violated or carry a price can move.
+                subgradient[(prices <= 0) & (subgradient > 0)] = 0.0
+                norm = float(subgradient @ subgradient)
+                if norm == 0:
+                    finished = True  # the relaxation's teams are feasible and priced fairly
+                else:
+                    step = step_scale * (bound - best_value) / norm
+                    prices = np.maximum(0.0, prices - step * subgradient)
+            if on_iteration is not None:
+                on_iteration(
+                    LagrangianState(
+                        iteration=done,
+                        iterations=iterations,
+                        bound=float(bound),
+                        best_value=float(best_value),
+                        gap=float(gap),
+                        staffed=len(best),
+                        elapsed=elapsed,
+                        prices=tuple(float(p) for p in prices),
+                        step_scale=step_scale,
+                        stalled=stalled,
+                        best={c: (tuple(s.members), s.lead) for c, s in sorted(best.items())},
+                        finished=finished,
+                    )
+                )
+    except KeyboardInterrupt:
+        interrupted = True  # keep the best round so far; the last state resumes the rest
+    has_round = best_value > -np.inf and np.isfinite(bound)
+    final_gap = (bound - best_value) / max(abs(bound), 1e-9) if has_round else None
     objective = sum(team_objectives(encoded, best).values())
+    notes = [
+        f"Lagrangian decomposition: {done} iteration(s), joint objective "
+        f"{best_value:.3f} of at most {bound:.3f} (bonus {bonus:.2f} per staffed call)"
+    ]
+    if interrupted:
+        notes.append(f"interrupted after {done} iteration(s): the best feasible round found so far")
     return Staffing(
         "lagrangian",
         best,
@@ -217,9 +458,7 @@ def solve_lagrangian(
         objective,
         time.perf_counter() - started,
         gap=None if final_gap is None else max(0.0, float(final_gap)),
-        bound=float(bound),
-        notes=[
-            f"Lagrangian decomposition: {done} iteration(s), joint objective "
-            f"{best_value:.3f} of at most {bound:.3f} (bonus {bonus:.2f} per staffed call)"
-        ],
+        bound=float(bound) if np.isfinite(bound) else None,
+        notes=notes,
+        interrupted=interrupted,
     )

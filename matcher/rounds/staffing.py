@@ -90,6 +90,8 @@ class Staffing:
     #: A proven upper bound on the joint objective (team objectives plus the staffing bonus
     #: per staffed call), where the method gives one.
     bound: float | None = None
+    #: Whether the method was interrupted (Ctrl-C) and this is the best round found so far.
+    interrupted: bool = False
 
 
 def team_objectives(
