@@ -11,6 +11,8 @@ with 25 introductions each (so capacities bind).
     python benchmarks/round_cordis.py --backend tfidf                 # local engine
     python benchmarks/round_cordis.py --backend tfidf --engine dask   # 2-worker LocalCluster
     python benchmarks/round_cordis.py --backend tfidf --compare-staffing
+    python benchmarks/round_cordis.py --backend tfidf --staffing greedy --compare-staffing \
+        --compare-methods volume subgradient   # both Lagrangians on the same encoded round
 
 Data: CORDIS (© European Union, CORDIS), ../shared/data/cordis-dev.
 """
@@ -126,6 +128,14 @@ def main() -> None:
     parser.add_argument("--engine", default="local")
     parser.add_argument("--staffing", default="joint")
     parser.add_argument("--compare-staffing", action="store_true")
+    parser.add_argument(
+        "--compare-methods",
+        nargs="*",
+        default=["volume", "subgradient"],
+        choices=["volume", "subgradient"],
+        help="Lagrangian methods --compare-staffing runs on the same encoded round",
+    )
+    parser.add_argument("--lagrangian-iterations", type=int, default=30)
     parser.add_argument("--cache", default=str(OUT / "vectors.sqlite"))
     parser.add_argument("--chunk-size", type=int, default=None)
     parser.add_argument("--max-joint-variables", type=int, default=150_000)
@@ -154,6 +164,7 @@ def main() -> None:
         chunk_size=args.chunk_size,
         time_limit=args.time_limit,
         lagrangian_time_limit=args.lagrangian_time_limit,
+        lagrangian_iterations=args.lagrangian_iterations,
     )
     captured: dict[str, Any] = {}
     if args.compare_staffing:
@@ -215,7 +226,36 @@ def main() -> None:
             f"independent (capacities ignored): {alone_seconds:.1f} s, {len(alone)} staffed, "
             f"objective {alone_objective:.3f}, over capacity: {over[0]} profiles, {over[1]} offices"
         )
-        print(f"staffing bonus per call in the joint objective: {staffing_bonus(encoded):.2f}")
+        bonus = staffing_bonus(encoded)
+        print(f"staffing bonus per call in the joint objective: {bonus:.2f}")
+        from matcher.rounds.lagrangian import solve_lagrangian
+
+        greedy_joint = greedy.objective + bonus * len(greedy.selections)
+        for method in args.compare_methods:
+            cpu_started = time.process_time()
+            staffing = solve_lagrangian(
+                dataset,
+                assembler,
+                encoded,
+                method=method,
+                iterations=args.lagrangian_iterations,
+                time_limit=args.lagrangian_time_limit,
+            )
+            cpu_seconds = time.process_time() - cpu_started
+            joint_objective = staffing.objective + bonus * len(staffing.selections)
+            team_gap = (
+                (staffing.bound - joint_objective) / max(staffing.objective, 1e-9)
+                if staffing.bound is not None
+                else None
+            )
+            print(
+                f"lagrangian {method}: {staffing.seconds:.1f} s ({cpu_seconds:.1f} s CPU), "
+                f"{len(staffing.selections)} "
+                f"staffed, team objective {staffing.objective:.3f}, joint {joint_objective:.3f} "
+                f"(greedy {greedy_joint:.3f}), bound {staffing.bound}, gap {staffing.gap}, "
+                f"team gap {team_gap}; over capacity "
+                f"{capacity_violations(dataset, encoded, staffing.selections)}; {staffing.notes}"
+            )
 
 
 if __name__ == "__main__":

@@ -40,12 +40,13 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.dataset import Dataset
+from matcher.rounds.repair import CallCache, Residual, local_search, repair
 from matcher.rounds.staffing import Staffing, staff_in_order, staffing_bonus, team_objectives
 from matcher.solvers import Selection, TeamProblem, get_solver
 from matcher.teams import EncodedTeam, TeamAssembler
@@ -57,6 +58,9 @@ MILP_RELATIVE_GAP = 1e-4
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+#: The Lagrangian methods: see :func:`solve_lagrangian`.
+Method = Literal["volume", "subgradient"]
 
 #: Solves a batch of independent per-call team problems **exactly** and returns the answers
 #: in input order (``None``: the call's rules cannot be met). The Lagrangian bound is valid
@@ -287,6 +291,7 @@ def solve_lagrangian(
     time_limit: float | None = None,
     step_scale: float = 1.0,
     patience: int = 2,
+    method: Method = "subgradient",
     solve_calls: CallSolves | None = None,
     on_iteration: Callable[[LagrangianState], None] | None = None,
     start: LagrangianState | None = None,
@@ -312,6 +317,11 @@ def solve_lagrangian(
         Initial factor of the Polyak step ``scale * (bound - best) / |subgradient|^2``.
     patience : int
         Iterations without a better bound after which the step factor is halved.
+    method : {"volume", "subgradient"}
+        ``volume``: the volume algorithm with cached per-call solves, a repair of the
+        relaxation's teams and local search (see the module docstring). ``subgradient``:
+        plain subgradient steps and a full greedy repair every iteration (the method
+        before issue 18, kept for comparison).
     solve_calls : CallSolves, optional
         Solves each iteration's batch of per-call problems exactly (serial by default; see
         :mod:`matcher.rounds.parallel` for a process pool or Dask).
@@ -328,8 +338,47 @@ def solve_lagrangian(
         are always solved with the exact solver: the bound needs their true optima. After
         Ctrl-C: the best round so far, ``interrupted=True``.
     """
+    if start is not None and start.method != method:
+        raise ValueError(
+            f"Lagrangian state was made by method {start.method!r}, not {method!r}: "
+            "resume with the method that made it"
+        )
+    if method not in ("volume", "subgradient"):
+        raise ValueError(f"unknown Lagrangian method {method!r}; volume or subgradient")
+    run = _volume if method == "volume" else _subgradient
+    return run(
+        dataset,
+        assembler,
+        encoded,
+        _Settings(iterations, tolerance, time_limit, step_scale, patience),
+        solve_calls or serial_call_solves(assembler.objective.time_limit),
+        on_iteration,
+        start,
+    )
+
+
+@dataclass(frozen=True)
+class _Settings:
+    iterations: int
+    tolerance: float
+    time_limit: float | None
+    step_scale: float
+    patience: int
+
+
+def _subgradient(
+    dataset: Dataset,
+    assembler: TeamAssembler,
+    encoded: dict[str, EncodedTeam],
+    settings: _Settings,
+    solve: CallSolves,
+    on_iteration: Callable[[LagrangianState], None] | None,
+    start: LagrangianState | None,
+) -> Staffing:
+    """Plain subgradient steps, a full greedy repair every iteration (before issue 18)."""
+    iterations, tolerance, time_limit = settings.iterations, settings.tolerance, settings.time_limit
+    step_scale, patience = settings.step_scale, settings.patience
     started = time.perf_counter()
-    solve = solve_calls or serial_call_solves(assembler.objective.time_limit)
     calls = sorted(c for c, e in encoded.items() if e.problem.n > 0)
     bonus = staffing_bonus(encoded)
     resources = _Resources.of(dataset, encoded)
@@ -342,14 +391,7 @@ def solve_lagrangian(
     finished = False
     earlier = 0.0  # seconds spent before a resume
     if start is not None:
-        if len(start.prices) != len(prices):
-            raise ValueError(
-                f"Lagrangian state has {len(start.prices)} prices but this round has "
-                f"{len(prices)} capacities: it belongs to another round"
-            )
-        unknown = sorted(set(start.best) - set(encoded))
-        if unknown:
-            raise ValueError(f"Lagrangian state staffs calls not in this round: {unknown[:5]}")
+        _check_start(start, len(prices), encoded)
         prices = np.asarray(start.prices, dtype=np.float64)
         best, best_value, bound = start.selections(), start.best_value, start.bound
         step_scale, stalled, done = start.step_scale, start.stalled, start.iteration
@@ -441,12 +483,31 @@ def solve_lagrangian(
                 )
     except KeyboardInterrupt:
         interrupted = True  # keep the best round so far; the last state resumes the rest
+    return _result(
+        encoded, best, best_value, bound, bonus, done, interrupted, started, "subgradient"
+    )
+
+
+def _result(
+    encoded: dict[str, EncodedTeam],
+    best: dict[str, Selection],
+    best_value: float,
+    bound: float,
+    bonus: float,
+    done: int,
+    interrupted: bool,
+    started: float,
+    method: str,
+    extra_notes: Sequence[str] = (),
+) -> Staffing:
+    """The Staffing of the best round found, with its bound, gap and notes."""
     has_round = best_value > -np.inf and np.isfinite(bound)
     final_gap = (bound - best_value) / max(abs(bound), 1e-9) if has_round else None
     objective = sum(team_objectives(encoded, best).values())
     notes = [
-        f"Lagrangian decomposition: {done} iteration(s), joint objective "
-        f"{best_value:.3f} of at most {bound:.3f} (bonus {bonus:.2f} per staffed call)"
+        f"Lagrangian decomposition ({method}): {done} iteration(s), joint objective "
+        f"{best_value:.3f} of at most {bound:.3f} (bonus {bonus:.2f} per staffed call)",
+        *extra_notes,
     ]
     if interrupted:
         notes.append(f"interrupted after {done} iteration(s): the best feasible round found so far")
@@ -462,3 +523,232 @@ def solve_lagrangian(
         notes=notes,
         interrupted=interrupted,
     )
+
+
+def _check_start(start: LagrangianState, n_resources: int, encoded: dict[str, EncodedTeam]) -> None:
+    """Refuse a state made for another round."""
+    if len(start.prices) != n_resources:
+        raise ValueError(
+            f"Lagrangian state has {len(start.prices)} prices but this round has "
+            f"{n_resources} capacities: it belongs to another round"
+        )
+    unknown = sorted(set(start.best) - set(encoded))
+    if unknown:
+        raise ValueError(f"Lagrangian state staffs calls not in this round: {unknown[:5]}")
+
+
+#: Weight of the newest relaxation in the volume algorithm's running average of the use.
+VOLUME_ALPHA = 0.2
+#: Largest step factor of the volume algorithm (grown by 10% after an improving step).
+VOLUME_MAX_STEP = 2.0
+
+
+_VOLUME_EXTRA = ("center", "average_use", "alone", "best_repair")
+
+
+@dataclass
+class _Volume:
+    """The volume algorithm's state between iterations (what a resume needs)."""
+
+    prices: FloatArray  # where the next relaxation is evaluated
+    center: FloatArray  # the prices of the best bound so far
+    average_use: FloatArray  # running average of the relaxation's use (the primal estimate)
+    alone: FloatArray  # each call's stand-alone optimum (nan: none), from iteration 1
+    best_repair: float  # best repaired round before local search (local search runs on it)
+
+    def extra(self) -> dict[str, tuple[float, ...]]:
+        return {
+            "center": tuple(float(v) for v in self.center),
+            "average_use": tuple(float(v) for v in self.average_use),
+            "alone": tuple(float(v) for v in self.alone),
+            "best_repair": (float(self.best_repair),),
+        }
+
+    @classmethod
+    def of(cls, start: LagrangianState, n_calls: int) -> _Volume:
+        try:
+            extra = {k: np.asarray(start.extra[k], dtype=np.float64) for k in _VOLUME_EXTRA}
+        except KeyError as missing:
+            raise ValueError(f"Lagrangian state: extra field {missing} is missing") from None
+        if len(extra["alone"]) != n_calls or len(extra["center"]) != len(start.prices):
+            raise ValueError("Lagrangian state belongs to another round (sizes differ)")
+        return cls(
+            np.asarray(start.prices, dtype=np.float64),
+            extra["center"],
+            extra["average_use"],
+            extra["alone"],
+            float(extra["best_repair"][0]),
+        )
+
+
+def _volume(
+    dataset: Dataset,
+    assembler: TeamAssembler,
+    encoded: dict[str, EncodedTeam],
+    settings: _Settings,
+    solve: CallSolves,
+    on_iteration: Callable[[LagrangianState], None] | None,
+    start: LagrangianState | None,
+) -> Staffing:
+    """The volume algorithm (Barahona & Anbil 2000) with cached solves, repair and local search.
+
+    Each iteration evaluates the relaxation at ``prices`` (only calls whose priced values
+    changed are solved again). A lower dual value moves the *center* there. The next prices
+    step from the center against ``capacity - average use``, where the average use mixes
+    the relaxation's teams over iterations (``VOLUME_ALPHA`` to the newest): it
+    approximates a primal solution of the LP relaxation, so the steps zig-zag less than
+    plain subgradient steps. The step is Polyak's toward the best round found, with a factor
+    grown after improving steps and halved after ``patience`` iterations without one.
+    """
+    started = time.perf_counter()
+    calls = sorted(c for c, e in encoded.items() if e.problem.n > 0)
+    bonus = staffing_bonus(encoded)
+    resources = _Resources.of(dataset, encoded)
+    n = len(resources.capacity)
+    solver = get_solver("exact", assembler.objective.time_limit)
+    relaxation_cache: dict[str, tuple[bytes, Selection | None]] = {}
+    cache = CallCache()
+    state = _Volume(np.zeros(n), np.zeros(n), np.zeros(n), np.full(len(calls), np.nan), -np.inf)
+    best: dict[str, Selection] = {}
+    best_value = -np.inf
+    bound = np.inf
+    step_scale, stalled, done = settings.step_scale, 0, 0
+    finished = False
+    earlier = 0.0
+    if start is not None:
+        _check_start(start, n, encoded)
+        state = _Volume.of(start, len(calls))
+        best, best_value, bound = start.selections(), start.best_value, start.bound
+        step_scale, stalled, done = start.step_scale, start.stalled, start.iteration
+        finished, earlier = start.finished, start.elapsed
+    interrupted = False
+    try:
+        while done < settings.iterations and not finished:
+            values = {
+                c: encoded[c].problem.value - resources.price_of(c, state.prices) for c in calls
+            }
+            # Re-solve only the calls whose priced values changed since their last solve.
+            keys = {c: values[c].tobytes() for c in calls}
+            stale = [
+                c for c in calls if c not in relaxation_cache or relaxation_cache[c][0] != keys[c]
+            ]
+            fresh = solve([replace(encoded[c].problem, value=values[c]) for c in stale])
+            for c, answer in zip(stale, fresh, strict=True):
+                relaxation_cache[c] = (keys[c], answer)
+            answers = {c: relaxation_cache[c][1] for c in calls}
+            relaxed: dict[str, Selection] = {}
+            feasible: dict[str, Selection] = {}
+            priced_value: dict[str, float] = {}
+            dual = float(state.prices @ resources.capacity)
+            for c, selection in answers.items():
+                if selection is None:
+                    continue  # the call's own rules cannot be met: never staffed
+                feasible[c] = selection
+                team_value = selection.objective(replace(encoded[c].problem, value=values[c]))
+                priced_value[c] = bonus + team_value
+                # The per-call MILP stops within HiGHS's relative gap: widen the bound by it.
+                dual += max(0.0, bonus + team_value + MILP_RELATIVE_GAP * abs(team_value))
+                if bonus + team_value > 0:
+                    relaxed[c] = selection
+            if done == 0 and not state.prices.any():
+                state.alone = np.asarray(
+                    [
+                        answers[c].objective(encoded[c].problem)  # type: ignore[union-attr]
+                        if answers[c] is not None
+                        else np.nan
+                        for c in calls
+                    ]
+                )
+            use = resources.use(encoded, relaxed)
+            improved = not np.isfinite(bound) or dual < bound - 1e-9 * max(1.0, abs(bound))
+            if improved:
+                bound = dual
+                state.center = state.prices.copy()
+            state.average_use = (
+                use if done == 0 else VOLUME_ALPHA * use + (1 - VOLUME_ALPHA) * state.average_use
+            )
+            # Repair the relaxation's teams (best priced value first), then local search.
+            order = sorted(priced_value, key=lambda c: (-priced_value[c], c))
+            residual = Residual(resources.capacity, resources.columns, resources.office_columns)
+            repaired = repair(solver, cache, residual, encoded, order, feasible, values)
+            value = sum(team_objectives(encoded, repaired).values()) + bonus * len(repaired)
+            if value > state.best_repair:
+                state.best_repair = value
+                alone = {c: float(v) for c, v in zip(calls, state.alone, strict=True) if v == v}
+                searched = local_search(solver, cache, residual, encoded, repaired, alone)
+                searched_value = sum(team_objectives(encoded, searched).values()) + bonus * len(
+                    searched
+                )
+                if searched_value > best_value:
+                    best, best_value = searched, searched_value
+            done += 1
+            gap = (bound - best_value) / max(abs(bound), 1e-9)
+            elapsed = earlier + time.perf_counter() - started
+            log.debug(
+                "iteration %d: bound %.3f (this %.3f), repair %.3f (%d staffed), best %.3f, "
+                "gap %.4f, %d calls re-solved, %.1f s",
+                done,
+                bound,
+                dual,
+                value,
+                len(repaired),
+                best_value,
+                gap,
+                len(stale),
+                elapsed,
+            )
+            out_of_time = settings.time_limit is not None and elapsed > settings.time_limit
+            finished = gap <= settings.tolerance or out_of_time
+            if not finished:
+                if improved:
+                    direction = resources.capacity - use
+                    if float((resources.capacity - state.average_use) @ direction) >= 0:
+                        step_scale = min(VOLUME_MAX_STEP, 1.1 * step_scale)  # a "green" step
+                    stalled = 0
+                else:
+                    stalled += 1
+                    if stalled >= settings.patience:
+                        step_scale, stalled = step_scale / 2, 0
+                state.prices, finished = _volume_step(
+                    resources.capacity, state, use, step_scale, bound - best_value
+                )
+            if on_iteration is not None:
+                on_iteration(
+                    LagrangianState(
+                        iteration=done,
+                        iterations=settings.iterations,
+                        bound=float(bound),
+                        best_value=float(best_value),
+                        gap=float(gap),
+                        staffed=len(best),
+                        elapsed=elapsed,
+                        prices=tuple(float(p) for p in state.prices),
+                        step_scale=step_scale,
+                        stalled=stalled,
+                        best={c: (tuple(s.members), s.lead) for c, s in sorted(best.items())},
+                        method="volume",
+                        finished=finished,
+                        extra=state.extra(),
+                    )
+                )
+    except KeyboardInterrupt:
+        interrupted = True  # keep the best round so far; the last state resumes the rest
+    notes = [f"per-call solves: {cache.solves} restricted, {cache.hits} answered from cache"]
+    return _result(
+        encoded, best, best_value, bound, bonus, done, interrupted, started, "volume", notes
+    )
+
+
+def _volume_step(
+    capacity: FloatArray, state: _Volume, use: FloatArray, step_scale: float, distance: float
+) -> tuple[FloatArray, bool]:
+    """The next prices from the center; ``True`` when no constraint can move any more."""
+    for used in (state.average_use, use):
+        direction = capacity - used
+        # Only constraints that are violated or carry a price can move.
+        direction[(state.center <= 0) & (direction > 0)] = 0.0
+        norm = float(direction @ direction)
+        if norm > 0:
+            step = step_scale * max(distance, 0.0) / norm
+            return np.maximum(0.0, state.center - step * direction), False
+    return state.prices, True  # the relaxation's teams are feasible and priced fairly

@@ -303,6 +303,7 @@ def staff(
             encoded,
             iterations=config.lagrangian_iterations,
             time_limit=config.lagrangian_time_limit,
+            method=config.lagrangian_method,
             on_iteration=on_iteration,
             start=start,
         )

@@ -13,6 +13,7 @@ from matcher import Dataset
 from matcher.model import Call, CallRules, Institution, Office, Profile
 from matcher.rounds.lagrangian import (
     LagrangianState,
+    Method,
     serial_call_solves,
     solve_lagrangian,
 )
@@ -91,13 +92,26 @@ def round_() -> tuple[Dataset, TeamAssembler, dict[str, EncodedTeam]]:
     return dataset, assembler, encoded
 
 
+@pytest.fixture(params=["subgradient", "volume"])
+def method(request: pytest.FixtureRequest) -> Method:
+    name: Method = request.param
+    return name
+
+
 def test_resume_after_k_iterations_equals_the_uninterrupted_run(
     round_: tuple[Dataset, TeamAssembler, dict[str, EncodedTeam]],
+    method: Method,
 ) -> None:
     dataset, assembler, encoded = round_
     states: list[LagrangianState] = []
     full = solve_lagrangian(
-        dataset, assembler, encoded, iterations=8, tolerance=0.0, on_iteration=states.append
+        dataset,
+        assembler,
+        encoded,
+        method=method,
+        iterations=8,
+        tolerance=0.0,
+        on_iteration=states.append,
     )
     assert len(states) >= 3, "the round must need several iterations for this test to mean much"
     assert [s.iteration for s in states] == list(range(1, len(states) + 1))
@@ -109,6 +123,7 @@ def test_resume_after_k_iterations_equals_the_uninterrupted_run(
             dataset,
             assembler,
             encoded,
+            method=method,
             iterations=8,
             tolerance=0.0,
             start=start,
@@ -124,10 +139,13 @@ def test_resume_after_k_iterations_equals_the_uninterrupted_run(
 
 def test_resume_from_the_last_state_runs_nothing_more(
     round_: tuple[Dataset, TeamAssembler, dict[str, EncodedTeam]],
+    method: Method,
 ) -> None:
     dataset, assembler, encoded = round_
     states: list[LagrangianState] = []
-    full = solve_lagrangian(dataset, assembler, encoded, iterations=4, on_iteration=states.append)
+    full = solve_lagrangian(
+        dataset, assembler, encoded, method=method, iterations=4, on_iteration=states.append
+    )
     calls: list[int] = []
 
     def counting(problems: Sequence[TeamProblem]) -> list[Selection | None]:
@@ -135,7 +153,13 @@ def test_resume_from_the_last_state_runs_nothing_more(
         return serial_call_solves(assembler.objective.time_limit)(problems)
 
     again = solve_lagrangian(
-        dataset, assembler, encoded, iterations=4, start=states[-1], solve_calls=counting
+        dataset,
+        assembler,
+        encoded,
+        method=method,
+        iterations=4,
+        start=states[-1],
+        solve_calls=counting,
     )
     assert calls == []
     assert again.selections == full.selections and again.bound == full.bound
@@ -143,11 +167,18 @@ def test_resume_from_the_last_state_runs_nothing_more(
 
 def test_state_round_trips_through_json_exactly(
     round_: tuple[Dataset, TeamAssembler, dict[str, EncodedTeam]],
+    method: Method,
 ) -> None:
     dataset, assembler, encoded = round_
     states: list[LagrangianState] = []
     solve_lagrangian(
-        dataset, assembler, encoded, iterations=3, tolerance=0.0, on_iteration=states.append
+        dataset,
+        assembler,
+        encoded,
+        method=method,
+        iterations=3,
+        tolerance=0.0,
+        on_iteration=states.append,
     )
     for state in states:
         text = json.dumps(state.to_json())
@@ -181,18 +212,22 @@ def test_malformed_state_names_the_field() -> None:
 
 def test_a_state_of_another_round_is_refused(
     round_: tuple[Dataset, TeamAssembler, dict[str, EncodedTeam]],
+    method: Method,
 ) -> None:
     dataset, assembler, encoded = round_
     states: list[LagrangianState] = []
-    solve_lagrangian(dataset, assembler, encoded, iterations=1, on_iteration=states.append)
+    solve_lagrangian(
+        dataset, assembler, encoded, method=method, iterations=1, on_iteration=states.append
+    )
     other = contested_round(8, n_profiles=9)
     other_assembler, other_encoded = encode(other, 8)
     with pytest.raises(ValueError, match="another round"):
-        solve_lagrangian(other, other_assembler, other_encoded, start=states[0])
+        solve_lagrangian(other, other_assembler, other_encoded, method=method, start=states[0])
 
 
 def test_batches_of_per_call_solves_go_through_solve_calls(
     round_: tuple[Dataset, TeamAssembler, dict[str, EncodedTeam]],
+    method: Method,
 ) -> None:
     dataset, assembler, encoded = round_
     batches: list[int] = []
@@ -207,18 +242,26 @@ def test_batches_of_per_call_solves_go_through_solve_calls(
         dataset,
         assembler,
         encoded,
+        method=method,
         iterations=3,
         tolerance=0.0,
         solve_calls=counting,
         on_iteration=states.append,
     )
-    plain = solve_lagrangian(dataset, assembler, encoded, iterations=3, tolerance=0.0)
-    assert batches == [len(encoded)] * len(states)
+    plain = solve_lagrangian(
+        dataset, assembler, encoded, method=method, iterations=3, tolerance=0.0
+    )
+    assert len(batches) == len(states) and batches[0] == len(encoded)
+    if method == "subgradient":
+        assert batches == [len(encoded)] * len(states)
+    else:  # only the calls whose priced values changed are solved again
+        assert all(b <= len(encoded) for b in batches)
     assert with_fake.selections == plain.selections and with_fake.bound == plain.bound
 
 
 def test_interrupt_from_on_iteration_keeps_the_best_round_so_far(
     round_: tuple[Dataset, TeamAssembler, dict[str, EncodedTeam]],
+    method: Method,
 ) -> None:
     dataset, assembler, encoded = round_
     seen: list[LagrangianState] = []
@@ -229,7 +272,13 @@ def test_interrupt_from_on_iteration_keeps_the_best_round_so_far(
             raise KeyboardInterrupt
 
     staffing = solve_lagrangian(
-        dataset, assembler, encoded, iterations=8, tolerance=0.0, on_iteration=interrupt_at_two
+        dataset,
+        assembler,
+        encoded,
+        method=method,
+        iterations=8,
+        tolerance=0.0,
+        on_iteration=interrupt_at_two,
     )
     assert staffing.interrupted
     assert len(seen) == 2
@@ -242,6 +291,7 @@ def test_interrupt_from_on_iteration_keeps_the_best_round_so_far(
 
 def test_interrupt_inside_the_per_call_solves_keeps_the_best_round_so_far(
     round_: tuple[Dataset, TeamAssembler, dict[str, EncodedTeam]],
+    method: Method,
 ) -> None:
     dataset, assembler, encoded = round_
     serial = serial_call_solves(assembler.objective.time_limit)
@@ -258,6 +308,7 @@ def test_interrupt_inside_the_per_call_solves_keeps_the_best_round_so_far(
         dataset,
         assembler,
         encoded,
+        method=method,
         iterations=8,
         tolerance=0.0,
         solve_calls=interrupted_third_batch,
@@ -268,8 +319,8 @@ def test_interrupt_inside_the_per_call_solves_keeps_the_best_round_so_far(
     assert check_selections(dataset, encoded, staffing.selections) == []
     # The last state resumes to the uninterrupted answer.
     resumed = solve_lagrangian(
-        dataset, assembler, encoded, iterations=8, tolerance=0.0, start=seen[-1]
+        dataset, assembler, encoded, method=method, iterations=8, tolerance=0.0, start=seen[-1]
     )
-    full = solve_lagrangian(dataset, assembler, encoded, iterations=8, tolerance=0.0)
+    full = solve_lagrangian(dataset, assembler, encoded, method=method, iterations=8, tolerance=0.0)
     assert not resumed.interrupted
     assert resumed.selections == full.selections and resumed.bound == full.bound

@@ -1,0 +1,194 @@
+"""Round staffing at national scale: a synthetic round of 1,000 calls x 100,000 profiles.
+
+The instance comes from :func:`benchmarks._synthetic.synthetic_round` (countries, capacities
+1-3, institutions, six offices whose capacities bind, calls of 3-6 with a home-country member
+and one from the coordinator's country, as in ``round_cordis.py``), with topic-clustered
+vectors instead of embedded texts. Pools come from the round's own code path: chunked
+scoring (:mod:`matcher.rounds.scoring`), the pool plan (:mod:`matcher.rounds.pools`) and
+:meth:`RoundAssembler.encode_call`. Then each method staffs the same encoded round:
+
+* ``subgradient``: the Lagrangian decomposition as it was (plain subgradient steps,
+  a full greedy repair every iteration);
+* ``volume``: the default Lagrangian (:mod:`matcher.rounds.lagrangian`);
+* ``greedy``: calls one by one, best stand-alone objective first;
+* ``joint``: the joint MILP, where it has at most ``--max-joint-variables`` variables.
+
+Printed per method: wall time of staffing, its CPU time (this process; the machine is shared,
+so wall time depends on the load), calls staffed, team objective, joint objective
+(team objectives + the staffing bonus per staffed call), its proven bound and gap, the gap
+to the best bound any method proved (so greedy gets a measured gap too), and that distance
+relative to the team objective alone (``team gap``): the bonus makes the joint objective
+large, so the joint gap looks small; the team gap says how much team quality could be missing.
+
+    python benchmarks/round_staffing.py --calls 1000 --profiles 100000
+    python benchmarks/round_staffing.py --calls 200 --profiles 20000 --methods volume joint
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._synthetic import synthetic_round
+from matcher.dataset import Dataset
+from matcher.evidence import EvidenceIndex
+from matcher.rounds import RoundConfig
+from matcher.rounds.chunks import ChunkResult, Merger, SpecArrays
+from matcher.rounds.engines import run_local
+from matcher.rounds.lagrangian import solve_lagrangian
+from matcher.rounds.pools import plan_pools, profile_routes
+from matcher.rounds.runner import _pools, _tasks, chunk_size_for
+from matcher.rounds.staffing import (
+    RoundAssembler,
+    Staffing,
+    check_selections,
+    joint_size,
+    solve_greedy,
+    solve_joint,
+    staffing_bonus,
+)
+from matcher.routes import RouteFinder
+from matcher.teams import EncodedTeam, TeamRulesError
+
+METHODS = ("subgradient", "volume", "greedy", "joint")
+
+
+def encode_round(
+    dataset: Dataset, index: EvidenceIndex, call_vectors: np.ndarray, config: RoundConfig
+) -> tuple[RoundAssembler, dict[str, EncodedTeam]]:
+    """Each call's team problem, through the round's scoring, pools and encoding."""
+    objective = config.round_team_objective()
+    weights = config.round_relevance()
+    routes = RouteFinder(dataset, config.home_country, config.round_route_costs())
+    profile_route = profile_routes(dataset, routes)
+    plan = plan_pools(dataset, profile_route, objective, config.pool_depth, score_depth=0)
+    specs = SpecArrays(
+        call=np.asarray([s.call for s in plan.specs], dtype=np.int64),
+        mask=np.asarray([s.mask for s in plan.specs], dtype=np.int64),
+        depth=np.asarray([s.depth for s in plan.specs], dtype=np.int64),
+    )
+    merger = Merger(len(dataset.calls), config.top_k, specs)
+    size = chunk_size_for(dataset, config)
+
+    def on_result(result: ChunkResult) -> None:
+        merger.add(result)
+
+    tasks = _tasks(index, plan, weights, size, set())
+    run_local(tasks, call_vectors, weights, None, config.top_k, specs, on_result)
+    pools, thresholds = _pools(dataset, plan, merger, profile_route, objective)
+    assembler = RoundAssembler(dataset, routes, objective, pools, thresholds)
+    encoded: dict[str, EncodedTeam] = {}
+    for call in dataset.calls:
+        try:
+            encoded[call.id] = assembler.encode_call(call)
+        except TeamRulesError:
+            continue  # the call's rules cannot be met by anyone: not staffed by any method
+    return assembler, encoded
+
+
+def run_method(
+    method: str,
+    dataset: Dataset,
+    assembler: RoundAssembler,
+    encoded: dict[str, EncodedTeam],
+    args: argparse.Namespace,
+) -> Staffing | None:
+    if method == "greedy":
+        return solve_greedy(dataset, assembler, encoded, "exact")
+    if method == "joint":
+        size = joint_size(encoded)
+        if size > args.max_joint_variables:
+            print(f"joint: skipped, {size} variables > {args.max_joint_variables}")
+            return None
+        return solve_joint(dataset, encoded, args.joint_time_limit)
+    return solve_lagrangian(
+        dataset,
+        assembler,
+        encoded,
+        method="volume" if method == "volume" else "subgradient",
+        iterations=args.iterations,
+        time_limit=args.time_limit,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dim", type=int, default=128)
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--time-limit", type=float, default=None, help="Lagrangian, seconds")
+    parser.add_argument("--max-joint-variables", type=int, default=150_000)
+    parser.add_argument("--joint-time-limit", type=float, default=300.0)
+    parser.add_argument("--verbose", action="store_true", help="log each Lagrangian iteration")
+    args = parser.parse_args()
+    if args.verbose:
+        logging.basicConfig(format="%(message)s")
+        logging.getLogger("matcher.rounds.lagrangian").setLevel(logging.DEBUG)
+    started = time.perf_counter()
+    rng = np.random.default_rng(args.seed)
+    dataset, index, call_vectors = synthetic_round(rng, args.calls, args.profiles, args.dim)
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    config = RoundConfig(backend="tfidf", cache_path=None, report=False)
+    assembler, encoded = encode_round(dataset, index, call_vectors, config)
+    encoded_seconds = time.perf_counter() - started
+    candidates = sum(e.problem.n for e in encoded.values())
+    print(
+        f"{args.calls} calls x {args.profiles} profiles (seed {args.seed}, dim {args.dim}); "
+        f"built {built:.1f} s, scored + pools + encoded {encoded_seconds:.1f} s; "
+        f"{len(encoded)} calls with a problem, {candidates} candidates in all, "
+        f"joint MILP variables {joint_size(encoded)}"
+    )
+    bonus = staffing_bonus(encoded)
+    results: dict[str, Staffing] = {}
+    cpu: dict[str, float] = {}
+    for method in args.methods:
+        cpu_started = time.process_time()
+        staffing = run_method(method, dataset, assembler, encoded, args)
+        cpu[method] = time.process_time() - cpu_started
+        if staffing is None:
+            continue
+        broken = check_selections(dataset, encoded, staffing.selections)
+        if broken:
+            raise SystemExit(f"{method}: infeasible round: {broken[:3]}")
+        results[method] = staffing
+    bounds = [s.bound for s in results.values() if s.bound is not None]
+    best_bound = min(bounds) if bounds else None
+    print(f"staffing bonus per call {bonus:.3f}; best proven bound {best_bound}")
+    print(
+        f"{'method':12s} {'seconds':>8s} {'cpu s':>8s} {'staffed':>7s} {'team obj':>10s} "
+        f"{'joint obj':>11s} "
+        f"{'bound':>11s} {'gap':>8s} {'gap/best':>8s} {'team gap':>8s}"
+    )
+    for method, staffing in results.items():
+        joint_objective = staffing.objective + bonus * len(staffing.selections)
+        gap_best = team_gap = None
+        if best_bound is not None:
+            gap_best = (best_bound - joint_objective) / abs(best_bound)
+            team_gap = (best_bound - joint_objective) / max(abs(staffing.objective), 1e-9)
+        print(
+            f"{method:12s} {staffing.seconds:8.1f} {cpu[method]:8.1f} "
+            f"{len(staffing.selections):7d} "
+            f"{staffing.objective:10.3f} {joint_objective:11.3f} "
+            f"{'-' if staffing.bound is None else f'{staffing.bound:.3f}':>11s} "
+            f"{'-' if staffing.gap is None else f'{staffing.gap:.4f}':>8s} "
+            f"{'-' if gap_best is None else f'{gap_best:.4f}':>8s} "
+            f"{'-' if team_gap is None else f'{team_gap:.4f}':>8s}"
+        )
+        for note in staffing.notes:
+            print(f"    {note}")
+
+
+if __name__ == "__main__":
+    main()
