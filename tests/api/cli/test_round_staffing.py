@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from api.cli import main
 from matcher import Dataset, load_demo
 from matcher.io import write_jsonl
 
+_SOLVE_COUNTS = re.compile(rb"per-call solves: \d+ restricted, \d+ answered from cache")
 OUTPUTS = (
     "scores.csv",
     "scores.parquet",
@@ -138,5 +140,10 @@ def test_ctrl_c_while_staffing_writes_the_best_round_and_resume_finishes_it(
     )
     assert resumed.returncode == 0, resumed.stderr
     for name in OUTPUTS:
-        assert (out / name).read_bytes() == (whole / name).read_bytes(), name
+        mine, theirs = (out / name).read_bytes(), (whole / name).read_bytes()
+        if name in ("summary.json", "report.html"):
+            # The volume method's note counts this run's per-call solves (a resumed run's
+            # differ; see tests/matcher/rounds/test_runner_progress.py); all else is equal.
+            mine, theirs = _SOLVE_COUNTS.sub(b"", mine), _SOLVE_COUNTS.sub(b"", theirs)
+        assert mine == theirs, name
     assert not list(out.glob(".*.tmp"))
