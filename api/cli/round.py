@@ -197,16 +197,17 @@ def round_(
             bars.stop()
             console.print(f"interrupted; continue with: grantmatch round ... --out {out} --resume")
             raise
+    line = _staffing_line(summary, config.lagrangian_method)
     if summary.interrupted:
         console.print(
-            f"interrupted: the best round found so far ({_staffing_line(summary)}) is written "
+            f"interrupted: the best round found so far ({line}) is written "
             f'to {out}, summary.json says "interrupted": true; '
             f"continue with: grantmatch round ... --out {out} --resume"
         )
         raise typer.Exit(code=130)
     if not quiet:
         console.print(
-            _staffing_line(summary)
+            line
             + "; "
             + (
                 f"{summary.resumed_chunks} of {summary.chunks} chunks from checkpoints; "
@@ -217,9 +218,11 @@ def round_(
         )
 
 
-def _staffing_line(summary: RoundSummary) -> str:
+def _staffing_line(summary: RoundSummary, lagrangian_method: str) -> str:
     """Calls staffed, the method and how far it got, and the objective."""
     how = [summary.staffing]
+    if summary.staffing == "lagrangian":  # asked for, or the joint MILP's fallback
+        how = [f"lagrangian ({lagrangian_method})"]
     if summary.iterations is not None:
         how.append(f"{summary.iterations} iteration(s)")
     if summary.gap is not None:

@@ -84,7 +84,7 @@ def test_verbose_round_logs_every_iteration_and_names_how_far_staffing_got(
         assert f"iteration {number}/30" in err
     assert "bound" in err and "gap reached" in err
     last = (
-        f"{summary['staffed']} of {summary['calls']} calls staffed (lagrangian, "
+        f"{summary['staffed']} of {summary['calls']} calls staffed (lagrangian (volume), "
         f"{iterations} iteration(s), proven gap {100 * summary['gap']:.2f}%, "
         f"joint-objective bound {summary['bound']:.3f})"
     )
