@@ -543,7 +543,7 @@ VOLUME_ALPHA = 0.2
 VOLUME_MAX_STEP = 2.0
 
 
-_VOLUME_EXTRA = ("center", "average_use", "alone", "best_repair")
+_VOLUME_EXTRA = ("center", "average_use", "alone")
 
 
 @dataclass
@@ -554,14 +554,12 @@ class _Volume:
     center: FloatArray  # the prices of the best bound so far
     average_use: FloatArray  # running average of the relaxation's use (the primal estimate)
     alone: FloatArray  # each call's stand-alone optimum (nan: none), from iteration 1
-    best_repair: float  # best repaired round before local search (local search runs on it)
 
     def extra(self) -> dict[str, tuple[float, ...]]:
         return {
             "center": tuple(float(v) for v in self.center),
             "average_use": tuple(float(v) for v in self.average_use),
             "alone": tuple(float(v) for v in self.alone),
-            "best_repair": (float(self.best_repair),),
         }
 
     @classmethod
@@ -577,7 +575,6 @@ class _Volume:
             extra["center"],
             extra["average_use"],
             extra["alone"],
-            float(extra["best_repair"][0]),
         )
 
 
@@ -608,7 +605,7 @@ def _volume(
     solver = get_solver("exact", assembler.objective.time_limit)
     relaxation_cache: dict[str, tuple[bytes, Selection | None]] = {}
     cache = CallCache()
-    state = _Volume(np.zeros(n), np.zeros(n), np.zeros(n), np.full(len(calls), np.nan), -np.inf)
+    state = _Volume(np.zeros(n), np.zeros(n), np.zeros(n), np.full(len(calls), np.nan))
     best: dict[str, Selection] = {}
     best_value = -np.inf
     bound = np.inf
@@ -667,20 +664,13 @@ def _volume(
             state.average_use = (
                 use if done == 0 else VOLUME_ALPHA * use + (1 - VOLUME_ALPHA) * state.average_use
             )
-            # Repair the relaxation's teams (best priced value first), then local search.
+            # Repair the relaxation's teams, best priced value first (local search at the end).
             order = sorted(priced_value, key=lambda c: (-priced_value[c], c))
             residual = Residual(resources.capacity, resources.columns, resources.office_columns)
             repaired = repair(solver, cache, residual, encoded, order, feasible, values)
             value = sum(team_objectives(encoded, repaired).values()) + bonus * len(repaired)
-            if value > state.best_repair:
-                state.best_repair = value
-                alone = {c: float(v) for c, v in zip(calls, state.alone, strict=True) if v == v}
-                searched = local_search(solver, cache, residual, encoded, repaired, alone)
-                searched_value = sum(team_objectives(encoded, searched).values()) + bonus * len(
-                    searched
-                )
-                if searched_value > best_value:
-                    best, best_value = searched, searched_value
+            if value > best_value:
+                best, best_value = repaired, value
             done += 1
             gap = (bound - best_value) / max(abs(bound), 1e-9)
             elapsed = earlier + time.perf_counter() - started
@@ -733,6 +723,15 @@ def _volume(
                 )
     except KeyboardInterrupt:
         interrupted = True  # keep the best round so far; the last state resumes the rest
+    if not interrupted and best:
+        # Local search once, on the best repaired round (deterministic: a resumed run ends
+        # with the same search on the same round).
+        residual = Residual(resources.capacity, resources.columns, resources.office_columns)
+        for c, team in best.items():
+            residual.take(c, team.members)
+        alone = {c: float(v) for c, v in zip(calls, state.alone, strict=True) if v == v}
+        best = local_search(solver, cache, residual, encoded, best, alone)
+        best_value = sum(team_objectives(encoded, best).values()) + bonus * len(best)
     notes = [f"per-call solves: {cache.solves} restricted, {cache.hits} answered from cache"]
     return _result(
         encoded, best, best_value, bound, bonus, done, interrupted, started, "volume", notes
