@@ -132,7 +132,7 @@ def main() -> None:
         "--compare-methods",
         nargs="*",
         default=["volume", "subgradient"],
-        choices=["volume", "subgradient"],
+        choices=["volume", "fast-subgradient", "subgradient"],
         help="Lagrangian methods --compare-staffing runs on the same encoded round",
     )
     parser.add_argument("--lagrangian-iterations", type=int, default=30)

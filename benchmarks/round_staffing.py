@@ -10,6 +10,7 @@ scoring (:mod:`matcher.rounds.scoring`), the pool plan (:mod:`matcher.rounds.poo
 * ``subgradient``: the Lagrangian decomposition as it was (plain subgradient steps,
   a full greedy repair every iteration);
 * ``volume``: the default Lagrangian (:mod:`matcher.rounds.lagrangian`);
+* ``fast-subgradient``: its cached solves, repair and local search with subgradient steps;
 * ``greedy``: calls one by one, best stand-alone objective first;
 * ``joint``: the joint MILP, where it has at most ``--max-joint-variables`` variables.
 
@@ -43,7 +44,7 @@ from matcher.evidence import EvidenceIndex
 from matcher.rounds import RoundConfig
 from matcher.rounds.chunks import ChunkResult, Merger, SpecArrays
 from matcher.rounds.engines import run_local
-from matcher.rounds.lagrangian import solve_lagrangian
+from matcher.rounds.lagrangian import Method, solve_lagrangian
 from matcher.rounds.pools import plan_pools, profile_routes
 from matcher.rounds.runner import _pools, _tasks, chunk_size_for
 from matcher.rounds.staffing import (
@@ -58,7 +59,14 @@ from matcher.rounds.staffing import (
 from matcher.routes import RouteFinder
 from matcher.teams import EncodedTeam, TeamRulesError
 
-METHODS = ("subgradient", "volume", "greedy", "joint")
+METHODS = ("subgradient", "fast-subgradient", "volume", "greedy", "joint")
+
+
+LAGRANGIAN: dict[str, Method] = {
+    "subgradient": "subgradient",
+    "fast-subgradient": "fast-subgradient",
+    "volume": "volume",
+}
 
 
 def encode_round(
@@ -113,7 +121,7 @@ def run_method(
         dataset,
         assembler,
         encoded,
-        method="volume" if method == "volume" else "subgradient",
+        method=LAGRANGIAN[method],
         iterations=args.iterations,
         time_limit=args.time_limit,
     )

@@ -86,10 +86,12 @@ class RoundConfig:
         Stop the Lagrangian iterations after this many seconds. ``None`` (the default):
         only the iteration count stops them, so a round's teams do not depend on how fast
         the machine is, and a resumed round equals an uninterrupted one.
-    lagrangian_method : {"volume", "subgradient"}
-        ``volume`` (the default): the volume algorithm, per-call solves only where prices
-        changed, a repair of the relaxation's teams and local search. ``subgradient``: plain
-        subgradient steps with a full greedy repair every iteration (the method before it).
+    lagrangian_method : {"fast-subgradient", "volume", "subgradient"}
+        ``fast-subgradient`` (the default): subgradient steps, per-call solves only where
+        priced values changed, a repair that keeps each priced team that still fits, and a
+        local search at the end. ``volume``: the same with the volume algorithm's steps.
+        ``subgradient``: plain subgradient steps with a full greedy repair every iteration
+        (the method before issue 18).
     relevance : RelevanceWeights, optional
         How the parts of relevance are blended, as for :class:`matcher.Matcher`
         (``None``: the defaults). The round's scorer supports the part weights and
@@ -132,7 +134,7 @@ class RoundConfig:
     max_joint_variables: int = 150_000
     lagrangian_iterations: int = 30
     lagrangian_time_limit: float | None = None
-    lagrangian_method: Literal["volume", "subgradient"] = "volume"
+    lagrangian_method: Literal["volume", "fast-subgradient", "subgradient"] = "fast-subgradient"
     relevance: RelevanceWeights | None = None
     team_objective: TeamObjective | None = None
     route_costs: RouteCosts | None = None
@@ -152,9 +154,10 @@ class RoundConfig:
             raise ValueError("lagrangian_iterations must be at least 1")
         if self.lagrangian_time_limit is not None and self.lagrangian_time_limit <= 0:
             raise ValueError("lagrangian_time_limit must be positive")
-        if self.lagrangian_method not in ("volume", "subgradient"):
+        if self.lagrangian_method not in ("volume", "fast-subgradient", "subgradient"):
             raise ValueError(
-                f"unknown lagrangian_method {self.lagrangian_method!r}; volume or subgradient"
+                f"unknown lagrangian_method {self.lagrangian_method!r}; "
+                "volume, fast-subgradient or subgradient"
             )
         if self.engine not in ("local", "dask"):
             raise ValueError(f"unknown engine {self.engine!r}; choose local or dask")

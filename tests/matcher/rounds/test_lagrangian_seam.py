@@ -92,7 +92,7 @@ def round_() -> tuple[Dataset, TeamAssembler, dict[str, EncodedTeam]]:
     return dataset, assembler, encoded
 
 
-@pytest.fixture(params=["subgradient", "volume"])
+@pytest.fixture(params=["subgradient", "fast-subgradient", "volume"])
 def method(request: pytest.FixtureRequest) -> Method:
     name: Method = request.param
     return name
