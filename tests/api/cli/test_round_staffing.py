@@ -18,6 +18,7 @@ import pytest
 from api.cli import main
 from matcher import Dataset, load_demo
 from matcher.io import write_jsonl
+from matcher.rounds import RoundConfig
 
 _SOLVE_COUNTS = re.compile(rb"per-call solves: \d+ restricted, \d+ answered from cache")
 OUTPUTS = (
@@ -84,7 +85,8 @@ def test_verbose_round_logs_every_iteration_and_names_how_far_staffing_got(
         assert f"iteration {number}/30" in err
     assert "bound" in err and "gap reached" in err
     last = (
-        f"{summary['staffed']} of {summary['calls']} calls staffed (lagrangian (volume), "
+        f"{summary['staffed']} of {summary['calls']} calls staffed "
+        f"(lagrangian ({RoundConfig().lagrangian_method}), "
         f"{iterations} iteration(s), proven gap {100 * summary['gap']:.2f}%, "
         f"joint-objective bound {summary['bound']:.3f})"
     )
