@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +24,11 @@ from api.cli.common import (
     load_data,
 )
 from api.cli.teams import WeightOpt, team_objective
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from matcher.rounds import RoundSummary
 
 _STAGES = {
     "embed": "embedding texts",
@@ -106,18 +114,31 @@ def round_(
     ] = False,
     backend: BackendOpt = DEFAULT_BACKEND,
     quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Log a line per staffing iteration (bound, best round, proven gap, time left).",
+        ),
+    ] = False,
 ) -> None:
     """Score every call of a round and staff them all under the capacities.
 
     Writes scores.csv/.parquet, teams.csv/.parquet, summary.json and report.html to --out.
     Each call's team problem is the one `grantmatch teams` solves, coverage term included
     (see README, Grant rounds); --weight takes the names of `grantmatch teams`.
+
+    Ctrl-C while the Lagrangian staffing iterates writes the best round found so far as a
+    complete result (summary.json says "interrupted": true) and exits with 130; --resume
+    continues it from its last iteration to the same outputs as an uninterrupted run.
     """
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     from api.cli import render
     from matcher.extras import MissingExtraError
     from matcher.rounds import RoundConfig, run_round
+    from matcher.rounds.progress import StaffingProgress
 
     if engine != "dask" and scheduler is not None:
         raise UsageError("--scheduler needs --engine dask")
@@ -146,20 +167,27 @@ def round_(
         raise UsageError(str(error)) from None
     dataset = load_data(data, profiles, calls, institutions, offices, outcomes)
     console = render.make_console(stderr=True)
-    with Progress(
-        TextColumn("{task.description:<16}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=quiet,
-    ) as bars:
+    with (
+        _log_lines(console, verbose),
+        Progress(
+            TextColumn("{task.description:<16}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[detail]}"),
+            console=console,
+            disable=quiet,
+        ) as bars,
+    ):
         tasks: dict[str, TaskID] = {}
 
-        def progress(stage: str, fraction: float) -> None:
+        def progress(stage: str, fraction: float, detail: StaffingProgress | None = None) -> None:
             if stage not in tasks:
-                tasks[stage] = bars.add_task(_STAGES.get(stage, stage), total=1.0)
-            bars.update(tasks[stage], completed=fraction)
+                tasks[stage] = bars.add_task(_STAGES.get(stage, stage), total=1.0, detail="")
+            if detail is None:
+                bars.update(tasks[stage], completed=fraction)
+            else:
+                bars.update(tasks[stage], completed=fraction, detail=detail.describe())
 
         try:
             summary = run_round(dataset, out, config, resume=resume, progress=progress)
@@ -169,10 +197,18 @@ def round_(
             bars.stop()
             console.print(f"interrupted; continue with: grantmatch round ... --out {out} --resume")
             raise
+    line = _staffing_line(summary, config.lagrangian_method)
+    if summary.interrupted:
+        console.print(
+            f"interrupted: the best round found so far ({line}) is written "
+            f'to {out}, summary.json says "interrupted": true; '
+            f"continue with: grantmatch round ... --out {out} --resume"
+        )
+        raise typer.Exit(code=130)
     if not quiet:
         console.print(
-            f"{summary.staffed} of {summary.calls} calls staffed ({summary.staffing}); "
-            f"objective {summary.objective:.3f}; "
+            line
+            + "; "
             + (
                 f"{summary.resumed_chunks} of {summary.chunks} chunks from checkpoints; "
                 if resume
@@ -180,6 +216,44 @@ def round_(
             )
             + f"outputs in {out}"
         )
+
+
+def _staffing_line(summary: RoundSummary, lagrangian_method: str) -> str:
+    """Calls staffed, the method and how far it got, and the objective."""
+    how = [summary.staffing]
+    if summary.staffing == "lagrangian":  # asked for, or the joint MILP's fallback
+        how = [f"lagrangian ({lagrangian_method})"]
+    if summary.iterations is not None:
+        how.append(f"{summary.iterations} iteration(s)")
+    if summary.gap is not None:
+        how.append(f"proven gap {100 * summary.gap:.2f}%")
+    if summary.bound is not None:
+        how.append(f"joint-objective bound {summary.bound:.3f}")
+    return (
+        f"{summary.staffed} of {summary.calls} calls staffed ({', '.join(how)}); "
+        f"objective {summary.objective:.3f}"
+    )
+
+
+@contextmanager
+def _log_lines(console: Console, verbose: bool) -> Iterator[None]:
+    """With ``verbose``, the rounds' INFO log lines (one per staffing iteration) go to
+    ``console``, above the progress bars, while the block runs."""
+    if not verbose:
+        yield
+        return
+    from rich.logging import RichHandler
+
+    handler = RichHandler(console=console, show_path=False, show_level=False)
+    logger = logging.getLogger("matcher.rounds")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def register(app: typer.Typer) -> None:

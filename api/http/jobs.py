@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 
@@ -26,6 +26,9 @@ from api.http.settings import Settings
 from api.http.store.db import Database
 from api.http.store.records import data_version, load_dataset
 from api.http.store.tables import JobRow, utcnow
+
+if TYPE_CHECKING:
+    from matcher.rounds.progress import StaffingProgress
 
 log = logging.getLogger("grantmatch.api.http.jobs")
 
@@ -232,18 +235,29 @@ class JobRunner:
     def _progress(self, job_id: str) -> Progress:
         last: dict[str, Any] = {"stage": "", "at": 0.0}
 
-        def report(stage: str, fraction: float) -> None:
+        def report(stage: str, fraction: float, detail: StaffingProgress | None = None) -> None:
             # Written at most twice a second (and at each new stage): progress callbacks
-            # can come thousands of times per job.
+            # can come thousands of times per job. A detail (one per staffing iteration,
+            # seconds apart) is always written, so the last iteration shown is the last done;
+            # it stays after its stage, so a finished round says how its staffing ended.
             now = time.monotonic()
-            if stage == last["stage"] and now - float(last["at"]) < 0.5 and fraction < 1.0:
+            if (
+                stage == last["stage"]
+                and now - float(last["at"]) < 0.5
+                and fraction < 1.0
+                and detail is None
+            ):
                 return
             last["stage"], last["at"] = stage, now
             with self.context.database.session() as session:
                 session.execute(
                     update(JobRow)
                     .where(JobRow.id == job_id)
-                    .values(stage=stage, progress=max(0.0, min(1.0, float(fraction))))
+                    .values(
+                        stage=stage,
+                        progress=max(0.0, min(1.0, float(fraction))),
+                        **({} if detail is None else {"detail": detail.to_json()}),
+                    )
                 )
 
         return report

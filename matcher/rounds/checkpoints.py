@@ -1,4 +1,5 @@
-"""Checkpoints of a round: per-chunk score files and the staffing, under ``DIR/.checkpoints``.
+"""Checkpoints of a round, under ``DIR/.checkpoints``: per-chunk score files, the state of the
+Lagrangian staffing after its last completed iteration, and the finished staffing.
 
 A manifest records a hash of the inputs (every record, in order) and of the settings that
 change results; a resumed run refuses different inputs or settings with a clear error
@@ -11,14 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from matcher.dataset import Dataset
 from matcher.errors import GrantmatchError
 from matcher.io import write_text_atomic
 
 MANIFEST = "manifest.json"
+
+T = TypeVar("T")
 
 
 class ResumeError(GrantmatchError):
@@ -82,8 +87,101 @@ class Checkpoints:
 
     @property
     def staffing_path(self) -> Path:
+        """The finished staffing (absent while it runs, and after an interrupted one)."""
         return self.folder / "staffing.json"
+
+    @property
+    def iteration_path(self) -> Path:
+        """The Lagrangian staffing's state after its last completed iteration."""
+        return self.folder / "lagrangian.json"
+
+    def save_iteration(self, state: dict[str, Any]) -> None:
+        """Keep ``state`` (a ``LagrangianState.to_json()``) as the one to resume from."""
+        write_text_atomic(json.dumps(state, sort_keys=True) + "\n", self.iteration_path)
+
+    def last_iteration(self) -> dict[str, Any] | None:
+        """The state saved by :meth:`save_iteration`, or ``None`` if there is none.
+
+        Raises
+        ------
+        ResumeError
+            If the file cannot be read as a JSON object.
+        """
+        path = self.iteration_path
+        if not path.exists():
+            return None
+        try:
+            found = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ResumeError(f"{path}: unreadable staffing checkpoint ({error})") from None
+        if not isinstance(found, dict):
+            raise ResumeError(f"{path}: unreadable staffing checkpoint (not a JSON object)")
+        return found
 
     def remove(self) -> None:
         """Drop the checkpoints (after the outputs are complete)."""
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class LatestWriter(Generic[T]):
+    """Writes, on a thread of its own, the newest item handed to it with ``write``.
+
+    The staffing's state after an iteration is serialised and written while the next
+    iteration already solves (hundreds of thousands of prices take a fraction of a second
+    to write, and the per-call solves release the interpreter to this thread while they
+    wait on HiGHS or on worker processes). An item handed over while an older one is still
+    waiting replaces it: only the newest matters to a resume. :meth:`close` waits until the
+    newest item is written and raises the error of a failed write.
+
+    Parameters
+    ----------
+    write : callable
+        Writes one item (atomically: a resume must never find half a file).
+    """
+
+    def __init__(self, write: Callable[[T], None]) -> None:
+        self._write = write
+        self._changed = threading.Condition()
+        self._pending: list[T] = []  # at most one: the newest item not yet written
+        self._closing = False
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def put(self, item: T) -> None:
+        """Hand over ``item``; it replaces an older one still waiting."""
+        with self._changed:
+            if self._error is not None:
+                return  # close() reports it
+            self._pending[:] = [item]
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="grantmatch-checkpoint", daemon=True
+                )
+                self._thread.start()
+            self._changed.notify()
+
+    def close(self) -> None:
+        """Wait until the newest item is written; raise the error of a failed write."""
+        with self._changed:
+            self._closing = True
+            self._changed.notify()
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._pending and not self._closing:
+                    self._changed.wait()
+                if not self._pending:
+                    return
+                item = self._pending.pop()
+            try:
+                self._write(item)
+            except BaseException as error:  # handed to close(), in the caller's thread
+                with self._changed:
+                    self._error = error
+                    self._pending.clear()
+                return

@@ -238,6 +238,11 @@ class RoundSummary:
     ``timings`` (seconds per stage) and ``resumed_chunks`` vary between runs and are kept
     out of ``summary.json``, which is byte-identical between an interrupted-and-resumed and
     an uninterrupted run.
+
+    ``interrupted`` is true when Ctrl-C stopped the staffing: the outputs then hold the best
+    feasible round found so far, ``gap`` and ``bound`` as proven at that point, and
+    ``run_round(..., resume=True)`` continues from the last completed iteration.
+    ``iterations`` counts the Lagrangian staffing's iterations (``None`` for other methods).
     """
 
     calls: int
@@ -254,6 +259,9 @@ class RoundSummary:
     timings: dict[str, float] = field(default_factory=dict)
     resumed_chunks: int = 0
     gap: float | None = None
+    bound: float | None = None
+    iterations: int | None = None
+    interrupted: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The deterministic part, as written to ``summary.json``."""
@@ -269,4 +277,8 @@ class RoundSummary:
             "profile_capacity_used": self.profile_capacity_used,
             "office_load": {k: list(v) for k, v in self.office_load.items()},
             "files": self.files,
+            "interrupted": self.interrupted,
+            "gap": None if self.gap is None else round(self.gap, 8),
+            "bound": None if self.bound is None else round(self.bound, 6),
+            "iterations": self.iterations,
         }

@@ -151,6 +151,25 @@ def _capacity_plot(dataset: Dataset, profile_use: Counter[str]) -> str:
     return _svg(figure)
 
 
+def _staffing_facts(summary: RoundSummary) -> list[tuple[str, str]]:
+    """How far the staffing got: iterations, proven gap and bound, and an interruption."""
+    facts: list[tuple[str, str]] = []
+    if summary.iterations is not None:
+        facts.append(("staffing iterations", f"{summary.iterations:,}"))
+    if summary.gap is not None:
+        bound = "" if summary.bound is None else f" (bound {summary.bound:.3f})"
+        facts.append(("proven gap", f"{100 * summary.gap:.2f}%{bound}"))
+    if summary.interrupted:
+        facts.append(
+            (
+                "interrupted",
+                "yes: the best round found before Ctrl-C; run the same round with "
+                "--resume to finish it",
+            )
+        )
+    return facts
+
+
 def build_report(
     dataset: Dataset,
     summary: RoundSummary,
@@ -172,6 +191,7 @@ def build_report(
         ("team places filled", f"{summary.profile_capacity_used:,}"),
         ("researchers in a team", f"{len(profile_use):,} ({at_capacity:,} at capacity)"),
     ]
+    facts[6:6] = _staffing_facts(summary)
     shown = min(len(dataset.calls), _MAX_CALLS_PLOTTED)
     plots = [
         {

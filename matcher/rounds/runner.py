@@ -1,6 +1,7 @@
 """``run_round``: score a whole grant round in chunks, staff every call jointly, write it all.
 
-Stages (each reported through ``progress(stage, fraction)``):
+Stages (each reported through ``progress(stage, fraction)``, or
+``progress(stage, fraction, detail)``, see :mod:`matcher.rounds.progress`):
 
 1. ``embed``: every distinct evidence and call text once (through the vector cache, so a
    resumed or repeated round embeds nothing it has seen).
@@ -10,7 +11,11 @@ Stages (each reported through ``progress(stage, fraction)``):
 3. ``staff``: each call's team problem from its pool (:class:`RoundAssembler`; the call's
    parts embedded once and scored against its shortlist for the coverage term,
    :mod:`matcher.rounds.coverage`), then the joint MILP under the round's capacities
-   (:mod:`matcher.rounds.staffing`); checkpointed.
+   (:mod:`matcher.rounds.staffing`), or its Lagrangian decomposition
+   (:mod:`matcher.rounds.lagrangian`), whose state is checkpointed after every iteration and
+   whose progress (iterations, proven gap, time left) is reported. Ctrl-C there keeps the best
+   feasible round found so far: it is written as a complete result marked ``interrupted``,
+   and a resume continues from the last iteration.
 4. ``write``: scores and teams (CSV, Parquet), ``summary.json`` and ``report.html``, each
    written atomically and deterministically.
 """
@@ -18,6 +23,7 @@ Stages (each reported through ``progress(stage, fraction)``):
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import time
@@ -35,12 +41,12 @@ from matcher.extras import require_extra
 from matcher.io import write_text_atomic
 from matcher.model import Team
 from matcher.relevance import RelevanceWeights
-from matcher.rounds.checkpoints import Checkpoints, dataset_hash
+from matcher.rounds.checkpoints import Checkpoints, LatestWriter, ResumeError, dataset_hash
 from matcher.rounds.chunks import ChunkResult, ChunkTask, Merger, SpecArrays
 from matcher.rounds.config import RoundConfig, RoundSummary
 from matcher.rounds.coverage import RoundCoverage
 from matcher.rounds.engines import run_dask, run_local
-from matcher.rounds.lagrangian import solve_lagrangian
+from matcher.rounds.lagrangian import LagrangianState, solve_lagrangian
 from matcher.rounds.outputs import (
     ELIGIBILITY_COLUMNS,
     SCORE_COLUMNS,
@@ -49,6 +55,13 @@ from matcher.rounds.outputs import (
     write_table,
 )
 from matcher.rounds.pools import PoolPlan, plan_pools, profile_routes, quantile_from_top
+from matcher.rounds.progress import (
+    DetailedProgress,
+    Progress,
+    StaffingProgress,
+    StopReason,
+    detailed,
+)
 from matcher.rounds.scoring import ProfileLayout, chunk_layout
 from matcher.rounds.staffing import (
     RoundAssembler,
@@ -64,9 +77,14 @@ from matcher.routes import RouteFinder
 from matcher.solvers import Selection
 from matcher.teams import Candidate, EncodedTeam, TeamObjective, TeamRulesError
 
-Progress = Callable[[str, float], None]
+log = logging.getLogger(__name__)
+
 #: Seconds to sleep after each chunk checkpoint; only for tests that interrupt a real run.
 DELAY_ENV = "GRANTMATCH_ROUND_CHUNK_DELAY"
+#: Seconds to sleep after each staffing iteration's checkpoint; only for tests likewise.
+ITERATION_DELAY_ENV = "GRANTMATCH_ROUND_ITERATION_DELAY"
+#: Share of the ``staff`` stage's bar given to encoding the calls' team problems.
+_ENCODE_SHARE = 0.2
 
 
 def _evidence_rows(dataset: Dataset) -> int:
@@ -87,7 +105,7 @@ def chunk_size_for(dataset: Dataset, config: RoundConfig) -> int:
 
 
 def _embed(
-    dataset: Dataset, encoder: Encoder, progress: Progress
+    dataset: Dataset, encoder: Encoder, progress: DetailedProgress
 ) -> tuple[EvidenceIndex, FloatMatrix]:
     total_texts = _evidence_rows(dataset) + len(dataset.calls)
     done = 0
@@ -192,10 +210,14 @@ def _score_rows(
     return rows
 
 
-def _save_staffing(path: Path, staffing: Staffing, encoded: dict[str, EncodedTeam]) -> None:
+def _save_staffing(
+    path: Path, staffing: Staffing, encoded: dict[str, EncodedTeam], iterations: int | None
+) -> None:
     payload = {
         "method": staffing.method,
         "gap": staffing.gap,
+        "bound": staffing.bound,
+        "iterations": iterations,
         "notes": staffing.notes,
         "seconds": staffing.seconds,
         "teams": {
@@ -210,7 +232,8 @@ def _save_staffing(path: Path, staffing: Staffing, encoded: dict[str, EncodedTea
     write_text_atomic(json.dumps(payload, indent=1, sort_keys=True) + "\n", path)
 
 
-def _load_staffing(path: Path, encoded: dict[str, EncodedTeam]) -> Staffing:
+def _load_staffing(path: Path, encoded: dict[str, EncodedTeam]) -> tuple[Staffing, int | None]:
+    """The finished staffing :func:`_save_staffing` wrote, and its iteration count."""
     payload = json.loads(path.read_text(encoding="utf-8"))
     selections: dict[str, Selection] = {}
     solvers: dict[str, str] = {}
@@ -221,7 +244,7 @@ def _load_staffing(path: Path, encoded: dict[str, EncodedTeam]) -> Staffing:
         )
         solvers[call_id] = team["solver"]
     objective = sum(s.objective(encoded[c].problem) for c, s in selections.items())
-    return Staffing(
+    staffing = Staffing(
         payload["method"],
         selections,
         solvers,
@@ -230,7 +253,9 @@ def _load_staffing(path: Path, encoded: dict[str, EncodedTeam]) -> Staffing:
         float(payload["seconds"]),
         gap=payload["gap"],
         notes=list(payload["notes"]),
+        bound=payload.get("bound"),
     )
+    return staffing, payload.get("iterations")
 
 
 def staff(
@@ -238,8 +263,16 @@ def staff(
     assembler: RoundAssembler,
     encoded: dict[str, EncodedTeam],
     config: RoundConfig,
+    *,
+    on_iteration: Callable[[LagrangianState], None] | None = None,
+    start: LagrangianState | None = None,
 ) -> Staffing:
-    """Choose the round's teams with ``config.staffing`` (see :class:`RoundConfig`)."""
+    """Choose the round's teams with ``config.staffing`` (see :class:`RoundConfig`).
+
+    ``on_iteration`` and ``start`` go to the Lagrangian decomposition when it is used (see
+    :func:`~matcher.rounds.lagrangian.solve_lagrangian`): a callback after every iteration,
+    and the state to resume from.
+    """
     if config.staffing == "independent":
         started = time.perf_counter()
         selections, solvers = solve_alone(assembler, encoded, config.solver)
@@ -274,10 +307,130 @@ def staff(
             iterations=config.lagrangian_iterations,
             time_limit=config.lagrangian_time_limit,
             method=config.lagrangian_method,
+            on_iteration=on_iteration,
+            start=start,
         )
         staffing.notes[:0] = notes
         return staffing
     return solve_greedy(dataset, assembler, encoded, config.solver)
+
+
+def _staff_fraction(iteration: int, iterations: int) -> float:
+    """How far the ``staff`` stage is after ``iteration`` of at most ``iterations``."""
+    return _ENCODE_SHARE + (1 - _ENCODE_SHARE) * min(1.0, iteration / max(1, iterations))
+
+
+class _StaffingWatch:
+    """Called after every Lagrangian iteration: checkpoints its state (atomically, so a
+    resume always finds a complete one, and on a thread of its own, so the next iteration
+    need not wait for it), logs it and reports the progress. :meth:`close` waits for the
+    last checkpoint."""
+
+    def __init__(
+        self,
+        checkpoints: Checkpoints,
+        report: DetailedProgress,
+        start: LagrangianState | None,
+        time_limit: float | None,
+    ) -> None:
+        self.checkpoints = checkpoints
+        self.report = report
+        self.time_limit = time_limit
+        self.last = start
+        self.first = 0 if start is None else start.iteration
+        self.started = time.perf_counter()
+        self.delay = float(os.environ.get(ITERATION_DELAY_ENV, "0") or 0)
+        self.writer: LatestWriter[LagrangianState] = LatestWriter(
+            lambda state: checkpoints.save_iteration(state.to_json())
+        )
+
+    def __call__(self, state: LagrangianState) -> None:
+        self.writer.put(state)
+        self.last = state
+        detail = self.detail(state)
+        log.info(
+            "staffing: %s; bound %.6f, best joint objective %.6f",
+            detail.describe(),
+            state.bound,
+            state.best_value,
+        )
+        self.report("staff", _staff_fraction(state.iteration, state.iterations), detail)
+        if self.delay:
+            time.sleep(self.delay)
+
+    def detail(self, state: LagrangianState, interrupted: bool = False) -> StaffingProgress:
+        """``state`` as progress: the time left at this run's mean seconds per iteration."""
+        stopped = self._stopped(state, interrupted)
+        ran = state.iteration - self.first
+        seconds_left = None
+        if stopped is None and ran > 0:
+            rate = (time.perf_counter() - self.started) / ran
+            seconds_left = (state.iterations - state.iteration) * rate
+        return StaffingProgress(
+            iteration=state.iteration,
+            iterations=state.iterations,
+            gap=max(0.0, state.gap),
+            bound=state.bound,
+            best=state.best_value,
+            staffed=state.staffed,
+            seconds_left=seconds_left,
+            stopped=stopped,
+        )
+
+    def _stopped(self, state: LagrangianState, interrupted: bool) -> StopReason | None:
+        if interrupted:
+            return "interrupted"
+        if state.finished:
+            # The method stops on its own at the gap tolerance, at optimal prices, or (an
+            # opt-in) at its time limit.
+            if self.time_limit is not None and state.elapsed > self.time_limit:
+                return "time limit"
+            return "gap reached"
+        if state.iteration >= state.iterations:
+            return "all iterations"
+        return None
+
+
+def _start_state(checkpoints: Checkpoints) -> LagrangianState | None:
+    """The Lagrangian state to resume from, if an earlier run of this round saved one."""
+    found = checkpoints.last_iteration()
+    if found is None:
+        return None
+    try:
+        return LagrangianState.from_json(found)
+    except ValueError as error:
+        raise ResumeError(f"{checkpoints.iteration_path}: {error}") from None
+
+
+def _staff_resumably(
+    dataset: Dataset,
+    assembler: RoundAssembler,
+    encoded: dict[str, EncodedTeam],
+    config: RoundConfig,
+    checkpoints: Checkpoints,
+    report: DetailedProgress,
+) -> tuple[Staffing, int | None, StaffingProgress | None]:
+    """The staffing, its Lagrangian iterations and its last progress: read back when a
+    finished one is checkpointed, else solved (from the last iteration's state, if any)."""
+    if checkpoints.staffing_path.exists():
+        staffing, iterations = _load_staffing(checkpoints.staffing_path, encoded)
+        return staffing, iterations, None
+    start = _start_state(checkpoints)
+    watch = _StaffingWatch(checkpoints, report, start, config.lagrangian_time_limit)
+    try:
+        staffing = staff(dataset, assembler, encoded, config, on_iteration=watch, start=start)
+    finally:
+        watch.writer.close()  # the last iteration's state is on disk before anything else
+    last = watch.last
+    if staffing.interrupted and last is None:
+        # Not one iteration finished: no round to keep, so stop as during scoring.
+        raise KeyboardInterrupt
+    iterations = None if last is None else last.iteration
+    if not staffing.interrupted:
+        # Only a finished staffing is final; an interrupted one resumes from `last`.
+        _save_staffing(checkpoints.staffing_path, staffing, encoded, iterations)
+    detail = None if last is None else watch.detail(last, staffing.interrupted)
+    return staffing, iterations, detail
 
 
 def run_round(
@@ -286,7 +439,7 @@ def run_round(
     config: RoundConfig = RoundConfig(),  # noqa: B008 - frozen, so a shared default is safe
     *,
     resume: bool = False,
-    progress: Callable[[str, float], None] | None = None,
+    progress: Progress | DetailedProgress | None = None,
 ) -> RoundSummary:
     """Score and staff a whole grant round, writing its outputs to ``out_dir``.
 
@@ -303,19 +456,28 @@ def run_round(
     resume : bool
         Continue from the checkpoints in ``out_dir`` (refused, with a
         :class:`~matcher.rounds.checkpoints.ResumeError`, if they were made from other
-        inputs or settings). Finished chunks and a finished staffing are not recomputed.
+        inputs or settings). Finished chunks and a finished staffing are not recomputed;
+        an interrupted Lagrangian staffing continues from its last completed iteration, and
+        the outputs are byte-identical to an uninterrupted run's.
     progress : callable, optional
         ``progress(stage, fraction)``, stage one of ``embed``, ``score``, ``staff``,
-        ``write``; fraction from 0 to 1.
+        ``write``; fraction from 0 to 1. A callable that takes a third argument,
+        ``progress(stage, fraction, detail)``, also gets a
+        :class:`~matcher.rounds.progress.StaffingProgress` after every iteration of the
+        Lagrangian staffing and at its end (``None`` otherwise).
 
     Returns
     -------
     RoundSummary
-        Counts, objective, capacity use, timings, output files.
+        Counts, objective, capacity use, timings, output files. ``interrupted`` is true
+        when Ctrl-C (``KeyboardInterrupt``) stopped the Lagrangian staffing after at least
+        one iteration: the outputs are then complete and hold the best feasible round found
+        so far. Ctrl-C at any other point raises ``KeyboardInterrupt`` and leaves no
+        ``summary.json``; either way ``resume=True`` continues.
     """
     if config.report:
         require_extra("report", "matplotlib", "jinja2")
-    report: Progress = progress or (lambda stage, fraction: None)
+    report = detailed(progress)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
@@ -406,12 +568,10 @@ def run_round(
             encoded[call.id] = assembler.encode_call(call)
         except TeamRulesError as error:
             failed[call.id] = [str(error)]
-        report("staff", 0.5 * (number + 1) / max(1, len(dataset.calls)))
-    if checkpoints.staffing_path.exists():
-        staffing = _load_staffing(checkpoints.staffing_path, encoded)
-    else:
-        staffing = staff(dataset, assembler, encoded, config)
-        _save_staffing(checkpoints.staffing_path, staffing, encoded)
+        report("staff", _ENCODE_SHARE * (number + 1) / max(1, len(dataset.calls)))
+    staffing, iterations, detail = _staff_resumably(
+        dataset, assembler, encoded, config, checkpoints, report
+    )
     staffing.unstaffed = explain_unstaffed(
         dataset, assembler, encoded, staffing, failed, config.solver
     )
@@ -420,7 +580,13 @@ def run_round(
         for call in dataset.calls
         if call.id in staffing.selections
     ]
-    report("staff", 1.0)
+    # An interrupted staffing shows where it stopped, not a full bar.
+    stopped_at = detail if staffing.interrupted else None
+    report(
+        "staff",
+        1.0 if stopped_at is None else _staff_fraction(stopped_at.iteration, stopped_at.iterations),
+        detail,
+    )
     timings["staff"] = time.perf_counter() - started
     if coverage is not None:  # part of the staff stage: embedding the parts, the matrices
         timings["coverage"] = coverage.embed_seconds_ + coverage.seconds_
@@ -463,6 +629,9 @@ def run_round(
         files=files,
         resumed_chunks=len(done),
         gap=staffing.gap,
+        bound=staffing.bound,
+        iterations=iterations,
+        interrupted=staffing.interrupted,
     )
     payload = summary.to_json()
     payload["notes"] = staffing.notes

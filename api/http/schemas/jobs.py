@@ -38,15 +38,35 @@ JobCreate = Annotated[RankJobCreate | RoundJobCreate, Field(discriminator="kind"
 """A new job, by kind."""
 
 
+class StaffingDetail(BaseModel):
+    """A round's staffing after its last iteration (``matcher.rounds.progress``)."""
+
+    iteration: int = Field(description="Iterations completed.")
+    iterations: int = Field(description="The planned maximum.")
+    gap: float = Field(description="Proven relative gap of the best round found so far.")
+    bound: float = Field(description="Proven upper bound on the joint objective.")
+    best: float = Field(description="Joint objective of the best round found so far.")
+    staffed: int = Field(description="Calls staffed in that round.")
+    seconds_left: float | None = Field(
+        description="Iterations left times the mean seconds per iteration; null once stopped."
+    )
+    stopped: Literal["gap reached", "all iterations", "time limit", "interrupted"] | None = Field(
+        description="Why the iterations ended; null while they run."
+    )
+
+
 class JobPublic(BaseModel):
     """A job: ``status`` queued, running, succeeded or failed; ``progress`` 0 to 1 within
-    ``stage``; ``result`` when it succeeded, ``error`` when it failed."""
+    ``stage``; ``detail`` what the stage reports besides (a round's staffing: iterations,
+    proven gap, calls staffed, time left); ``result`` when it succeeded, ``error`` when it
+    failed."""
 
     id: str
     kind: str
     status: Literal["queued", "running", "succeeded", "failed"]
     stage: str
     progress: float
+    detail: StaffingDetail | None = None
     params: dict[str, Any]
     result: dict[str, Any] | None
     error: str | None

@@ -230,6 +230,8 @@ class JobRow(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     stage: Mapped[str] = mapped_column(Text, default="")
     progress: Mapped[float] = mapped_column(Float, default=0.0)
+    #: What the stage reports besides its fraction (a round's staffing: iterations, gap).
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     params: Mapped[dict[str, Any]]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str | None] = mapped_column(Text)

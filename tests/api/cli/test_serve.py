@@ -67,7 +67,7 @@ def test_db_upgrade_migrates_a_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.sqlite'}"
     assert main(["db", "upgrade", "--database-url", url]) == 0
     database = Database(url, migrate=False)
-    assert current_revision(database.engine) == head_revision() == "0009"
+    assert current_revision(database.engine) == head_revision() == "0010"
     database.dispose()
 
 

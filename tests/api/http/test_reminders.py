@@ -237,5 +237,5 @@ def test_0008_adds_reminded_at_and_downgrades_to_0007(database_url: str) -> None
     assert current_revision(engine) == "0007"
     assert "reminded_at" not in {c["name"] for c in inspect(engine).get_columns("introductions")}
     upgrade(engine)
-    assert current_revision(engine) == head_revision() == "0009"
+    assert current_revision(engine) == head_revision() == "0010"
     engine.dispose()

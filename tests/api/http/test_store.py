@@ -26,7 +26,7 @@ PROFILE: dict[str, Any] = {
 def test_migrations_build_the_schema_from_nothing(database_url: str) -> None:
     engine = create_engine(database_url)
     upgrade(engine)
-    assert current_revision(engine) == head_revision() == "0009"
+    assert current_revision(engine) == head_revision() == "0010"
     tables = set(inspect(engine).get_table_names())
     assert {"profiles", "calls", "jobs", "introductions", "audit", "api_keys"} <= tables
     engine.dispose()
