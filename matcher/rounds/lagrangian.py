@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -35,7 +36,7 @@ import numpy.typing as npt
 
 from matcher.dataset import Dataset
 from matcher.rounds.staffing import Staffing, staff_in_order, staffing_bonus, team_objectives
-from matcher.solvers import Selection
+from matcher.solvers import Selection, TeamProblem, get_solver
 from matcher.teams import EncodedTeam, TeamAssembler
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,9 @@ MILP_RELATIVE_GAP = 1e-4
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+#: Solves a batch of independent per-call problems exactly; results in input order.
+CallSolves = Callable[[Sequence[TeamProblem]], list[Selection | None]]
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,7 @@ def solve_lagrangian(
     time_limit: float | None = None,
     step_scale: float = 1.0,
     patience: int = 2,
+    solve_calls: CallSolves | None = None,
 ) -> Staffing:
     """Staff the round by Lagrangian decomposition (see the module docstring).
 
@@ -128,6 +133,9 @@ def solve_lagrangian(
         Initial factor of the Polyak step ``scale * (bound - best) / |subgradient|^2``.
     patience : int
         Iterations without a better bound after which the step factor is halved.
+    solve_calls : callable, optional
+        Solves each iteration's batch of per-call problems exactly, results in input order
+        (e.g. in parallel, :mod:`matcher.rounds.parallel`). ``None``: one by one here.
 
     Returns
     -------
@@ -137,6 +145,11 @@ def solve_lagrangian(
         are always solved with the exact solver: the bound needs their true optima.
     """
     started = time.perf_counter()
+    if solve_calls is None:
+        exact = get_solver("exact", assembler.objective.time_limit)
+        solve: CallSolves = lambda problems: [exact.solve(p) for p in problems]  # noqa: E731
+    else:
+        solve = solve_calls
     calls = sorted(c for c, e in encoded.items() if e.problem.n > 0)
     bonus = staffing_bonus(encoded)
     resources = _Resources.of(dataset, encoded)
@@ -157,8 +170,7 @@ def solve_lagrangian(
         relaxed: dict[str, Selection] = {}
         priced_value: dict[str, float] = {}
         slack: dict[str, float] = {}
-        for c in calls:
-            selection, _ = assembler.solve(priced[c], "exact")
+        for c, selection in zip(calls, solve([priced[c] for c in calls]), strict=True):
             if selection is None:
                 continue  # the call's own rules cannot be met: never staffed
             team_value = selection.objective(priced[c])
