@@ -45,6 +45,7 @@ from matcher.rounds.outputs import (
     team_rows,
     write_table,
 )
+from matcher.rounds.parallel import open_call_solves
 from matcher.rounds.pools import PoolPlan, plan_pools, profile_routes, quantile_from_top
 from matcher.rounds.scoring import ProfileLayout, chunk_layout
 from matcher.rounds.staffing import (
@@ -264,13 +265,16 @@ def staff(
                 "Lagrangian decomposition used"
             )
     if config.staffing in ("joint", "lagrangian"):
-        staffing = solve_lagrangian(
-            dataset,
-            assembler,
-            encoded,
-            iterations=config.lagrangian_iterations,
-            time_limit=config.lagrangian_time_limit,
-        )
+        # The per-call solves in parallel (workers started for this staffing only).
+        with open_call_solves(config, assembler.objective.time_limit) as solve_calls:
+            staffing = solve_lagrangian(
+                dataset,
+                assembler,
+                encoded,
+                iterations=config.lagrangian_iterations,
+                time_limit=config.lagrangian_time_limit,
+                solve_calls=solve_calls,
+            )
         staffing.notes[:0] = notes
         return staffing
     return solve_greedy(dataset, assembler, encoded, config.solver)
