@@ -319,27 +319,31 @@ class ProcessCallSolves(_Solves):
                     hand_out(item)
             for item in ready:
                 if isinstance(item, int):
-                    process = sentinels[item]
-                    process.join()
-                    raise CallSolveError(
-                        f"staffing worker process {process.pid} stopped (exit code "
-                        f"{process.exitcode}) while solving per-call problems"
-                    )
+                    raise self._stopped(sentinels[item])
         return results
+
+    def _process_of(self, connection: Connection) -> BaseProcess:
+        return self.processes[self._connections.index(connection)]
+
+    def _stopped(self, process: BaseProcess) -> CallSolveError:
+        """The error for a worker that stopped, with its exit code."""
+        process.join(EXIT_GRACE)
+        return CallSolveError(
+            f"staffing worker process {process.pid} stopped (exit code {process.exitcode}) "
+            "while solving per-call problems"
+        )
 
     def _send(self, connection: Connection, message: object) -> None:
         try:
             connection.send(message)
-        except (BrokenPipeError, ConnectionResetError) as error:
-            raise CallSolveError(f"a staffing worker process is gone ({error})") from None
+        except (BrokenPipeError, ConnectionResetError):
+            raise self._stopped(self._process_of(connection)) from None
 
     def _receive(self, connection: Connection) -> Any:
         try:
             return connection.recv()
-        except (EOFError, ConnectionResetError) as error:
-            raise CallSolveError(
-                f"a staffing worker process stopped while solving per-call problems ({error!r})"
-            ) from None
+        except (EOFError, ConnectionResetError):  # its end closed: the worker is gone
+            raise self._stopped(self._process_of(connection)) from None
 
     def _stop(self, *, terminate: bool) -> None:
         """Stop every worker: ask them to exit (or kill them at once), then reap them."""
