@@ -13,6 +13,8 @@ with 25 introductions each (so capacities bind).
     python benchmarks/round_cordis.py --backend tfidf --compare-staffing
     python benchmarks/round_cordis.py --backend tfidf --staffing greedy --compare-staffing \
         --compare-methods volume subgradient   # both Lagrangians on the same encoded round
+    python benchmarks/round_cordis.py --backend tfidf --staffing lagrangian \
+        --staffing-workers 1 --compare-workers 2,dask:4   # same teams on 1, 2, Dask 4 workers
 
 Data: CORDIS (© European Union, CORDIS), ../shared/data/cordis-dev.
 """
@@ -23,10 +25,12 @@ import argparse
 import csv
 import json
 import logging
+import os
 import resource
 import sys
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +124,36 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _compare_workers(
+    specs: str, dataset: Any, config: RoundConfig, captured: dict[str, Any], staff: Any
+) -> None:
+    """Staff the captured round again on each worker setting: wall time, same teams?"""
+    first = captured["staffing"]
+    print(
+        f"staffing on the round's setting (staffing_workers={config.staffing_workers}, "
+        f"engine {config.engine}): {captured['wall']:.1f} s wall, {len(first.selections)} "
+        f"staffed, objective {first.objective:.3f}, gap {first.gap}; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    for spec in specs.split(","):
+        engine, _, count = spec.strip().rpartition(":")
+        workers = int(count)
+        if engine == "dask":
+            other = replace(config, engine="dask", dask_workers=workers, staffing_workers=None)
+        else:
+            other = replace(config, engine="local", staffing_workers=workers)
+        started = time.perf_counter()
+        staffing = staff(dataset, captured["assembler"], captured["encoded"], other)
+        wall = time.perf_counter() - started
+        print(
+            f"staffing on {spec.strip()} worker(s): {wall:.1f} s wall (workers started "
+            f"included), {len(staffing.selections)} staffed, objective "
+            f"{staffing.objective:.3f}, gap {staffing.gap}, same teams as the round's: "
+            f"{staffing.selections == first.selections}; "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profiles", type=int, default=10_000)
@@ -142,6 +176,19 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=300.0)
     parser.add_argument("--lagrangian-time-limit", type=float, default=None)
     parser.add_argument("--verbose", action="store_true", help="log each Lagrangian iteration")
+    parser.add_argument(
+        "--staffing-workers",
+        type=int,
+        default=None,
+        help="processes for the per-call solves (default: one per core; 1: in the driver)",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="Dask LocalCluster workers")
+    parser.add_argument(
+        "--compare-workers",
+        default="",
+        help="after the round, staff it again with each of these worker settings "
+        "(e.g. '1,2,dask:4') and check that the teams are the same",
+    )
     args = parser.parse_args()
     if args.verbose:
         logging.basicConfig(format="%(message)s")
@@ -165,16 +212,25 @@ def main() -> None:
         time_limit=args.time_limit,
         lagrangian_time_limit=args.lagrangian_time_limit,
         lagrangian_iterations=args.lagrangian_iterations,
+        staffing_workers=args.staffing_workers,
+        dask_workers=args.workers,
     )
     captured: dict[str, Any] = {}
-    if args.compare_staffing:
-        from matcher.rounds import runner
+    from matcher.rounds import runner
 
-        real_staff = runner.staff
+    real_staff = runner.staff
+    if args.compare_staffing or args.compare_workers:
 
         def capture(dataset_: Any, assembler: Any, encoded: Any, config_: Any) -> Any:
-            captured.update(assembler=assembler, encoded=encoded)
-            return real_staff(dataset_, assembler, encoded, config_)
+            started = time.perf_counter()
+            staffing = real_staff(dataset_, assembler, encoded, config_)
+            captured.update(
+                assembler=assembler,
+                encoded=encoded,
+                staffing=staffing,
+                wall=time.perf_counter() - started,
+            )
+            return staffing
 
         runner.staff = capture  # type: ignore[assignment]
     out = OUT / f"run-{args.engine}-{args.staffing}"
@@ -194,6 +250,8 @@ def main() -> None:
         for r in summary.unstaffed.values()
     )
     print(f"unstaffed: {dict(reasons)}; office load {summary.office_load}")
+    if args.compare_workers:
+        _compare_workers(args.compare_workers, dataset, config, captured, real_staff)
     if args.compare_staffing:
         from matcher.rounds.staffing import (
             capacity_violations,

@@ -65,6 +65,15 @@ def round_(
         typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster)."),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="LocalCluster workers.")] = 2,
+    staffing_workers: Annotated[
+        int | None,
+        typer.Option(
+            "--staffing-workers",
+            help="Processes solving the calls' team problems of the Lagrangian staffing in "
+            "parallel (default: one per core; 1: in this process). With --engine dask they "
+            "run on the cluster. The teams are the same whatever the count.",
+        ),
+    ] = None,
     chunk_size: Annotated[
         int | None, typer.Option("--chunk-size", help="Profiles per scoring chunk.")
     ] = None,
@@ -153,6 +162,7 @@ def round_(
             engine=engine,  # type: ignore[arg-type]
             scheduler=scheduler,
             dask_workers=workers,
+            staffing_workers=staffing_workers,
             chunk_size=chunk_size,
             memory_mb=memory_mb,
             time_limit=time_limit,

@@ -67,6 +67,12 @@ class RoundConfig:
         Dask scheduler address; ``None`` with ``engine="dask"`` starts a LocalCluster.
     dask_workers : int
         Workers of that LocalCluster.
+    staffing_workers : int, optional
+        Processes solving the per-call team problems of the Lagrangian staffing in
+        parallel (:mod:`matcher.rounds.parallel`). ``None`` or 0 (the default): one per
+        core; 1: one after the other in this process. With ``engine="dask"`` they are solved
+        on the Dask cluster instead (set 1 to keep them here; other counts are refused:
+        the cluster's size is ``dask_workers``). Teams never depend on it.
     chunk_size : int, optional
         Profiles per scoring chunk (and checkpoint). ``None``: chosen from
         ``memory_mb`` so that one chunk's similarity block stays under it.
@@ -129,6 +135,7 @@ class RoundConfig:
     engine: Engine = "local"
     scheduler: str | None = None
     dask_workers: int = 2
+    staffing_workers: int | None = None
     chunk_size: int | None = None
     memory_mb: int = 512
     pool_depth: int = 300
@@ -163,6 +170,14 @@ class RoundConfig:
             )
         if self.engine not in ("local", "dask"):
             raise ValueError(f"unknown engine {self.engine!r}; choose local or dask")
+        if self.staffing_workers is not None and self.staffing_workers < 0:
+            raise ValueError("staffing_workers must be 0 (one per core) or more")
+        if self.engine == "dask" and self.staffing_workers not in (None, 0, 1):
+            raise ValueError(
+                f"staffing_workers={self.staffing_workers} is the local pool's size; with "
+                "engine='dask' the per-call solves run on the Dask cluster (its size is "
+                "dask_workers), or set 1 to solve them in this process"
+            )
         if self.chunk_size is not None and self.chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
         if self.pool_depth < 1 or self.memory_mb < 1:
@@ -184,12 +199,13 @@ class RoundConfig:
     def fingerprint(self) -> dict[str, Any]:
         """The settings that change the results (what a resumed run must share)."""
         settings = asdict(self)
-        # Where the work runs, the cache and the output formats do not change what is
-        # computed (the outputs are written again in full on resume).
+        # Where the work runs (and on how many workers), the cache and the output formats
+        # do not change what is computed (the outputs are written again in full on resume).
         for name in (
             "engine",
             "scheduler",
             "dask_workers",
+            "staffing_workers",
             "cache_path",
             "report",
             "scores_with_eligibility",

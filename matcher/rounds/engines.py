@@ -10,7 +10,7 @@ once (``scatter``) instead of shipping them with each chunk.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from matcher.evidence import FloatMatrix
@@ -102,3 +102,38 @@ def run_dask(
                 in_flight -= 1
         for future in pending:
             on_result(future.result())
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]:
+    """A ``distributed.Client`` to ``scheduler``, or to a LocalCluster of ``workers``
+    single-threaded processes when it is ``None`` (the cluster the scoring engine starts);
+    closed, with the cluster, on leaving the block."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - dask is a declared extra
+        raise ValueError(
+            "--engine dask needs dask[distributed]: pip install 'grantmatch[scale]'"
+        ) from None
+    with ExitStack() as stack:
+        if scheduler is None:
+            cluster = stack.enter_context(
+                LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                )
+            )
+            client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
+        else:
+            try:
+                client = stack.enter_context(
+                    Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
+                )
+            except OSError as error:
+                raise ValueError(
+                    f"--scheduler {scheduler}: cannot reach the Dask scheduler ({error})"
+                ) from None
+        yield client

@@ -54,6 +54,7 @@ from matcher.rounds.outputs import (
     team_rows,
     write_table,
 )
+from matcher.rounds.parallel import open_call_solves
 from matcher.rounds.pools import PoolPlan, plan_pools, profile_routes, quantile_from_top
 from matcher.rounds.progress import (
     DetailedProgress,
@@ -300,16 +301,19 @@ def staff(
                 "Lagrangian decomposition used"
             )
     if config.staffing in ("joint", "lagrangian"):
-        staffing = solve_lagrangian(
-            dataset,
-            assembler,
-            encoded,
-            iterations=config.lagrangian_iterations,
-            time_limit=config.lagrangian_time_limit,
-            method=config.lagrangian_method,
-            on_iteration=on_iteration,
-            start=start,
-        )
+        # The per-call solves in parallel (workers started for this staffing only).
+        with open_call_solves(config, assembler.objective.time_limit) as solve_calls:
+            staffing = solve_lagrangian(
+                dataset,
+                assembler,
+                encoded,
+                iterations=config.lagrangian_iterations,
+                time_limit=config.lagrangian_time_limit,
+                method=config.lagrangian_method,
+                solve_calls=solve_calls,
+                on_iteration=on_iteration,
+                start=start,
+            )
         staffing.notes[:0] = notes
         return staffing
     return solve_greedy(dataset, assembler, encoded, config.solver)

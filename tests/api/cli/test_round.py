@@ -114,3 +114,19 @@ def test_bad_arguments_are_one_line(env: dict[str, str], tmp_path: Path) -> None
     )
     assert done.returncode == 2
     assert "engine" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (("--staffing-workers", "-1"), "staffing_workers"),
+        (("--engine", "dask", "--staffing-workers", "3"), "Dask cluster"),
+    ],
+)
+def test_bad_staffing_workers_are_one_line(
+    env: dict[str, str], tmp_path: Path, extra: tuple[str, ...], named: str
+) -> None:
+    done = subprocess.run([*_command(tmp_path), *extra], env=env, capture_output=True, text=True)
+    assert done.returncode == 2
+    message = " ".join(done.stderr.split())
+    assert named in message and "Traceback" not in message
