@@ -221,9 +221,11 @@ def main() -> None:
     real_staff = runner.staff
     if args.compare_staffing or args.compare_workers:
 
-        def capture(dataset_: Any, assembler: Any, encoded: Any, config_: Any) -> Any:
+        def capture(
+            dataset_: Any, assembler: Any, encoded: Any, config_: Any, **kwargs: Any
+        ) -> Any:
             started = time.perf_counter()
-            staffing = real_staff(dataset_, assembler, encoded, config_)
+            staffing = real_staff(dataset_, assembler, encoded, config_, **kwargs)
             captured.update(
                 assembler=assembler,
                 encoded=encoded,

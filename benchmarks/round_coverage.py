@@ -129,9 +129,10 @@ def round_teams(
         assembler: RoundAssembler,
         encoded: dict[str, EncodedTeam],
         config: RoundConfig,
+        **kwargs: Any,
     ) -> Staffing:
         captured.update(assembler=assembler, encoded=encoded)
-        return real_staff(dataset, assembler, encoded, config)
+        return real_staff(dataset, assembler, encoded, config, **kwargs)
 
     runner.staff = capture
     try:
