@@ -45,6 +45,7 @@ from matcher.rounds import RoundConfig
 from matcher.rounds.chunks import ChunkResult, Merger, SpecArrays
 from matcher.rounds.engines import run_local
 from matcher.rounds.lagrangian import Method, solve_lagrangian
+from matcher.rounds.parallel import open_call_solves
 from matcher.rounds.pools import plan_pools, profile_routes
 from matcher.rounds.runner import _pools, _tasks, chunk_size_for
 from matcher.rounds.staffing import (
@@ -117,14 +118,18 @@ def run_method(
             print(f"joint: skipped, {size} variables > {args.max_joint_variables}")
             return None
         return solve_joint(dataset, encoded, args.joint_time_limit)
-    return solve_lagrangian(
-        dataset,
-        assembler,
-        encoded,
-        method=LAGRANGIAN[method],
-        iterations=args.iterations,
-        time_limit=args.time_limit,
-    )
+    config = RoundConfig(staffing_workers=args.workers, report=False, cache_path=None)
+    with open_call_solves(config, assembler.objective.time_limit) as solve_calls:
+        return solve_lagrangian(
+            dataset,
+            assembler,
+            encoded,
+            method=LAGRANGIAN[method],
+            iterations=args.iterations,
+            time_limit=args.time_limit,
+            tolerance=args.gap,
+            solve_calls=solve_calls,
+        )
 
 
 def main() -> None:
@@ -138,6 +143,12 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=None, help="Lagrangian, seconds")
     parser.add_argument("--max-joint-variables", type=int, default=150_000)
     parser.add_argument("--joint-time-limit", type=float, default=300.0)
+    parser.add_argument(
+        "--gap", type=float, default=0.02, help="Lagrangian: stop at this proven gap"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes for the per-call solves (0: per core)"
+    )
     parser.add_argument("--verbose", action="store_true", help="log each Lagrangian iteration")
     args = parser.parse_args()
     if args.verbose:

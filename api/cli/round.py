@@ -95,6 +95,15 @@ def round_(
             "the teams do not depend on the machine's speed).",
         ),
     ] = None,
+    lagrangian_gap: Annotated[
+        float,
+        typer.Option(
+            "--lagrangian-gap",
+            min=0.0,
+            max=0.99,
+            help="Stop the Lagrangian iterations once the proven gap is at most this.",
+        ),
+    ] = 0.02,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue from the checkpoints in --out.")
     ] = False,
@@ -168,6 +177,7 @@ def round_(
             time_limit=time_limit,
             lagrangian_iterations=lagrangian_iterations,
             lagrangian_time_limit=lagrangian_time_limit,
+            lagrangian_gap=lagrangian_gap,
             team_objective=team_objective(weight or []),
             report=not no_report,
             eligible_only=eligible_only,

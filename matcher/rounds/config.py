@@ -92,6 +92,10 @@ class RoundConfig:
         Stop the Lagrangian iterations after this many seconds. ``None`` (the default):
         only the iteration count stops them, so a round's teams do not depend on how fast
         the machine is, and a resumed round equals an uninterrupted one.
+    lagrangian_gap : float
+        Stop the Lagrangian iterations once the proven relative gap (the distance of the
+        best round from the upper bound on the joint objective) is at most this; 0.02 by
+        default. Deterministic, unlike a time limit: the gap does not depend on speed.
     lagrangian_method : {"fast-subgradient", "volume", "subgradient"}
         ``fast-subgradient`` (the default): subgradient steps, per-call solves only where
         priced values changed, a repair that keeps each priced team that still fits, and a
@@ -143,6 +147,7 @@ class RoundConfig:
     max_joint_variables: int = 150_000
     lagrangian_iterations: int = 30
     lagrangian_time_limit: float | None = None
+    lagrangian_gap: float = 0.02
     lagrangian_method: Literal["volume", "fast-subgradient", "subgradient"] = "fast-subgradient"
     relevance: RelevanceWeights | None = None
     team_objective: TeamObjective | None = None
@@ -163,6 +168,8 @@ class RoundConfig:
             raise ValueError("lagrangian_iterations must be at least 1")
         if self.lagrangian_time_limit is not None and self.lagrangian_time_limit <= 0:
             raise ValueError("lagrangian_time_limit must be positive")
+        if not 0 <= self.lagrangian_gap < 1:
+            raise ValueError("lagrangian_gap must be at least 0 and below 1")
         if self.lagrangian_method not in ("volume", "fast-subgradient", "subgradient"):
             raise ValueError(
                 f"unknown lagrangian_method {self.lagrangian_method!r}; "

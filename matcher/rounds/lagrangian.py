@@ -759,7 +759,10 @@ def _volume(
         alone = {c: float(v) for c, v in zip(calls, state.alone, strict=True) if v == v}
         best = local_search(solver, cache, residual, encoded, best, alone)
         best_value = sum(team_objectives(encoded, best).values()) + bonus * len(best)
-    notes = [f"per-call solves: {cache.solves} restricted, {cache.hits} answered from cache"]
+    # Logged, not noted: the counts are this run's, and a resumed run must write the same
+    # summary as an uninterrupted one.
+    log.info("per-call solves: %d restricted, %d answered from cache", cache.solves, cache.hits)
+    notes: list[str] = []
     return _result(
         encoded, best, best_value, bound, bonus, done, interrupted, started, settings.method, notes
     )

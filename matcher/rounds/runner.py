@@ -309,6 +309,7 @@ def staff(
                 encoded,
                 iterations=config.lagrangian_iterations,
                 time_limit=config.lagrangian_time_limit,
+                tolerance=config.lagrangian_gap,
                 method=config.lagrangian_method,
                 solve_calls=solve_calls,
                 on_iteration=on_iteration,

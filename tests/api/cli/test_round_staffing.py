@@ -57,6 +57,8 @@ def _args(data: Path, out: Path, *extra: str) -> list[str]:
         "tfidf",
         "--staffing",
         "lagrangian",
+        "--lagrangian-gap",
+        "0.001",  # several iterations on this small round, to interrupt and resume
         "--out",
         str(out),
         *extra,

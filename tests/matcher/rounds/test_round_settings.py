@@ -132,3 +132,9 @@ def test_resume_refuses_changed_engine_settings(
         route_costs=RouteCosts(),
     )
     assert run_round(demo, tmp_path, explicit, resume=True).resumed_chunks > 0
+
+
+@pytest.mark.parametrize("gap", [-0.01, 1.0])
+def test_a_lagrangian_gap_outside_zero_to_one_is_refused(gap: float) -> None:
+    with pytest.raises(ValueError, match="lagrangian_gap"):
+        RoundConfig(lagrangian_gap=gap)

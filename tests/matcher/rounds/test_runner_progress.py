@@ -8,7 +8,7 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,11 @@ def contested(demo: Dataset) -> Dataset:
 @pytest.fixture(scope="module")
 def config(vector_cache: str) -> RoundConfig:
     return RoundConfig(
-        backend="tfidf", cache_path=vector_cache, staffing="lagrangian", lagrangian_iterations=30
+        backend="tfidf",
+        cache_path=vector_cache,
+        staffing="lagrangian",
+        lagrangian_iterations=30,
+        lagrangian_gap=0.001,  # several iterations on this small round, to interrupt and resume
     )
 
 
@@ -206,11 +210,6 @@ def test_resume_continues_from_the_last_iteration_to_the_same_round(
         assert mine == theirs, name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lagrangian.py (branch staff) notes this run's per-call solve counts, which a "
-    "resumed run cannot repeat; remove this mark once the note is resume-proof",
-)
 def test_resume_writes_the_same_summary_and_report_bytes(
     interrupted: _Interrupted,
     whole: tuple[Path, RoundSummary, list[tuple[str, float, StaffingProgress | None]]],
@@ -262,3 +261,17 @@ def test_staffing_progress_reads_as_one_line() -> None:
     done = StaffingProgress(4, 30, 0.0, 246.0, 246.0, 10, stopped="gap reached")
     assert done.describe() == "iteration 4/30, gap 0.00%, 10 staffed, gap reached"
     assert done.to_json()["stopped"] == "gap reached"
+
+
+def test_a_looser_gap_stops_sooner_once_it_is_proven(
+    contested: Dataset,
+    config: RoundConfig,
+    whole: tuple[Path, RoundSummary, list[tuple[str, float, StaffingProgress | None]]],
+    tmp_path: Path,
+) -> None:
+    _, tight, _ = whole
+    loose = replace(config, lagrangian_gap=0.5)
+    summary = run_round(contested, tmp_path, loose)
+    assert tight.iterations is not None and summary.iterations is not None
+    assert summary.gap is not None and summary.gap <= 0.5
+    assert summary.iterations < tight.iterations
