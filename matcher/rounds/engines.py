@@ -46,34 +46,9 @@ def run_dask(
     workers: int = 2,
 ) -> None:
     """Score the chunks on a Dask cluster (a LocalCluster when ``scheduler`` is ``None``)."""
-    try:
-        # distributed ships no type hints; its calls are untyped for mypy.
-        from distributed import Client, LocalCluster, as_completed
-    except ImportError:  # pragma: no cover - dask is a declared extra
-        raise ValueError(
-            "--engine dask needs dask[distributed]: pip install 'grantmatch[scale]'"
-        ) from None
-    with ExitStack() as stack:
-        if scheduler is None:
-            cluster = stack.enter_context(
-                LocalCluster(  # type: ignore[no-untyped-call]
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=None,
-                )
-            )
-            client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
-        else:
-            try:
-                client = stack.enter_context(
-                    Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
-                )
-            except OSError as error:
-                raise ValueError(
-                    f"--scheduler {scheduler}: cannot reach the Dask scheduler ({error})"
-                ) from None
+    with dask_client(scheduler, workers) as client:  # refuses a missing dask clearly
+        from distributed import as_completed
+
         window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or workers)
         shared: list[Any] = client.scatter(
             [call_vectors, weights, calibration, specs], broadcast=True
