@@ -15,6 +15,7 @@ from api.http.settings import Settings
 from api.http.store.tables import JobRow, utcnow
 from api.web.demo import seed_demo
 from matcher.rounds.progress import StaffingProgress
+from tests.api.web.conftest import LiveServer, SignIn, screenshot
 
 
 @pytest.fixture
@@ -94,3 +95,42 @@ def test_a_stopped_staffing_says_why(client: TestClient) -> None:
     stopped = StaffingProgress(4, 30, 0.0, 246.0, 246.0, 10, stopped="gap reached")
     job_id = _running_round(client, stopped)
     assert _staffing(client, job_id, "en").endswith("10 calls staffed, stopped: gap reached")
+
+
+def test_the_staffing_line_reads_in_a_real_browser_in_russian_on_a_phone(
+    sign_in: SignIn, live_server: LiveServer
+) -> None:
+    from api.http.store.db import Database
+
+    database = Database(f"sqlite:///{live_server.home / 'web.sqlite'}")
+    job_id = "00000000-0000-4000-8000-000000000181"
+    try:
+        with database.session() as session:
+            session.add(
+                JobRow(
+                    id=job_id,
+                    kind="round",
+                    status="running",
+                    stage="staff",
+                    progress=0.3,
+                    detail=StaffingProgress(
+                        3, 30, 0.0041, 246.0, 245.0, 10, seconds_left=12.4
+                    ).to_json(),
+                    params={"top_k": 10},
+                    created_by="coordinator@demo.grantmatch.org",
+                    created_at=utcnow(),
+                    started_at=utcnow(),
+                    data_version=0,
+                )
+            )
+    finally:
+        database.dispose()
+    page = sign_in("coordinator", locale="ru-RU", width=375)
+    page.goto(f"{live_server.url}/app/rounds/{job_id}")
+    staffing = page.locator("#job-staffing")
+    assert " ".join(staffing.inner_text().split()) == (
+        "итерация 3 из 30, доказанный разрыв 0,41%, конкурсов с командой: 10, осталось около 12 с"
+    )
+    box = staffing.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 375  # no sideways scrolling
+    screenshot(page, "round-staffing-progress-ru-375")
