@@ -15,7 +15,10 @@ solvers on the same :class:`~matcher.solvers.TeamProblem`:
     a lead from the coordinator's country; the coverage term uses the objective's
     sentences.
 
-Pools have 50 to 500 candidates, teams 3 to 10 members.
+Pools have 50 to 500 candidates, teams 3 to 10 members. The exact solver is also timed as it
+was before issue 18 (``benchmarks/_milp_before.py``: the same MILP, built by stacking sparse rows
+and always branched), with the share of calls whose linear relaxation was already integral
+(answered without the branch and bound) and the largest objective difference between the two.
 
     python benchmarks/team_solvers.py --random 120 --cordis 120
 """
@@ -31,10 +34,13 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+import matcher.solvers.milp as milp_module
+from benchmarks._milp_before import MilpSolver as MilpSolverBefore
 from matcher.dataset import Dataset
 from matcher.model import Call, CallRules, Institution, Office, Profile
 from matcher.routes import RouteFinder
@@ -226,8 +232,12 @@ def main() -> None:
     instances = [("random", *random_instance(rng, i)) for i in range(args.random)]
     if args.cordis:
         instances += [("cordis", *case) for case in cordis_instances(rng, args.cordis)]
-    exact, fast = get_solver("exact"), get_solver("fast")
+    exact, fast, before = get_solver("exact"), get_solver("fast"), MilpSolverBefore()
+    branched = _count_branch_and_bound()
     results: dict[str, list[tuple[float, float, float, float, int]]] = defaultdict(list)
+    before_ms: dict[str, list[float]] = defaultdict(list)
+    relaxed: Counter[str] = Counter()
+    largest_difference = 0.0
     infeasible: Counter[str] = Counter()
     fast_misses = 0
     for source, dataset, call, relevance, coverage_of in instances:
@@ -235,8 +245,18 @@ def main() -> None:
         encoded = assembler.encode(call, relevance)
         problem = encoded.problem
         started = time.perf_counter()
+        old = before.solve(problem)
+        before_ms[source].append(1000 * (time.perf_counter() - started))
+        runs = len(branched)
+        started = time.perf_counter()
         best = exact.solve(problem)
         exact_time = time.perf_counter() - started
+        relaxed[source] += len(branched) == runs
+        if (old is None) != (best is None):
+            raise SystemExit(f"{call.id}: the exact solver before and now disagree on feasibility")
+        if old is not None and best is not None:
+            difference = abs(old.objective(problem) - best.objective(problem))
+            largest_difference = max(largest_difference, difference)
         started = time.perf_counter()
         quick = fast.solve(problem)
         fast_time = time.perf_counter() - started
@@ -253,7 +273,7 @@ def main() -> None:
         )
     print(
         f"{'source':8} {'n':>4} {'ratio mean':>10} {'ratio worst':>11} {'gap mean':>9} "
-        f"{'exact ms':>9} {'fast ms':>8} {'pool':>9}"
+        f"{'exact ms':>9} {'fast ms':>8} {'pool':>9} {'before ms':>9} {'LP only':>7}"
     )
     rows = [(name, values) for name, values in results.items()]
     rows.append(("all", [v for values in results.values() for v in values]))
@@ -265,12 +285,40 @@ def main() -> None:
             f"{name:8} {len(values):4d} {statistics.mean(ratios):10.4f} {min(ratios):11.4f} "
             f"{statistics.mean(gaps):9.4f} {1000 * statistics.mean(v[2] for v in values):9.1f} "
             f"{1000 * statistics.mean(v[3] for v in values):8.1f} "
-            f"{min(v[4] for v in values):4d}-{max(v[4] for v in values)}"
+            f"{min(v[4] for v in values):4d}-{max(v[4] for v in values):<4d} "
+            f"{_before_mean(before_ms, name):9.1f} {_share(relaxed, before_ms, name):7.1%}"
         )
     print(
         f"infeasible (both agree): {dict(infeasible)}; "
         f"fast found none where exact did: {fast_misses}"
     )
+    print(f"largest objective difference, exact before and now: {largest_difference:.2e}")
+
+
+def _count_branch_and_bound() -> list[bool]:
+    """Grows by one every time the exact solver runs HiGHS with integer variables."""
+    runs: list[bool] = []
+    real = milp_module.milp
+
+    def counting(*args: Any, integrality: np.ndarray, **kwargs: Any) -> Any:
+        if integrality.any():
+            runs.append(True)
+        return real(*args, integrality=integrality, **kwargs)
+
+    milp_module.milp = counting  # type: ignore[assignment]
+    return runs
+
+
+def _before_mean(before_ms: dict[str, list[float]], name: str) -> float:
+    values = [v for key, vs in before_ms.items() if name in (key, "all") for v in vs]
+    return statistics.mean(values)
+
+
+def _share(relaxed: Counter[str], before_ms: dict[str, list[float]], name: str) -> float:
+    """Share of the calls (infeasible ones included) answered by the relaxation alone."""
+    if name == "all":
+        return sum(relaxed.values()) / max(1, sum(len(v) for v in before_ms.values()))
+    return relaxed[name] / max(1, len(before_ms[name]))
 
 
 if __name__ == "__main__":

@@ -16,10 +16,12 @@ workers there are or which one solved what, and neither does the round.
 * :class:`DaskCallSolves`: the same chunks as tasks on a Dask cluster (the round's scheduler,
   or a LocalCluster started with the scoring engine's settings).
 
-Whole problems travel with every batch: pickling one of a CORDIS round's problems (300
-candidates, 25 kB) and reading it back takes about 0.45 ms against about 40 ms to solve it
-(benchmarks/RESULTS.md, "Staffing in parallel"), so keeping the static parts in the workers
-would save about 1%.
+A worker process keeps every problem it has been sent; later batches send it only the
+values of a problem whose other parts it already holds (the Lagrangian changes nothing
+else between iterations). Since a per-call solve takes about 3 ms, shipping whole problems
+every iteration (280 kB for a synthetic call with its diversity matrix) had become a
+quarter of the driver's time at 1,000 calls (benchmarks/RESULTS.md, "Staffing at national
+scale: the per-call solve"). Dask batches still ship whole problems.
 
 A failure in a worker (an exception, or a worker process that dies) is raised here as a
 :class:`CallSolveError` naming the problem, never a hang; on any error or interrupt the
@@ -36,6 +38,7 @@ import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import replace
 from itertools import pairwise
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -47,6 +50,7 @@ from matcher.rounds.config import RoundConfig
 from matcher.rounds.engines import dask_client
 from matcher.rounds.lagrangian import CallSolves
 from matcher.solvers import Selection, TeamProblem, get_solver
+from matcher.solvers.base import FloatArray
 
 log = logging.getLogger(__name__)
 
@@ -175,10 +179,65 @@ class SerialCallSolves(_Solves):
         """Nothing to release."""
 
 
+#: A problem as it travels to a worker: its base number, and the whole problem the first time
+#: that worker gets the base, its ``value`` array after that.
+Shipped = tuple[int, TeamProblem | FloatArray]
+
+
+class _Bases:
+    """Numbers the problems a driver sends by their parts other than ``value``.
+
+    Two problems share a base when those parts are the very same objects (the Lagrangian's
+    priced problems are ``dataclasses.replace(problem, value=...)`` of one encoded problem),
+    so telling them apart costs no hashing of arrays. The first problem of every base is
+    kept, so the objects whose ``id`` makes the key stay alive and their ids are not reused.
+    Problems' arrays must not be changed in place (none are: ``TeamProblem`` is frozen and
+    its arrays are built once by the encoding).
+    """
+
+    def __init__(self) -> None:
+        self._numbers: dict[tuple[int, ...], int] = {}
+        self._kept: list[TeamProblem] = []
+
+    def number(self, problem: TeamProblem) -> int:
+        key = (
+            id(problem.lead_value),
+            id(problem.lead_allowed),
+            id(problem.pinned),
+            id(problem.groups),
+            id(problem.terms),
+            problem.min_size,
+            problem.max_size,
+        )
+        number = self._numbers.get(key)
+        if number is None:
+            number = self._numbers[key] = len(self._kept)
+            self._kept.append(problem)
+        return number
+
+
+class _HeldProblems:
+    """A worker's problems by base number: rebuilt from the values a later batch sends."""
+
+    def __init__(self) -> None:
+        self._bases: dict[int, TeamProblem] = {}
+
+    def unpack(self, shipped: Sequence[Shipped]) -> list[TeamProblem]:
+        problems: list[TeamProblem] = []
+        for number, payload in shipped:
+            if isinstance(payload, TeamProblem):
+                self._bases[number] = payload
+                problems.append(payload)
+            else:
+                problems.append(replace(self._bases[number], value=payload))
+        return problems
+
+
 def _serve(connection: Connection, time_limit: float, solve_one: SolveOne) -> None:
     """A worker process: solve the chunks the driver sends until it sends ``None``."""
     # Ctrl-C reaches the whole process group; the driver alone decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    held = _HeldProblems()
     while True:
         try:
             message = connection.recv()
@@ -186,8 +245,9 @@ def _serve(connection: Connection, time_limit: float, solve_one: SolveOne) -> No
             return
         if message is None:
             return
-        start, problems = message
+        start, shipped = message
         try:
+            problems = held.unpack(shipped)
             connection.send((start, solve_chunk(start, problems, time_limit, solve_one), None))
         except CallSolveError as error:
             connection.send((start, None, (str(error), "".join(getattr(error, "__notes__", [])))))
@@ -245,6 +305,8 @@ class ProcessCallSolves(_Solves):
         self.start_method = start_method
         self.processes: list[BaseProcess] = []
         self._connections: list[Connection] = []
+        self._held: list[set[int]] = []  # per worker: the base numbers it holds
+        self._bases = _Bases()
         self._closed = False
 
     @property
@@ -286,6 +348,7 @@ class ProcessCallSolves(_Solves):
             there.close()  # only the worker holds its end: a dead worker reads as EOF here
             self.processes.append(process)
             self._connections.append(here)
+            self._held.append(set())
         log.debug("started %d staffing worker processes", self.workers)
 
     def _solve(self, problems: Sequence[TeamProblem]) -> list[Selection | None]:
@@ -298,7 +361,7 @@ class ProcessCallSolves(_Solves):
             chunk = next(waiting, None)
             if chunk is not None:
                 start, stop = chunk
-                self._send(connection, (start, list(problems[start:stop])))
+                self._send(connection, (start, self._ship(connection, problems[start:stop])))
                 busy[connection] = chunk
 
         for connection in self._connections:
@@ -321,6 +384,19 @@ class ProcessCallSolves(_Solves):
                 if isinstance(item, int):
                     raise self._stopped(sentinels[item])
         return results
+
+    def _ship(self, connection: Connection, problems: Sequence[TeamProblem]) -> list[Shipped]:
+        """``problems`` as ``connection``'s worker needs them: values only where it can."""
+        held = self._held[self._connections.index(connection)]
+        shipped: list[Shipped] = []
+        for problem in problems:
+            number = self._bases.number(problem)
+            if number in held:
+                shipped.append((number, problem.value))
+            else:
+                held.add(number)
+                shipped.append((number, problem))
+        return shipped
 
     def _process_of(self, connection: Connection) -> BaseProcess:
         return self.processes[self._connections.index(connection)]
@@ -362,7 +438,7 @@ class ProcessCallSolves(_Solves):
             connection.close()
         if self.processes:
             log.debug("stopped %d staffing worker processes", len(self.processes))
-        self.processes, self._connections = [], []
+        self.processes, self._connections, self._held = [], [], []
 
 
 class DaskCallSolves(_Solves):

@@ -189,6 +189,25 @@ def test_results_come_back_in_input_order(
 
 
 @pytest.mark.slow
+def test_a_worker_given_only_new_values_answers_as_if_sent_the_whole_problem(
+    problems: list[TeamProblem],
+) -> None:
+    # The second batch is every call priced (same rules, new values), as a Lagrangian
+    # iteration sends it: the workers already hold those calls and get the values only.
+    rng = np.random.default_rng(3)
+    priced = [replace(p, value=p.value - rng.uniform(0, 0.6, p.n)) for p in problems]
+    mixed = priced[::2] + problems[1::2]  # some calls back at their first values
+    with ProcessCallSolves(2, TIME_LIMIT, min_batch=1, chunks_per_worker=3) as pool:
+        answers = [pool(batch) for batch in (problems, priced, mixed, priced[::-1])]
+    expected = [
+        [solve_exactly(p, TIME_LIMIT) for p in batch]
+        for batch in (problems, priced, mixed, priced[::-1])
+    ]
+    assert answers == expected
+    assert answers[0] != answers[1]  # the prices changed teams: stale values would show
+
+
+@pytest.mark.slow
 def test_a_failing_problem_is_a_clear_error_and_stops_the_pool(
     problems: list[TeamProblem], local_client: distributed.Client
 ) -> None:
