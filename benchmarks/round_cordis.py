@@ -289,18 +289,23 @@ def main() -> None:
         bonus = staffing_bonus(encoded)
         print(f"staffing bonus per call in the joint objective: {bonus:.2f}")
         from matcher.rounds.lagrangian import solve_lagrangian
+        from matcher.rounds.parallel import open_call_solves
 
         greedy_joint = greedy.objective + bonus * len(greedy.selections)
         for method in args.compare_methods:
             cpu_started = time.process_time()
-            staffing = solve_lagrangian(
-                dataset,
-                assembler,
-                encoded,
-                method=method,
-                iterations=args.lagrangian_iterations,
-                time_limit=args.lagrangian_time_limit,
-            )
+            # The round's own settings: its workers and its gap stop.
+            with open_call_solves(config, assembler.objective.time_limit) as solve_calls:
+                staffing = solve_lagrangian(
+                    dataset,
+                    assembler,
+                    encoded,
+                    method=method,
+                    iterations=args.lagrangian_iterations,
+                    time_limit=args.lagrangian_time_limit,
+                    tolerance=config.lagrangian_gap,
+                    solve_calls=solve_calls,
+                )
             cpu_seconds = time.process_time() - cpu_started
             joint_objective = staffing.objective + bonus * len(staffing.selections)
             team_gap = (

@@ -21,8 +21,16 @@ to the best bound any method proved (so greedy gets a measured gap too), and tha
 relative to the team objective alone (``team gap``): the bonus makes the joint objective
 large, so the joint gap looks small; the team gap says how much team quality could be missing.
 
+``--solver before`` solves every per-call problem with the exact solver as it was before
+issue 18 (``benchmarks/_milp_before.py``), in the workers and in the driver, so that
+``--solver before --methods subgradient`` is the staffing as it was, on the same instance.
+``--dask-workers N`` runs the per-call solves on a Dask LocalCluster of N worker processes.
+``--compare-solvers`` first times both exact solvers on every call's unpriced problem, in this
+process, and checks that they choose the same teams.
+
     python benchmarks/round_staffing.py --calls 1000 --profiles 100000
     python benchmarks/round_staffing.py --calls 200 --profiles 20000 --methods volume joint
+    python benchmarks/round_staffing.py --solver before --methods subgradient --workers 2
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ import argparse
 import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -38,14 +48,20 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._milp_before import MilpSolver as MilpSolverBefore
 from benchmarks._synthetic import synthetic_round
 from matcher.dataset import Dataset
 from matcher.evidence import EvidenceIndex
 from matcher.rounds import RoundConfig
 from matcher.rounds.chunks import ChunkResult, Merger, SpecArrays
 from matcher.rounds.engines import run_local
-from matcher.rounds.lagrangian import Method, solve_lagrangian
-from matcher.rounds.parallel import open_call_solves
+from matcher.rounds.lagrangian import CallSolves, Method, solve_lagrangian
+from matcher.rounds.parallel import (
+    ProcessCallSolves,
+    SerialCallSolves,
+    open_call_solves,
+    resolve_workers,
+)
 from matcher.rounds.pools import plan_pools, profile_routes
 from matcher.rounds.runner import _pools, _tasks, chunk_size_for
 from matcher.rounds.staffing import (
@@ -58,6 +74,7 @@ from matcher.rounds.staffing import (
     staffing_bonus,
 )
 from matcher.routes import RouteFinder
+from matcher.solvers import SOLVERS, MilpSolver, Selection, TeamProblem
 from matcher.teams import EncodedTeam, TeamRulesError
 
 METHODS = ("subgradient", "fast-subgradient", "volume", "greedy", "joint")
@@ -103,6 +120,52 @@ def encode_round(
     return assembler, encoded
 
 
+def solve_before(problem: TeamProblem, time_limit: float) -> Selection | None:
+    """A worker's per-call solve with the exact solver as it was before issue 18."""
+    return MilpSolverBefore(time_limit).solve(problem)
+
+
+@contextmanager
+def call_solves(args: argparse.Namespace, time_limit: float) -> Iterator[CallSolves]:
+    """The per-call solves the arguments ask for: the round's own, or the solver before."""
+    if args.solver == "before":
+        workers = resolve_workers(args.workers)
+        solves: SerialCallSolves | ProcessCallSolves = (
+            SerialCallSolves(time_limit, solve_before)
+            if workers == 1
+            else ProcessCallSolves(workers, time_limit, solve_one=solve_before)
+        )
+        with solves:
+            yield solves
+        return
+    config = RoundConfig(
+        staffing_workers=args.workers,
+        engine="dask" if args.dask_workers else "local",
+        dask_workers=args.dask_workers or 2,
+        report=False,
+        cache_path=None,
+    )
+    with open_call_solves(config, time_limit) as solve_calls:
+        yield solve_calls
+
+
+def compare_solvers(encoded: dict[str, EncodedTeam]) -> None:
+    """Both exact solvers on every call's problem: milliseconds per call, same teams."""
+    problems = [e.problem for e in encoded.values()]
+    now, before = MilpSolver(), MilpSolverBefore()
+    timings: dict[str, float] = {}
+    answers: dict[str, list[Selection | None]] = {}
+    for name, solver in (("before", before), ("now", now)):
+        started = time.perf_counter()
+        answers[name] = [solver.solve(problem) for problem in problems]
+        timings[name] = 1000 * (time.perf_counter() - started) / len(problems)
+    same = sum(a == b for a, b in zip(answers["before"], answers["now"], strict=True))
+    print(
+        f"exact solver per call: {timings['now']:.1f} ms now, {timings['before']:.1f} ms before "
+        f"({timings['before'] / timings['now']:.1f}x); same team for {same} of {len(problems)}"
+    )
+
+
 def run_method(
     method: str,
     dataset: Dataset,
@@ -118,8 +181,7 @@ def run_method(
             print(f"joint: skipped, {size} variables > {args.max_joint_variables}")
             return None
         return solve_joint(dataset, encoded, args.joint_time_limit)
-    config = RoundConfig(staffing_workers=args.workers, report=False, cache_path=None)
-    with open_call_solves(config, assembler.objective.time_limit) as solve_calls:
+    with call_solves(args, assembler.objective.time_limit) as solve_calls:
         return solve_lagrangian(
             dataset,
             assembler,
@@ -149,8 +211,22 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="processes for the per-call solves (0: per core)"
     )
+    parser.add_argument(
+        "--dask-workers", type=int, default=0, help="per-call solves on a Dask LocalCluster"
+    )
+    parser.add_argument(
+        "--solver",
+        choices=("now", "before"),
+        default="now",
+        help="the exact per-call solver: today's, or as it was before issue 18",
+    )
+    parser.add_argument(
+        "--compare-solvers", action="store_true", help="time both exact solvers per call first"
+    )
     parser.add_argument("--verbose", action="store_true", help="log each Lagrangian iteration")
     args = parser.parse_args()
+    if args.solver == "before":
+        SOLVERS["exact"] = MilpSolverBefore  # the driver's solves: repairs, greedy, search
     if args.verbose:
         logging.basicConfig(format="%(message)s")
         logging.getLogger("matcher.rounds.lagrangian").setLevel(logging.DEBUG)
@@ -169,6 +245,8 @@ def main() -> None:
         f"{len(encoded)} calls with a problem, {candidates} candidates in all, "
         f"joint MILP variables {joint_size(encoded)}"
     )
+    if args.compare_solvers:
+        compare_solvers(encoded)
     bonus = staffing_bonus(encoded)
     results: dict[str, Staffing] = {}
     cpu: dict[str, float] = {}
