@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,8 @@ OPTIMAL, LP_INFEASIBLE = 0, 2
 #: How far from 0 or 1 an LP value may be and still count as integral (HiGHS's primal
 #: feasibility tolerance is 1e-7).
 INTEGRAL_TOLERANCE = 1e-6
+#: Seconds the MILP gets at least, even when the relaxation used up the time limit.
+MIN_TIME_LIMIT = 0.1
 
 
 @dataclass
@@ -125,27 +128,30 @@ class MilpSolver(TeamSolver):
             ),
             n=n,
         )
-        relaxed = self._run(model, integral=False)
+        started = time.perf_counter()
+        relaxed = self._run(model, integral=False, time_limit=self.time_limit)
         if relaxed.status == LP_INFEASIBLE:
             return None  # no fractional team either, so no team at all
         if relaxed.status == OPTIMAL:
             selection = _integral_selection(problem, relaxed.x[: 2 * n])
             if selection is not None:
                 return selection
-        result = self._run(model, integral=True)
+        # The relaxation's time counts against the limit: one problem, one time limit.
+        left = max(self.time_limit - (time.perf_counter() - started), MIN_TIME_LIMIT)
+        result = self._run(model, integral=True, time_limit=left)
         if result.x is None:
             return None
         chosen = np.flatnonzero(result.x[:n] > 0.5)
         lead = int(np.argmax(result.x[n : 2 * n]))
         return Selection(members=[int(i) for i in chosen], lead=lead)
 
-    def _run(self, model: _Model, *, integral: bool) -> OptimizeResult:
+    def _run(self, model: _Model, *, integral: bool, time_limit: float) -> OptimizeResult:
         """HiGHS on ``model``: the MILP, or its linear relaxation (simplex, no presolve)."""
         kind = 1.0 if integral else 0.0
         n_integral = 2 * model.n
         integrality = np.zeros(len(model.objective))
         integrality[:n_integral] = kind
-        options: dict[str, object] = {"time_limit": self.time_limit, "disp": False}
+        options: dict[str, object] = {"time_limit": time_limit, "disp": False}
         if not integral:
             options["presolve"] = False
         return milp(
