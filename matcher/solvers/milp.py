@@ -74,7 +74,7 @@ class MilpSolver(TeamSolver):
     do not increase, the optimum fills the steepest segments first, which is exactly the
     concave gain.
 
-    The linear relaxation is solved first (dual simplex, no presolve): when its optimal
+    The linear relaxation is solved first (dual simplex): when its optimal
     vertex is integral it is the MILP's optimum, and the branch and bound never runs. On the
     synthetic national round (300 candidates a call) every call's relaxation was integral,
     and the relaxation took 3 ms against 8 ms for HiGHS's MILP on the same model
@@ -146,14 +146,14 @@ class MilpSolver(TeamSolver):
         return Selection(members=[int(i) for i in chosen], lead=lead)
 
     def _run(self, model: _Model, *, integral: bool, time_limit: float) -> OptimizeResult:
-        """HiGHS on ``model``: the MILP, or its linear relaxation (simplex, no presolve)."""
+        """HiGHS on ``model``: the MILP, or its linear relaxation (dual simplex)."""
         kind = 1.0 if integral else 0.0
         n_integral = 2 * model.n
         integrality = np.zeros(len(model.objective))
         integrality[:n_integral] = kind
-        options: dict[str, object] = {"time_limit": time_limit, "disp": False}
-        if not integral:
-            options["presolve"] = False
+        # No presolve: on these small models (at most a pool of 500) it costs more than it
+        # saves, 31 against 23 ms on the MILPs of a CORDIS round's fractional relaxations.
+        options = {"time_limit": time_limit, "disp": False, "presolve": False}
         return milp(
             model.objective,
             constraints=model.constraints,
