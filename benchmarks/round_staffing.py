@@ -25,6 +25,8 @@ large, so the joint gap looks small; the team gap says how much team quality cou
 issue 18 (``benchmarks/_milp_before.py``), in the workers and in the driver, so that
 ``--solver before --methods subgradient`` is the staffing as it was, on the same instance.
 ``--dask-workers N`` runs the per-call solves on a Dask LocalCluster of N worker processes.
+``--instance-cache FILE`` keeps the encoded round in a pickle file between runs (about a minute
+of building and scoring at full size; rebuilt when the size or seed differ).
 ``--compare-solvers`` first times both exact solvers on every call's unpriced problem, in this
 process, and checks that they choose the same teams.
 
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import pickle
 import sys
 import time
 from collections.abc import Iterator
@@ -149,6 +152,31 @@ def call_solves(args: argparse.Namespace, time_limit: float) -> Iterator[CallSol
         yield solve_calls
 
 
+def instance(
+    args: argparse.Namespace,
+) -> tuple[Dataset, RoundAssembler, dict[str, EncodedTeam], float, float]:
+    """The encoded round, built (and kept in ``--instance-cache``) or read back from there."""
+    cache = Path(args.instance_cache) if args.instance_cache else None
+    key = (args.calls, args.profiles, args.seed, args.dim)
+    if cache is not None and cache.exists():
+        with cache.open("rb") as file:
+            saved_key, dataset, assembler, encoded = pickle.load(file)
+        if saved_key == key:
+            return dataset, assembler, encoded, 0.0, 0.0
+    started = time.perf_counter()
+    rng = np.random.default_rng(args.seed)
+    dataset, index, call_vectors = synthetic_round(rng, args.calls, args.profiles, args.dim)
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    config = RoundConfig(backend="tfidf", cache_path=None, report=False)
+    assembler, encoded = encode_round(dataset, index, call_vectors, config)
+    encoded_seconds = time.perf_counter() - started
+    if cache is not None:
+        with cache.open("wb") as file:
+            pickle.dump((key, dataset, assembler, encoded), file, protocol=pickle.HIGHEST_PROTOCOL)
+    return dataset, assembler, encoded, built, encoded_seconds
+
+
 def compare_solvers(encoded: dict[str, EncodedTeam]) -> None:
     """Both exact solvers on every call's problem: milliseconds per call, same teams."""
     problems = [e.problem for e in encoded.values()]
@@ -221,6 +249,11 @@ def main() -> None:
         help="the exact per-call solver: today's, or as it was before issue 18",
     )
     parser.add_argument(
+        "--instance-cache",
+        default=None,
+        help="pickle file keeping the encoded instance between runs (built when missing)",
+    )
+    parser.add_argument(
         "--compare-solvers", action="store_true", help="time both exact solvers per call first"
     )
     parser.add_argument("--verbose", action="store_true", help="log each Lagrangian iteration")
@@ -230,14 +263,7 @@ def main() -> None:
     if args.verbose:
         logging.basicConfig(format="%(message)s")
         logging.getLogger("matcher.rounds.lagrangian").setLevel(logging.DEBUG)
-    started = time.perf_counter()
-    rng = np.random.default_rng(args.seed)
-    dataset, index, call_vectors = synthetic_round(rng, args.calls, args.profiles, args.dim)
-    built = time.perf_counter() - started
-    started = time.perf_counter()
-    config = RoundConfig(backend="tfidf", cache_path=None, report=False)
-    assembler, encoded = encode_round(dataset, index, call_vectors, config)
-    encoded_seconds = time.perf_counter() - started
+    dataset, assembler, encoded, built, encoded_seconds = instance(args)
     candidates = sum(e.problem.n for e in encoded.values())
     print(
         f"{args.calls} calls x {args.profiles} profiles (seed {args.seed}, dim {args.dim}); "

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import milp
 
 import matcher.solvers.milp as milp_module
 from matcher.solvers import GroupBound, MilpSolver, SaturatingTerm, Selection, TeamProblem
@@ -79,11 +81,10 @@ def test_the_exact_solver_finds_the_enumerated_optimum(problem: TeamProblem) -> 
 def _counting_milp(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Record, for every HiGHS run, whether it had integer variables."""
     runs: list[bool] = []
-    real = milp_module.milp
 
-    def counting(*args: object, integrality: np.ndarray, **kwargs: object) -> object:
+    def counting(*args: Any, integrality: np.ndarray, **kwargs: Any) -> Any:
         runs.append(bool(integrality.any()))
-        return real(*args, integrality=integrality, **kwargs)
+        return milp(*args, integrality=integrality, **kwargs)
 
     monkeypatch.setattr(milp_module, "milp", counting)
     return runs
