@@ -17,12 +17,19 @@ all three give the same top lists, which the run checks. *Products, BLAS 1 threa
 what BLAS's own threads bring (informational: a different BLAS thread count changes the last
 bits of some products, so the scorer keeps the default).
 
+OpenBLAS's worker threads spin for about 2**28 cycles (0.1 s) after every BLAS call before
+they sleep (``OPENBLAS_THREAD_TIMEOUT``, read when numpy loads it): after each chunk's
+product one core is busy spinning while the scorer works. The run prints the setting and a
+digest of the merged top lists, so runs with and without it can be checked to give the same
+bits (the setting changes nothing in the products, only what an idle worker does).
+
     python benchmarks/round_scoring.py --profiles 100000 --calls 1000 --repeats 3
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import resource
 import sys
@@ -171,6 +178,8 @@ def main() -> None:
     print(f"chunk {args.chunk} profiles; best score seen {top_best:.3f}")
     products = times["products only"]
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    timeout = os.environ.get("OPENBLAS_THREAD_TIMEOUT", "unset (2**28 cycles)")
+    print(f"OPENBLAS_THREAD_TIMEOUT {timeout}; scoring threads {threads}")
     for name, seconds in times.items():
         ratios = " ".join(f"{t / p:.2f}" for t, p in zip(seconds, products, strict=True))
         print(
@@ -180,6 +189,10 @@ def main() -> None:
             f" ({min(cpu[name]) / min(cpu['products only']):.2f}x the products' CPU)"
         )
     print(f"top lists identical (ours, ours 1 thread, before issue 18): {identical}")
+    digest = hashlib.sha256()
+    for c in range(args.calls):
+        digest.update(merger.top[c][0].tobytes() + merger.top[c][1].tobytes())
+    print(f"top lists digest {digest.hexdigest()[:16]}")
     print(
         f"max |ours - RelevanceScorer| on {args.check} profiles: {np.abs(got - expected).max():.2e}"
     )
