@@ -92,17 +92,12 @@ def _world(seed: int, n: int, ties: bool, parts: str = "some") -> tuple[Evidence
     ``"all"`` have both, ``"none"`` neither); with ``ties`` every vector is rounded to
     quarters, so equal similarities are everywhere."""
     rng = np.random.default_rng(seed)
-    keywords, summary = {
-        "some": (lambda i: i % 3 > 0, lambda i: i % 2 > 0),
-        "all": (lambda i: True, lambda i: True),
-        "none": (lambda i: False, lambda i: False),
-    }[parts]
     profiles = [
         Profile(
             id=f"p{i}",
             name="x",
-            keywords=["k"] if keywords(i) else [],
-            summary="s" if summary(i) else "",
+            keywords=["k"] if parts == "all" or (parts == "some" and i % 3) else [],
+            summary="s" if parts == "all" or (parts == "some" and i % 2) else "",
             publications=[Publication(title=f"t{i}-{j}") for j in range(int(rng.integers(0, 14)))],
         )
         for i in range(n)
