@@ -17,18 +17,33 @@ all three give the same top lists, which the run checks. *Products, BLAS 1 threa
 what BLAS's own threads bring (informational: a different BLAS thread count changes the last
 bits of some products, so the scorer keeps the default).
 
+OpenBLAS's worker threads spin for about 2**28 cycles (0.1 s) after every BLAS call before
+they sleep (``OPENBLAS_THREAD_TIMEOUT``, read when numpy loads it): after each chunk's
+product one core is busy spinning while the scorer works. The run prints the setting and a
+digest of the merged top lists, so runs with and without it can be checked to give the same
+bits (the setting changes nothing in the products, only what an idle worker does).
+
+``--versions COMMIT ...`` also times the scorer as it was at those git commits, with the same
+loop as ours (layout, product, blend, top lists, merge), so that a change to the scorer is
+compared with what it replaced in one run.
+
     python benchmarks/round_scoring.py --profiles 100000 --calls 1000 --repeats 3
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.util
 import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
@@ -41,8 +56,30 @@ from benchmarks._synthetic import evidence_floor, random_unit, synthetic_index, 
 from embeddings import Calibration
 from matcher.evidence import EvidenceIndex
 from matcher.relevance import RelevanceScorer, RelevanceWeights
-from matcher.rounds.chunks import ChunkTask, Merger, SpecArrays, run_chunk
+from matcher.rounds.chunks import ChunkResult, ChunkTask, Merger, SpecArrays, run_chunk
 from matcher.rounds.scoring import ProfileLayout, chunk_layout, score_chunk, scoring_threads
+
+
+def scorer_at(commit: str, folder: Path) -> ModuleType:
+    """``matcher/rounds/scoring.py`` as it was at ``commit`` (git), imported under its own
+    name, so that earlier versions of the scorer can be timed in the same run."""
+    root = Path(__file__).resolve().parents[1]
+    source = subprocess.run(
+        ["git", "show", f"{commit}:matcher/rounds/scoring.py"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    name = f"_scoring_at_{commit}"
+    path = folder / f"{name}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def main() -> None:
@@ -55,6 +92,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--check", type=int, default=2000, help="profiles checked vs scorer")
     parser.add_argument("--threads", type=int, default=None, help="ours: default all CPUs")
+    parser.add_argument(
+        "--versions",
+        nargs="*",
+        default=[],
+        metavar="COMMIT",
+        help="also time the scorer (matcher/rounds/scoring.py) as it was at these git commits",
+    )
     parser.add_argument(
         "--no-evidence-floor",
         action="store_true",
@@ -80,6 +124,30 @@ def main() -> None:
                 task = ChunkTask(number, chunk, empty_masks)
                 result = run_chunk(
                     task, calls, weights, calibration, args.top_k, no_specs, threads=threads
+                )
+                merger.add(result)
+            return merger
+
+        return run
+
+    def version(module: ModuleType, threads: int | None) -> Callable[[], Merger]:
+        # The same loop as ours, with an earlier scorer's layout and score_and_top.
+        def run() -> Merger:
+            merger = Merger(args.calls, args.top_k, no_specs)
+            for number, start in enumerate(range(0, args.profiles, args.chunk)):
+                members = np.arange(start, min(args.profiles, start + args.chunk))
+                chunk = module.chunk_layout(index, layout, members, weights)
+                _, top_index, top_score = module.score_and_top(
+                    calls, chunk, weights, calibration, args.top_k, threads=threads
+                )
+                nothing = np.zeros(0, np.int64)
+                result = ChunkResult(
+                    number,
+                    top_index,
+                    top_score,
+                    nothing,
+                    nothing.astype(np.float32),
+                    np.zeros(1, np.int64),
                 )
                 merger.add(result)
             return merger
@@ -126,6 +194,10 @@ def main() -> None:
         "products only, BLAS 1 thread": product_one_thread,
         "profile floor": profile_floor,
     }
+    folder = tempfile.TemporaryDirectory()
+    for commit in args.versions:
+        module = scorer_at(commit, Path(folder.name))
+        variants[f"ours at {commit} ({threads} threads)"] = version(module, args.threads)
     if not args.no_evidence_floor:
         variants["evidence floor"] = floor
     times: dict[str, list[float]] = {name: [] for name in variants}
@@ -146,11 +218,18 @@ def main() -> None:
     assert isinstance(one_thread, Merger)
     old_top = results["before issue 18 (benchmarks/_scoring_before.py)"]
     assert isinstance(old_top, list)
+    others = [r for name, r in results.items() if name.startswith("ours at ")]
     identical = all(
         np.array_equal(merger.top[c][0], old_top[c][0])
         and np.array_equal(merger.top[c][1], old_top[c][1])
         and np.array_equal(merger.top[c][0], one_thread.top[c][0])
         and np.array_equal(merger.top[c][1], one_thread.top[c][1])
+        and all(
+            isinstance(other, Merger)
+            and np.array_equal(merger.top[c][0], other.top[c][0])
+            and np.array_equal(merger.top[c][1], other.top[c][1])
+            for other in others
+        )
         for c in range(args.calls)
     )
     # Same numbers as the generic scorer, on the first profiles (its dense matrix is small).
@@ -171,6 +250,8 @@ def main() -> None:
     print(f"chunk {args.chunk} profiles; best score seen {top_best:.3f}")
     products = times["products only"]
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    timeout = os.environ.get("OPENBLAS_THREAD_TIMEOUT", "unset (2**28 cycles)")
+    print(f"OPENBLAS_THREAD_TIMEOUT {timeout}; scoring threads {threads}")
     for name, seconds in times.items():
         ratios = " ".join(f"{t / p:.2f}" for t, p in zip(seconds, products, strict=True))
         print(
@@ -179,7 +260,11 @@ def main() -> None:
             f" per-run ratio {ratios}; CPU best {min(cpu[name]):.2f} s"
             f" ({min(cpu[name]) / min(cpu['products only']):.2f}x the products' CPU)"
         )
-    print(f"top lists identical (ours, ours 1 thread, before issue 18): {identical}")
+    print(f"top lists identical (ours, ours 1 thread, before issue 18, --versions): {identical}")
+    digest = hashlib.sha256()
+    for c in range(args.calls):
+        digest.update(merger.top[c][0].tobytes() + merger.top[c][1].tobytes())
+    print(f"top lists digest {digest.hexdigest()[:16]}")
     print(
         f"max |ours - RelevanceScorer| on {args.check} profiles: {np.abs(got - expected).max():.2e}"
     )

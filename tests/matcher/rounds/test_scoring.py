@@ -87,16 +87,17 @@ def _reference_scores(
     return scores
 
 
-def _world(seed: int, n: int, ties: bool) -> tuple[EvidenceIndex, FloatMatrix]:
-    """Profiles with 0-13 publications, some without keywords or summary; with ``ties``
-    every vector is rounded to quarters, so equal similarities are everywhere."""
+def _world(seed: int, n: int, ties: bool, parts: str = "some") -> tuple[EvidenceIndex, FloatMatrix]:
+    """Profiles with 0-13 publications, some without keywords or summary (``parts``:
+    ``"all"`` have both, ``"none"`` neither); with ``ties`` every vector is rounded to
+    quarters, so equal similarities are everywhere."""
     rng = np.random.default_rng(seed)
     profiles = [
         Profile(
             id=f"p{i}",
             name="x",
-            keywords=["k"] if i % 3 else [],
-            summary="s" if i % 2 else "",
+            keywords=["k"] if parts == "all" or (parts == "some" and i % 3) else [],
+            summary="s" if parts == "all" or (parts == "some" and i % 2) else "",
             publications=[Publication(title=f"t{i}-{j}") for j in range(int(rng.integers(0, 14)))],
         )
         for i in range(n)
@@ -134,6 +135,34 @@ def test_fused_scores_equal_the_plain_scorer_to_the_bit(
             got = score_chunk(calls, chunk, weights, calibration, threads=threads)
             assert got.dtype == np.float32
             np.testing.assert_array_equal(got.view(np.int32), expected.view(np.int32))
+
+
+@pytest.mark.parametrize("parts", ["all", "none"])
+@pytest.mark.parametrize("top_k", [1, 2, 4])
+def test_every_or_no_profile_with_keywords_and_summary_scores_to_the_bit(
+    parts: str, top_k: int
+) -> None:
+    # "all": the parts' similarity rows match the chunk's columns one to one (one product
+    # over the whole block of scores, no column index); "none": no part rows at all.
+    index, calls = _world(top_k + 40, 300, ties=True, parts=parts)
+    weights = RelevanceWeights(top_k=top_k)
+    layout = ProfileLayout.of(index)
+    chunk = chunk_layout(index, layout, np.arange(300), weights)
+    assert len(chunk.keyword_columns) == (300 if parts == "all" else 0)
+    assert any(count == 0 for count, *_ in chunk.buckets)  # profiles without publications
+    for calibration in (None, CALIBRATION, CALIBRATION.apply):
+        expected = _reference_scores(calls, chunk, weights, calibration)
+        for threads in (1, 2):
+            got, top_index, top_score = score_and_top(
+                calls, chunk, weights, calibration, 7, threads=threads
+            )
+            np.testing.assert_array_equal(got.view(np.int32), expected.view(np.int32))
+            # The top lists are those of the reference scores, ties at the 7th included.
+            want_index, want_score = top_per_row(expected, 7, chunk.order)
+            np.testing.assert_array_equal(top_index, want_index)
+            np.testing.assert_array_equal(top_score, want_score)
+    kth = -np.sort(-expected, axis=1)[:, 6:7]
+    assert (expected == kth).sum(axis=1).max() > 1  # the boundary is tied somewhere
 
 
 @pytest.mark.parametrize("n", [170, 1300])  # 1,300 columns take the two-level top-k
