@@ -190,21 +190,20 @@ def test_results_come_back_in_input_order(
 
 @pytest.mark.slow
 def test_a_worker_given_only_new_values_answers_as_if_sent_the_whole_problem(
-    problems: list[TeamProblem],
+    problems: list[TeamProblem], local_client: distributed.Client
 ) -> None:
     # The second batch is every call priced (same rules, new values), as a Lagrangian
     # iteration sends it: the workers already hold those calls and get the values only.
     rng = np.random.default_rng(3)
     priced = [replace(p, value=p.value - rng.uniform(0, 0.6, p.n)) for p in problems]
     mixed = priced[::2] + problems[1::2]  # some calls back at their first values
+    batches = (problems, priced, mixed, priced[::-1])
+    expected = [[solve_exactly(p, TIME_LIMIT) for p in batch] for batch in batches]
+    assert expected[0] != expected[1]  # the prices change teams: stale values would show
     with ProcessCallSolves(2, TIME_LIMIT, min_batch=1, chunks_per_worker=3) as pool:
-        answers = [pool(batch) for batch in (problems, priced, mixed, priced[::-1])]
-    expected = [
-        [solve_exactly(p, TIME_LIMIT) for p in batch]
-        for batch in (problems, priced, mixed, priced[::-1])
-    ]
-    assert answers == expected
-    assert answers[0] != answers[1]  # the prices changed teams: stale values would show
+        assert [pool(batch) for batch in batches] == expected
+    with DaskCallSolves(TIME_LIMIT, client=local_client, min_batch=1) as on_dask:
+        assert [on_dask(batch) for batch in batches] == expected
 
 
 @pytest.mark.slow
