@@ -21,8 +21,9 @@ values of a problem whose other parts it already holds (the Lagrangian changes n
 else between iterations). Since a per-call solve takes about 3 ms, shipping whole problems
 every iteration (280 kB for a synthetic call with its diversity matrix) had become a
 quarter of the driver's time at 1,000 calls (benchmarks/RESULTS.md, "Staffing at national
-scale: the per-call solve"). On Dask every problem's parts are scattered to every worker
-once, and each task carries the priced values only.
+scale: the per-call solve"). Dask batches still ship whole problems: scattering each problem
+to every worker once instead measured slower at 1,000 calls on 4 Dask workers (44.5 s against
+39.9 s), so it was not kept.
 
 A failure in a worker (an exception, or a worker process that dies) is raised here as a
 :class:`CallSolveError` naming the problem, never a hang; on any error or interrupt the
@@ -116,18 +117,6 @@ def solve_chunk(
             failure.add_note("".join(traceback.format_exception(error)))
             raise failure from None  # the cause may not pickle; its traceback is the note
     return results
-
-
-def solve_priced_chunk(
-    start: int,
-    bases: Sequence[TeamProblem],
-    values: Sequence[FloatArray],
-    time_limit: float,
-    solve_one: SolveOne,
-) -> list[Selection | None]:
-    """:func:`solve_chunk` on ``bases`` with their values replaced by ``values`` (Dask tasks)."""
-    problems = [replace(base, value=value) for base, value in zip(bases, values, strict=True)]
-    return solve_chunk(start, problems, time_limit, solve_one)
 
 
 def _ranges(n: int, parts: int) -> list[tuple[int, int]]:
@@ -227,10 +216,6 @@ class _Bases:
             number = self._numbers[key] = len(self._kept)
             self._kept.append(problem)
         return number
-
-    def first(self, number: int) -> TeamProblem:
-        """The first problem numbered ``number``: its parts other than ``value`` are the base."""
-        return self._kept[number]
 
 
 class _HeldProblems:
@@ -506,8 +491,6 @@ class DaskCallSolves(_Solves):
         self.min_batch = min_batch
         self.chunks_per_worker = chunks_per_worker
         self._owned = ExitStack()
-        self._bases = _Bases()
-        self._scattered: dict[int, Any] = {}  # base number -> its future on the cluster
 
     def __call__(self, problems: Sequence[TeamProblem]) -> list[Selection | None]:
         if len(problems) < self.min_batch:
@@ -515,18 +498,13 @@ class DaskCallSolves(_Solves):
         client = self._connect()
         workers = len(client.scheduler_info().get("workers", {})) or self.workers
         ranges = _ranges(len(problems), workers * self.chunks_per_worker)
-        bases = self._scatter_bases(client, problems)
+        # Scattered first: the problems travel as data, not inside the task graph. Not keyed
+        # by content (hash=False): a batch repeating an earlier chunk would otherwise reuse
+        # the key of data the cluster is releasing, and its task fails ("lost dependencies").
+        chunks = client.scatter([list(problems[a:b]) for a, b in ranges], hash=False)
         futures = [
-            client.submit(
-                solve_priced_chunk,
-                start,
-                bases[start:stop],
-                [p.value for p in problems[start:stop]],
-                self.time_limit,
-                self.solve_one,
-                pure=False,
-            )
-            for start, stop in ranges
+            client.submit(solve_chunk, start, chunk, self.time_limit, self.solve_one, pure=False)
+            for (start, _), chunk in zip(ranges, chunks, strict=True)
         ]
         try:
             parts: list[list[Selection | None]] = client.gather(futures)
@@ -547,23 +525,7 @@ class DaskCallSolves(_Solves):
 
     def close(self) -> None:
         """Close the client and cluster this opened (a client given is left open)."""
-        self._scattered.clear()  # releases the bases on the cluster
         self._owned.close()
-
-    def _scatter_bases(self, client: Any, problems: Sequence[TeamProblem]) -> list[Any]:
-        """Each problem's base as a future on every worker, scattered once per staffing.
-
-        Later batches then carry only the priced values in their tasks, as the process pool's
-        messages do, instead of the whole problems every iteration.
-        """
-        numbers = [self._bases.number(problem) for problem in problems]
-        new = sorted({n for n in numbers if n not in self._scattered})
-        if new:
-            futures = client.scatter(
-                [self._bases.first(n) for n in new], broadcast=True, hash=False
-            )
-            self._scattered.update(zip(new, futures, strict=True))
-        return [self._scattered[n] for n in numbers]
 
     def _connect(self) -> Any:
         if self.client is None:
