@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -32,11 +32,11 @@ class _Rows:
     about 0.5 ms for a 300-candidate call against 13 ms, which was half of a per-call solve.
     """
 
-    rows: list[IntArray]
-    cols: list[IntArray]
-    vals: list[FloatArray]
-    lower: list[float]
-    upper: list[float]
+    rows: list[IntArray] = field(default_factory=list)
+    cols: list[IntArray] = field(default_factory=list)
+    vals: list[FloatArray] = field(default_factory=list)
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
     count: int = 0
 
     def add(self, rows: IntArray, cols: IntArray, vals: FloatArray) -> None:
@@ -74,11 +74,11 @@ class MilpSolver(TeamSolver):
     do not increase, the optimum fills the steepest segments first, which is exactly the
     concave gain.
 
-    The linear relaxation is solved first (dual simplex): when its optimal
-    vertex is integral it is the MILP's optimum, and the branch and bound never runs. On the
-    synthetic national round (300 candidates a call) every call's relaxation was integral,
-    and the relaxation took 3 ms against 8 ms for HiGHS's MILP on the same model
-    (``benchmarks/team_solve.py``); a fractional relaxation costs that one LP more.
+    The linear relaxation is solved first (dual simplex): when its optimal vertex is integral
+    it is the MILP's optimum, and the branch and bound never runs. On the synthetic national
+    round (300 candidates a call) every call's relaxation was integral and a call took 3.6 ms
+    against 19.4 ms for the solver before (``benchmarks/round_staffing.py --compare-solvers``);
+    a fractional relaxation costs that one LP more (``benchmarks/team_solvers.py``).
     """
 
     name = "exact"
@@ -88,46 +88,7 @@ class MilpSolver(TeamSolver):
         n = problem.n
         if n == 0:
             return None
-        candidates = np.arange(n, dtype=np.int64)
-        zero = np.zeros(n, dtype=np.int64)
-        rows = _Rows([], [], [], [], [])
-        rows.add(zero, candidates, _ones(n))
-        rows.close_block(1, problem.min_size, problem.max_size)
-        for group in problem.groups:
-            members = np.flatnonzero(group.members).astype(np.int64)
-            rows.add(np.zeros_like(members), members, _ones(len(members)))
-            rows.close_block(1, group.minimum, np.inf if group.maximum is None else group.maximum)
-        rows.add(zero, n + candidates, _ones(n))
-        rows.close_block(1, 1, 1)
-        # lead_i - x_i <= 0: a lead must be a member.
-        rows.add(candidates, candidates, -_ones(n))
-        rows.add(candidates, n + candidates, _ones(n))
-        rows.close_block(n, -np.inf, 0)
-        y_objective: list[FloatArray] = []
-        y_upper: list[FloatArray] = []
-        column = 2 * n
-        for term in problem.terms:
-            m, k = term.matrix.shape[1], len(term.widths)
-            # Row j: sum_k y_jk - sum_i M_ij x_i <= 0; column j's segments sit at
-            # column + j*k ... column + j*k + k - 1.
-            takers, parts = np.nonzero(term.matrix)
-            rows.add(parts.astype(np.int64), takers.astype(np.int64), -term.matrix[takers, parts])
-            segments = np.arange(m * k, dtype=np.int64)
-            rows.add(segments // k, column + segments, _ones(m * k))
-            rows.close_block(m, -np.inf, 0.0)
-            y_objective.append(np.tile(term.weight * np.asarray(term.slopes, dtype=float), m))
-            y_upper.append(np.tile(np.asarray(term.widths, dtype=float), m))
-            column += m * k
-        n_y = column - 2 * n
-        model = _Model(
-            objective=-np.concatenate([problem.value, problem.lead_value, *y_objective]),
-            constraints=rows.constraint(column),
-            bounds=Bounds(
-                np.concatenate([problem.pinned.astype(float), np.zeros(n), np.zeros(n_y)]),
-                np.concatenate([_ones(n), problem.lead_allowed.astype(float), *y_upper]),
-            ),
-            n=n,
-        )
+        model = _model(problem)
         started = time.perf_counter()
         relaxed = self._run(model, integral=False, time_limit=self.time_limit)
         if relaxed.status == LP_INFEASIBLE:
@@ -147,10 +108,8 @@ class MilpSolver(TeamSolver):
 
     def _run(self, model: _Model, *, integral: bool, time_limit: float) -> OptimizeResult:
         """HiGHS on ``model``: the MILP, or its linear relaxation (dual simplex)."""
-        kind = 1.0 if integral else 0.0
-        n_integral = 2 * model.n
         integrality = np.zeros(len(model.objective))
-        integrality[:n_integral] = kind
+        integrality[: 2 * model.n] = 1.0 if integral else 0.0
         # No presolve: on these small models (at most a pool of 500) it costs more than it
         # saves, 31 against 23 ms on the MILPs of a CORDIS round's fractional relaxations.
         options = {"time_limit": time_limit, "disp": False, "presolve": False}
@@ -171,6 +130,51 @@ class _Model:
     constraints: LinearConstraint
     bounds: Bounds
     n: int
+
+
+def _model(problem: TeamProblem) -> _Model:
+    """The MILP of ``problem``: see :class:`MilpSolver` for its variables and rows."""
+    n = problem.n
+    candidates = np.arange(n, dtype=np.int64)
+    zero = np.zeros(n, dtype=np.int64)
+    rows = _Rows()
+    rows.add(zero, candidates, _ones(n))
+    rows.close_block(1, problem.min_size, problem.max_size)
+    for group in problem.groups:
+        members = np.flatnonzero(group.members).astype(np.int64)
+        rows.add(np.zeros_like(members), members, _ones(len(members)))
+        rows.close_block(1, group.minimum, np.inf if group.maximum is None else group.maximum)
+    rows.add(zero, n + candidates, _ones(n))
+    rows.close_block(1, 1, 1)
+    # lead_i - x_i <= 0: a lead must be a member.
+    rows.add(candidates, candidates, -_ones(n))
+    rows.add(candidates, n + candidates, _ones(n))
+    rows.close_block(n, -np.inf, 0)
+    y_objective: list[FloatArray] = []
+    y_upper: list[FloatArray] = []
+    column = 2 * n
+    for term in problem.terms:
+        m, k = term.matrix.shape[1], len(term.widths)
+        # Row j: sum_k y_jk - sum_i M_ij x_i <= 0; column j's segments sit at
+        # column + j*k ... column + j*k + k - 1.
+        takers, parts = np.nonzero(term.matrix)
+        rows.add(parts.astype(np.int64), takers.astype(np.int64), -term.matrix[takers, parts])
+        segments = np.arange(m * k, dtype=np.int64)
+        rows.add(segments // k, column + segments, _ones(m * k))
+        rows.close_block(m, -np.inf, 0.0)
+        y_objective.append(np.tile(term.weight * np.asarray(term.slopes, dtype=float), m))
+        y_upper.append(np.tile(np.asarray(term.widths, dtype=float), m))
+        column += m * k
+    n_y = column - 2 * n
+    return _Model(
+        objective=-np.concatenate([problem.value, problem.lead_value, *y_objective]),
+        constraints=rows.constraint(column),
+        bounds=Bounds(
+            np.concatenate([problem.pinned.astype(float), np.zeros(n), np.zeros(n_y)]),
+            np.concatenate([_ones(n), problem.lead_allowed.astype(float), *y_upper]),
+        ),
+        n=n,
+    )
 
 
 def _integral_selection(problem: TeamProblem, x_and_lead: FloatArray) -> Selection | None:
